@@ -1,0 +1,188 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { applySignature, normalizeRequest, type N8nRequestLike } from './signing/requestShapes';
+import { signRequest, type SigningCredentials } from './signing/volcengineSigner';
+
+export const DEFAULT_VOLCENGINE_BASE_URL = 'https://visual.volcengineapi.com';
+
+/** Thrown before anything is sent when a credential field cannot be right. */
+export class VolcengineCredentialError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'VolcengineCredentialError';
+	}
+}
+
+function requiredField(credentials: ICredentialDataDecryptedObject, key: string, label: string): string {
+	const value = credentials[key];
+	if (typeof value !== 'string' || value.length === 0) {
+		throw new VolcengineCredentialError(`Volcengine credential: "${label}" is empty. Fill it in the credential.`);
+	}
+	// Keys pasted with a stray space or newline sign with the wrong bytes and fail far from the cause.
+	if (value.trim() !== value) {
+		throw new VolcengineCredentialError(
+			`Volcengine credential: "${label}" starts or ends with whitespace. Remove the spaces or line breaks around it.`,
+		);
+	}
+	return value;
+}
+
+/** Reads and checks the credential fields; never echoes a secret in its errors. */
+export function readSigningCredentials(credentials: ICredentialDataDecryptedObject): SigningCredentials {
+	const sessionToken = typeof credentials.sessionToken === 'string' ? credentials.sessionToken : '';
+	if (sessionToken.trim() !== sessionToken) {
+		throw new VolcengineCredentialError(
+			'Volcengine credential: "Session Token" starts or ends with whitespace. Remove the spaces or line breaks around it.',
+		);
+	}
+	return {
+		accessKeyId: requiredField(credentials, 'accessKeyId', 'Access Key ID'),
+		secretAccessKey: requiredField(credentials, 'secretAccessKey', 'Secret Access Key'),
+		sessionToken: sessionToken || undefined,
+		region: requiredField(credentials, 'region', 'Region'),
+		service: requiredField(credentials, 'service', 'Service'),
+	};
+}
+
+export class VolcengineApi implements ICredentialType {
+	name = 'volcengineApi';
+
+	displayName = 'Volcengine API';
+
+	icon: Icon = { light: 'file:volcengine.svg', dark: 'file:volcengine.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-jimeng-video/n8n-nodes-jimeng-video#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Key ID',
+			name: 'accessKeyId',
+			type: 'string',
+			default: '',
+			required: true,
+			description:
+				'Access Key ID of a Volcengine account or IAM user (Console → API 访问密钥 / API Access Keys)',
+		},
+		{
+			displayName: 'Secret Access Key',
+			name: 'secretAccessKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Secret Access Key paired with the Access Key ID. Never shared with anyone but the signature.',
+		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only for temporary STS credentials: sent, and signed, as the X-Security-Token header. Leave empty for permanent keys.',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'string',
+			default: 'cn-north-1',
+			description: 'Region of the credential scope. Jimeng (visual service) uses cn-north-1.',
+		},
+		{
+			displayName: 'Service',
+			name: 'service',
+			type: 'string',
+			default: 'cv',
+			description:
+				'Service of the credential scope. Jimeng uses cv; set another service to call other Volcengine APIs from the HTTP Request node.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_VOLCENGINE_BASE_URL,
+			description:
+				'API endpoint. Change it only for a proxy, a private endpoint or the local Jimeng simulator.',
+		},
+	];
+
+	/**
+	 * Signs every request (HMAC-SHA256, Volcengine V4) with the exact URL and body that are sent.
+	 * Works for this package's nodes and for the HTTP Request node's "Predefined Credential Type".
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const keys = readSigningCredentials(credentials);
+		const request = requestOptions as unknown as N8nRequestLike;
+		const normalized = normalizeRequest(request);
+		const signature = signRequest(keys, normalized.signable, { date: new Date() });
+		return applySignature(request, normalized, signature.canonicalQuery, signature.headers) as unknown as IHttpRequestOptions;
+	}
+
+	// Get Result for a task id that cannot exist: the business API answers (not_found or a business
+	// code) when the keys are right; the gateway answers ResponseMetadata.Error when they are not.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31',
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: { req_key: 'jimeng_ti2v_v30_pro', task_id: '0' },
+			ignoreHttpStatusErrors: true,
+			json: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'ResponseMetadata.Error.Code',
+					value: 'SignatureDoesNotMatch',
+					message:
+						'SignatureDoesNotMatch: the Secret Access Key does not belong to this Access Key ID (or was pasted incompletely).',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'ResponseMetadata.Error.Code',
+					value: 'InvalidAccessKey',
+					message: 'InvalidAccessKey: Volcengine does not know this Access Key ID. Check it in the console.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'ResponseMetadata.Error.Code',
+					value: 'InvalidTimestamp',
+					message:
+						"InvalidTimestamp: the request's X-Date is more than 15 minutes away from Volcengine's clock. Fix the clock of the machine running n8n (enable NTP).",
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'ResponseMetadata.Error.Code',
+					value: 'AccessDenied',
+					message: 'AccessDenied: the keys are valid but not allowed to call this API. Grant the IAM user access to the visual service (cv).',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'ResponseMetadata.Error.Code',
+					value: 'MissingAuthenticationToken',
+					message: 'MissingAuthenticationToken: the session token is missing or invalid for these temporary (STS) keys.',
+				},
+			},
+		],
+	};
+}

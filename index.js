@@ -1,0 +1,6 @@
+'use strict';
+// Programmatic entry point: the built node and credential classes (n8n itself loads them through
+// the `n8n` field of package.json).
+module.exports = {
+	VolcengineApi: require('./dist/credentials/VolcengineApi.credentials').VolcengineApi,
+};

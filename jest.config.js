@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type errors are caught by `npm run typecheck`; isolated transpilation keeps the suite fast.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
+  },
+  testTimeout: 60_000,
+  // Workflow tests start simulators on loopback ports; run files in parallel, tests in a file in order.
+  maxWorkers: '50%',
+};
