@@ -3,4 +3,5 @@
 // the `n8n` field of package.json).
 module.exports = {
 	VolcengineApi: require('./dist/credentials/VolcengineApi.credentials').VolcengineApi,
+	JimengVideo: require('./dist/nodes/JimengVideo/JimengVideo.node').JimengVideo,
 };

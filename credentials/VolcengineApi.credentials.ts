@@ -12,6 +12,9 @@ import { signRequest, type SigningCredentials } from './signing/volcengineSigner
 
 export const DEFAULT_VOLCENGINE_BASE_URL = 'https://visual.volcengineapi.com';
 
+/** Model used by the credential test's Get Result (any Jimeng model would do). */
+const TEST_MODEL = 'jimeng_ti2v_v30_pro';
+
 /** Thrown before anything is sent when a credential field cannot be right. */
 export class VolcengineCredentialError extends Error {
 	constructor(message: string) {
@@ -32,6 +35,11 @@ function requiredField(credentials: ICredentialDataDecryptedObject, key: string,
 		);
 	}
 	return value;
+}
+
+export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	const value = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	return value || DEFAULT_VOLCENGINE_BASE_URL;
 }
 
 /** Reads and checks the credential fields; never echoes a secret in its errors. */
@@ -122,7 +130,12 @@ export class VolcengineApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const keys = readSigningCredentials(credentials);
-		const request = requestOptions as unknown as N8nRequestLike;
+		const request = { ...(requestOptions as unknown as N8nRequestLike) };
+		// The package's nodes send a path only: the endpoint is the credential's (real service, proxy or simulator).
+		const target = request.url ?? request.uri;
+		if (!request.baseURL && (target === undefined || !/^[a-z][a-z\d+\-.]*:\/\//i.test(target))) {
+			request.baseURL = baseUrlOf(credentials);
+		}
 		const normalized = normalizeRequest(request);
 		const signature = signRequest(keys, normalized.signable, { date: new Date() });
 		return applySignature(request, normalized, signature.canonicalQuery, signature.headers) as unknown as IHttpRequestOptions;
@@ -136,7 +149,7 @@ export class VolcengineApi implements ICredentialType {
 			url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31',
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: { req_key: 'jimeng_ti2v_v30_pro', task_id: '0' },
+			body: { req_key: TEST_MODEL, task_id: '0' },
 			ignoreHttpStatusErrors: true,
 			json: true,
 		},

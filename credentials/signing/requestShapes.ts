@@ -134,14 +134,12 @@ function serializeBody(
 export function normalizeRequest(request: N8nRequestLike): NormalizedRequest {
 	const targetKey: 'url' | 'uri' = request.url === undefined && request.uri !== undefined ? 'uri' : 'url';
 	const combined = combineUrl(request.baseURL, (request.url ?? request.uri) as string | undefined);
-	let parsed: URL;
-	try {
-		parsed = new URL(combined);
-	} catch {
+	if (!URL.canParse(combined)) {
 		throw new UnsignableRequestError(
 			`Cannot sign a request to "${combined}": it is not an absolute http(s) URL. Check the Base URL of the Volcengine credential.`,
 		);
 	}
+	const parsed = new URL(combined);
 
 	const query: Record<string, QueryValue> = {};
 	for (const [key, value] of parsed.searchParams) addQuery(query, key, value);

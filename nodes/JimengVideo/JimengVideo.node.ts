@@ -1,0 +1,69 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { modelProperty } from './actions/fields';
+import * as generateAndWait from './actions/generateAndWait.operation';
+import * as getResult from './actions/getResult.operation';
+import { router } from './actions/router';
+import * as submit from './actions/submit.operation';
+
+export class JimengVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Jimeng Video',
+		name: 'jimengVideo',
+		icon: { light: 'file:jimeng.svg', dark: 'file:jimeng.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ {"submit": "Submit", "getResult": "Get Result", "generateAndWait": "Generate and Wait"}[$parameter["operation"]] + ": " + $parameter["model"] }}',
+		description:
+			'Generate videos from text or images with ByteDance Jimeng AI (即梦AI 视频生成 3.0) on Volcengine',
+		defaults: { name: 'Jimeng Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'volcengineApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Generate and Wait',
+						value: 'generateAndWait',
+						action: 'Generate a video and wait for it',
+						description: 'Submit, wait until the video is ready and download it — for a whole batch of items at once',
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a video task',
+						description: 'Query a task by its ID and download its video when it is done',
+					},
+					{
+						name: 'Submit',
+						value: 'submit',
+						action: 'Submit a video task',
+						description: 'Create a video task and return its ID at once',
+					},
+				],
+				default: 'generateAndWait',
+			},
+			modelProperty({ operation: ['submit', 'getResult', 'generateAndWait'] }),
+			...submit.description,
+			...getResult.description,
+			...generateAndWait.description,
+		],
+};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

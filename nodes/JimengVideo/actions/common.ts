@@ -1,0 +1,80 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { DEFAULT_MODEL, findModel } from '../helpers/models';
+import { InputValidationError, buildVideoRequest, type VideoRequest } from '../helpers/requestBuilder';
+import { JimengApiError } from '../transport/JimengApiError';
+import { readImageInputs } from './imageInput';
+
+export type Operation = 'submit' | 'getResult' | 'generateAndWait';
+
+/** Reads and checks one item's video parameters. Throws InputValidationError before any request. */
+export async function buildItemRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<VideoRequest> {
+	const modelKey = ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL);
+	const model = typeof modelKey === 'string' ? findModel(modelKey) : undefined;
+	const images = model ? await readImageInputs(ctx, itemIndex, model) : [];
+	return buildVideoRequest({
+		model: modelKey,
+		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
+		frames: ctx.getNodeParameter('frames', itemIndex, 121),
+		aspectRatio: ctx.getNodeParameter('aspectRatio', itemIndex, undefined),
+		seed: ctx.getNodeParameter('seed', itemIndex, -1),
+		images,
+		cameraTemplate: ctx.getNodeParameter('cameraTemplate', itemIndex, undefined),
+		cameraStrength: ctx.getNodeParameter('cameraStrength', itemIndex, undefined),
+	});
+}
+
+/** n8n's own error for anything that went wrong with one item; Jimeng errors keep their details. */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof JimengApiError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	if (error instanceof InputValidationError) {
+		return new NodeOperationError(ctx.getNode(), `${error.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'Nothing was sent to Jimeng for this item.',
+		});
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** The json of a continueOnFail item: error, code, request_id, task_id (when known). */
+export function errorJson(error: unknown, taskId?: string): IDataObject {
+	if (error instanceof JimengApiError) {
+		const { details } = error;
+		const json: IDataObject = {
+			error: error.message,
+			code: details.code,
+			request_id: details.requestId ?? null,
+			task_id: details.taskId ?? taskId ?? null,
+			retryable: details.retryable,
+		};
+		if (details.taskMayExist) json.task_may_exist = true;
+		return json;
+	}
+	if (error instanceof InputValidationError) {
+		return { error: error.message, code: 'INVALID_PARAMETER', parameter: error.parameter, request_id: null, task_id: taskId ?? null };
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return { error: message, code: (error as JsonObject)?.code ?? null, request_id: null, task_id: taskId ?? null };
+}
+
+/** Execution hints, each distinct message once per run (a batch of 50 long prompts gives one hint). */
+export function addHints(ctx: IExecuteFunctions, messages: Iterable<string>): void {
+	const unique = [...new Set(messages)];
+	if (unique.length === 0 || typeof ctx.addExecutionHints !== 'function') return;
+	ctx.addExecutionHints(...unique.map((message) => ({ message, location: 'outputPane' as const })));
+}
+
+/** Used as a tool by an AI agent, a video blob is of no use to the model: return the URL instead. */
+export function isToolCall(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}

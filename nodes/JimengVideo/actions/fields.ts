@@ -1,0 +1,209 @@
+/**
+ * Parameters shared by Submit, Generate and Wait and the trigger's generate mode. Names are the
+ * public contract (users' saved workflows store them): never rename, never change a default.
+ */
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { ASPECT_RATIOS } from '../helpers/aspectRatio';
+import {
+	ASPECT_RATIO_MODELS,
+	CAMERA_MODELS,
+	CAMERA_TEMPLATES,
+	DEFAULT_MODEL,
+	IMAGE_MODELS,
+	LAST_FRAME_MODELS,
+	MODELS,
+} from '../helpers/models';
+
+type Show = NonNullable<IDisplayOptions['show']>;
+
+function withShow(show: Show, extra?: Show): IDisplayOptions {
+	return { show: { ...show, ...extra } };
+}
+
+const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
+
+export const modelOptions: INodePropertyOptions[] = MODELS.map((model) => ({
+	name: model.name,
+	value: model.id,
+	description: `${model.id} — about ${model.pricePerSecondCny} CNY per second of video`,
+})).sort(byName);
+
+export function modelProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: modelOptions,
+		default: DEFAULT_MODEL,
+		description:
+			'Jimeng 3.0 video model (req_key). Pro is 1080p and takes text or a first frame; the others are cheaper and specialised. Get Result must use the model that created the task.',
+		displayOptions: withShow(show),
+	};
+}
+
+const IMAGE_REQUIRED = MODELS.filter((m) => m.images[0] > 0).map((m) => m.id);
+
+/** `show` is the operation (or trigger mode) condition these fields appear under. */
+export function videoInputProperties(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: 'e.g. A corgi surfing a huge wave at sunset, cinematic',
+			description:
+				'What the video should show, in Chinese or English. Required for text-to-video, optional with an image. At most 800 characters; Jimeng recommends 400 or fewer.',
+			displayOptions: withShow(show),
+		},
+		{
+			displayName: 'Image Source',
+			name: 'imageSource',
+			type: 'options',
+			options: [
+				{ name: 'Base64', value: 'base64', description: 'A base64 string or a data: URL (e.g. from a Code node)' },
+				{ name: 'Binary File', value: 'binary', description: 'An image in the input item’s binary data (e.g. from HTTP Request or Read File)' },
+				{ name: 'None (Text-to-Video)', value: 'none', description: 'Generate from the prompt alone' },
+				{ name: 'URL', value: 'url', description: 'A public http(s) URL that Jimeng downloads itself' },
+			],
+			default: 'none',
+			description:
+				'Where the first-frame image comes from. Binary and base64 images are checked before sending: JPEG or PNG, at most 4.7 MB, at most 4096×4096, short side at least 320 px, long/short side at most 3.',
+			displayOptions: withShow(show, { model: MODELS.filter((m) => m.images[0] === 0 && m.images[1] > 0).map((m) => m.id) }),
+		},
+		{
+			displayName: 'Image Source',
+			name: 'imageSource',
+			type: 'options',
+			options: [
+				{ name: 'Base64', value: 'base64', description: 'A base64 string or a data: URL (e.g. from a Code node)' },
+				{ name: 'Binary File', value: 'binary', description: 'An image in the input item’s binary data (e.g. from HTTP Request or Read File)' },
+				{ name: 'URL', value: 'url', description: 'A public http(s) URL that Jimeng downloads itself' },
+			],
+			default: 'binary',
+			description:
+				'Where the first-frame image comes from (this model needs one). Binary and base64 images are checked before sending: JPEG or PNG, at most 4.7 MB, at most 4096×4096, short side at least 320 px, long/short side at most 3.',
+			displayOptions: withShow(show, { model: IMAGE_REQUIRED }),
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			description: 'Name of the binary property of the input item that holds the first-frame image',
+			hint: 'The image type is read from its bytes, not its file name',
+			displayOptions: withShow(show, { imageSource: ['binary'], model: IMAGE_MODELS }),
+		},
+		{
+			displayName: 'Image URL',
+			name: 'imageUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/first-frame.jpg',
+			description: 'Public http(s) URL of a JPEG or PNG first-frame image. Jimeng downloads and checks it itself.',
+			displayOptions: withShow(show, { imageSource: ['url'], model: IMAGE_MODELS }),
+		},
+		{
+			displayName: 'Image (Base64)',
+			name: 'imageBase64',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			required: true,
+			description: 'The first-frame image as raw base64 or as a data: URL (data:image/png;base64,…)',
+			displayOptions: withShow(show, { imageSource: ['base64'], model: IMAGE_MODELS }),
+		},
+		{
+			displayName: 'Last Frame Binary Field',
+			name: 'lastFrameBinaryPropertyName',
+			type: 'string',
+			default: 'lastFrame',
+			required: true,
+			description: 'Name of the binary property that holds the last-frame image. It must have the same aspect ratio as the first frame.',
+			displayOptions: withShow(show, { imageSource: ['binary'], model: LAST_FRAME_MODELS }),
+		},
+		{
+			displayName: 'Last Frame Image URL',
+			name: 'lastFrameImageUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/last-frame.jpg',
+			description: 'Public http(s) URL of the last-frame image. It must have the same aspect ratio as the first frame.',
+			displayOptions: withShow(show, { imageSource: ['url'], model: LAST_FRAME_MODELS }),
+		},
+		{
+			displayName: 'Last Frame Image (Base64)',
+			name: 'lastFrameImageBase64',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			required: true,
+			description: 'The last-frame image as raw base64 or a data: URL. It must have the same aspect ratio as the first frame.',
+			displayOptions: withShow(show, { imageSource: ['base64'], model: LAST_FRAME_MODELS }),
+		},
+		{
+			displayName: 'Camera Template',
+			name: 'cameraTemplate',
+			type: 'options',
+			options: CAMERA_TEMPLATES.map((template) => ({
+				name: template
+					.split('_')
+					.map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+					.join(' '),
+				value: template,
+			})).sort(byName),
+			default: 'hitchcock_dolly_in',
+			description: 'Camera movement applied to the image (template_id)',
+			displayOptions: withShow(show, { model: CAMERA_MODELS }),
+		},
+		{
+			displayName: 'Camera Strength',
+			name: 'cameraStrength',
+			type: 'options',
+			options: [
+				{ name: 'Medium', value: 'medium' },
+				{ name: 'Strong', value: 'strong' },
+				{ name: 'Weak', value: 'weak' },
+			],
+			default: 'medium',
+			description: 'How pronounced the camera movement is (camera_strength)',
+			displayOptions: withShow(show, { model: CAMERA_MODELS }),
+		},
+		{
+			displayName: 'Duration',
+			name: 'frames',
+			type: 'options',
+			options: [
+				{ name: '10 Seconds (241 Frames)', value: 241 },
+				{ name: '5 Seconds (121 Frames)', value: 121 },
+			],
+			default: 121,
+			description: 'Length of the video (frames = 24 × seconds + 1). Price is per second.',
+			displayOptions: withShow(show),
+		},
+		{
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
+			default: '16:9',
+			description:
+				'Text-to-video only: 21:9 → 2176×928, 16:9 → 1920×1088, 4:3 → 1664×1248, 1:1 → 1440×1440, 3:4 → 1248×1664, 9:16 → 1088×1920. With an image, Jimeng uses the ratio closest to the image and centre-crops it.',
+			displayOptions: withShow(show, { model: ASPECT_RATIO_MODELS }),
+		},
+		{
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			typeOptions: { minValue: -1, numberPrecision: 0 },
+			default: -1,
+			description: 'Random seed: -1 for a random one. The same positive seed with the same inputs gives a very similar video.',
+			displayOptions: withShow(show),
+		},
+	];
+}

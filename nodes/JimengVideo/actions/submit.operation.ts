@@ -1,0 +1,26 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { submittedJson } from '../helpers/outputItems';
+import { submitTask } from '../transport/jimengApi';
+import { addHints, buildItemRequest } from './common';
+import { videoInputProperties } from './fields';
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Submit returns at once with a task_id. Fetch the video later with Get Result (tasks are kept 12 hours), or use Generate and Wait to get it in one step.',
+		name: 'submitNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { operation: ['submit'] } },
+	},
+	...videoInputProperties({ operation: ['submit'] }),
+];
+
+/** One item: check its parameters, create one task, return its id. Never retried once it may exist. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const request = await buildItemRequest(this, itemIndex);
+	addHints(this, request.hints);
+	const answer = await submitTask(this, request.body);
+	return { json: submittedJson(request, answer.taskId, answer.requestId) as IDataObject };
+}

@@ -1,0 +1,134 @@
+/**
+ * The Jimeng 3.0 video family: one node, the model picked by `req_key`.
+ * What each model takes is checked here before any request is sent (see shared/jimeng-api.md).
+ */
+
+export const CAMERA_TEMPLATES = [
+	'hitchcock_dolly_in',
+	'hitchcock_dolly_out',
+	'robo_arm',
+	'dynamic_orbit',
+	'central_orbit',
+	'crane_push',
+	'quick_pull_back',
+	'counterclockwise_swivel',
+	'clockwise_swivel',
+	'handheld',
+	'rapid_push_pull',
+] as const;
+export type CameraTemplate = (typeof CAMERA_TEMPLATES)[number];
+
+export const CAMERA_STRENGTHS = ['weak', 'medium', 'strong'] as const;
+export type CameraStrength = (typeof CAMERA_STRENGTHS)[number];
+
+/** How a model takes its input. */
+export type ModelInput =
+	/** prompt, or a first-frame image (+ optional prompt) */
+	| 'textOrFirstFrame'
+	| 'text'
+	| 'firstFrame'
+	| 'firstAndLastFrame'
+	| 'cameraMotion';
+
+export interface ModelSpec {
+	/** The API's req_key. */
+	id: string;
+	name: string;
+	resolution: '720p' | '1080p';
+	/** Reported price per second of video, CNY (charged on success). */
+	pricePerSecondCny: number;
+	input: ModelInput;
+	/** Images the model needs: [min, max]. */
+	images: readonly [number, number];
+	/** aspect_ratio applies (text-to-video only). */
+	takesAspectRatio: boolean;
+}
+
+export const DEFAULT_MODEL = 'jimeng_ti2v_v30_pro';
+
+export const MODELS: readonly ModelSpec[] = [
+	{
+		id: 'jimeng_ti2v_v30_pro',
+		name: 'Video 3.0 Pro (1080p, text or first frame)',
+		resolution: '1080p',
+		pricePerSecondCny: 1,
+		input: 'textOrFirstFrame',
+		images: [0, 1],
+		takesAspectRatio: true,
+	},
+	{
+		id: 'jimeng_t2v_v30_1080p',
+		name: 'Video 3.0 1080p: Text to Video',
+		resolution: '1080p',
+		pricePerSecondCny: 0.63,
+		input: 'text',
+		images: [0, 0],
+		takesAspectRatio: true,
+	},
+	{
+		id: 'jimeng_t2v_v30',
+		name: 'Video 3.0 720p: Text to Video',
+		resolution: '720p',
+		pricePerSecondCny: 0.28,
+		input: 'text',
+		images: [0, 0],
+		takesAspectRatio: true,
+	},
+	{
+		id: 'jimeng_i2v_first_v30_1080',
+		name: 'Video 3.0 1080p: First Frame',
+		resolution: '1080p',
+		pricePerSecondCny: 0.63,
+		input: 'firstFrame',
+		images: [1, 1],
+		takesAspectRatio: false,
+	},
+	{
+		id: 'jimeng_i2v_first_v30',
+		name: 'Video 3.0 720p: First Frame',
+		resolution: '720p',
+		pricePerSecondCny: 0.28,
+		input: 'firstFrame',
+		images: [1, 1],
+		takesAspectRatio: false,
+	},
+	{
+		id: 'jimeng_i2v_first_tail_v30_1080',
+		name: 'Video 3.0 1080p: First and Last Frame',
+		resolution: '1080p',
+		pricePerSecondCny: 0.63,
+		input: 'firstAndLastFrame',
+		images: [2, 2],
+		takesAspectRatio: false,
+	},
+	{
+		id: 'jimeng_i2v_first_tail_v30',
+		name: 'Video 3.0 720p: First and Last Frame',
+		resolution: '720p',
+		pricePerSecondCny: 0.28,
+		input: 'firstAndLastFrame',
+		images: [2, 2],
+		takesAspectRatio: false,
+	},
+	{
+		id: 'jimeng_i2v_recamera_v30',
+		name: 'Video 3.0 720p: Camera Motion',
+		resolution: '720p',
+		pricePerSecondCny: 0.28,
+		input: 'cameraMotion',
+		images: [1, 1],
+		takesAspectRatio: false,
+	},
+];
+
+export function findModel(id: string): ModelSpec | undefined {
+	return MODELS.find((model) => model.id === id);
+}
+
+/** Models that can take a first-frame image. */
+export const IMAGE_MODELS = MODELS.filter((model) => model.images[1] > 0).map((model) => model.id);
+/** Models whose first image is optional or absent. */
+export const TEXT_MODELS = MODELS.filter((model) => model.images[0] === 0).map((model) => model.id);
+export const ASPECT_RATIO_MODELS = MODELS.filter((model) => model.takesAspectRatio).map((model) => model.id);
+export const LAST_FRAME_MODELS = MODELS.filter((model) => model.input === 'firstAndLastFrame').map((model) => model.id);
+export const CAMERA_MODELS = MODELS.filter((model) => model.input === 'cameraMotion').map((model) => model.id);

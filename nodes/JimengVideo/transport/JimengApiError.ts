@@ -1,0 +1,148 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+import {
+	explainBusinessCode,
+	explainGatewayCode,
+	type CodeExplanation,
+	type NetworkFailure,
+} from '../helpers/errorCatalog';
+
+export type JimengErrorKind =
+	/** the business API answered a code other than 10000 */
+	| 'business'
+	/** the task itself failed (moderation etc.): the code came with Get Result */
+	| 'task'
+	/** the API gateway refused the request (ResponseMetadata.Error) */
+	| 'gateway'
+	/** no answer: connection refused, reset, timed out */
+	| 'network'
+	/** an answer this node cannot read (a proxy's HTML page, a truncated video…) */
+	| 'response';
+
+export interface JimengErrorDetails {
+	kind: JimengErrorKind;
+	/** business code (number), gateway Code or network code (string) */
+	code: number | string;
+	httpStatus?: number;
+	requestId?: string;
+	/** the vendor's "retry?" column, or whether a network failure is worth retrying */
+	retryable: boolean;
+	taskId?: string;
+	/** a submit failed in a way that leaves its outcome unknown: a task may have been created */
+	taskMayExist?: boolean;
+	serviceMessage?: string;
+}
+
+/**
+ * Every Jimeng failure the node reports. A NodeApiError, so n8n shows it with its HTTP context and
+ * `new NodeApiError(node, thisError)` returns it unchanged; `details` keeps what continueOnFail items
+ * and the batch logic need.
+ */
+export class JimengApiError extends NodeApiError {
+	readonly details: JimengErrorDetails;
+
+	constructor(node: INode, details: JimengErrorDetails, message: string, description: string) {
+		// No `code` in the error response: n8n would swap the message for its generic text of a socket code.
+		super(node, { kind: details.kind, requestId: details.requestId ?? null } as JsonObject, {
+			message,
+			description,
+			httpCode: details.httpStatus === undefined ? undefined : String(details.httpStatus),
+		});
+		this.details = details;
+	}
+}
+
+function requestIdSuffix(requestId: string | undefined): string {
+	return requestId ? ` (request_id ${requestId})` : '';
+}
+
+function compose(
+	prefix: string,
+	explanation: CodeExplanation,
+	details: JimengErrorDetails,
+): { message: string; description: string } {
+	const message = `${prefix}: ${explanation.title}. ${explanation.meaning} ${explanation.action}${requestIdSuffix(details.requestId)}`;
+	const parts = [];
+	if (details.serviceMessage) parts.push(`Service message: "${details.serviceMessage}".`);
+	if (details.taskId) parts.push(`Task id: ${details.taskId}.`);
+	if (details.requestId) parts.push(`Quote request_id ${details.requestId} to Volcengine support.`);
+	return { message, description: parts.join(' ') };
+}
+
+export function businessError(
+	node: INode,
+	input: { code: number; serviceMessage?: string; httpStatus?: number; requestId?: string; taskId?: string; kind?: 'business' | 'task' },
+): JimengApiError {
+	const explanation = explainBusinessCode(input.code, input.serviceMessage);
+	const details: JimengErrorDetails = {
+		kind: input.kind ?? 'business',
+		code: input.code,
+		httpStatus: input.httpStatus,
+		requestId: input.requestId,
+		retryable: explanation.retryable,
+		taskId: input.taskId,
+		serviceMessage: input.serviceMessage,
+	};
+	const prefix = input.kind === 'task' ? `Jimeng task ${input.taskId} failed with code ${input.code}` : `Jimeng API error ${input.code}`;
+	const { message, description } = compose(prefix, explanation, details);
+	return new JimengApiError(node, details, message, description);
+}
+
+export function gatewayError(
+	node: INode,
+	input: { code: string; codeN?: number; serviceMessage?: string; httpStatus: number; requestId?: string },
+): JimengApiError {
+	const explanation = explainGatewayCode(input.code, input.serviceMessage);
+	const details: JimengErrorDetails = {
+		kind: 'gateway',
+		code: input.code,
+		httpStatus: input.httpStatus,
+		requestId: input.requestId,
+		retryable: explanation.retryable,
+		serviceMessage: input.serviceMessage,
+	};
+	const codeN = input.codeN ?? explanation.codeN;
+	const { message, description } = compose(
+		`Volcengine gateway refused the request: ${input.code}${codeN ? ` (${codeN})` : ''}`,
+		explanation,
+		details,
+	);
+	return new JimengApiError(node, details, message, description);
+}
+
+// Socket error codes are kept out of `message`: n8n replaces any message that contains one with
+// its own generic text, which would hide whether a task may exist.
+export function networkError(
+	node: INode,
+	input: { failure: NetworkFailure; call: string; attempts: number; taskMayExist: boolean },
+): JimengApiError {
+	const details: JimengErrorDetails = {
+		kind: 'network',
+		code: input.failure.code,
+		retryable: !input.taskMayExist,
+		taskMayExist: input.taskMayExist,
+	};
+	const message = input.taskMayExist
+		? 'The connection broke after the submit request was sent, so Jimeng may have created the task (and may charge for it). It was NOT submitted again, to avoid paying twice. ' +
+			'Before retrying, check the Volcengine console (即梦AI → 任务/用量) for a task created at this time, or wait and see whether a video is billed.'
+		: `Could not reach the Jimeng API for ${input.call} after ${input.attempts} attempt${input.attempts === 1 ? '' : 's'}. Check the network and the Base URL of the credential.`;
+	const description = `Network error ${input.failure.code}: ${input.failure.detail}`;
+	return new JimengApiError(node, details, message, description);
+}
+
+export function responseError(
+	node: INode,
+	input: { what: string; httpStatus?: number; snippet?: string; requestId?: string; taskId?: string; retryable?: boolean },
+): JimengApiError {
+	const details: JimengErrorDetails = {
+		kind: 'response',
+		code: input.httpStatus === undefined ? 'UNREADABLE_RESPONSE' : `HTTP_${input.httpStatus}`,
+		httpStatus: input.httpStatus,
+		requestId: input.requestId,
+		retryable: input.retryable ?? false,
+		taskId: input.taskId,
+	};
+	const message = `${input.what}${requestIdSuffix(input.requestId)}`;
+	const description = input.snippet ? `Answer received: ${input.snippet}` : '';
+	return new JimengApiError(node, details, message, description);
+}
