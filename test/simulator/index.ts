@@ -1,0 +1,24 @@
+// The Jimeng API simulator: one import for tests, benchmarks, the soak and the demo.
+export {
+	API_VERSION,
+	DEFAULT_SIMULATOR_ACCOUNT,
+	GET_RESULT_ACTION,
+	JimengSimulator,
+	SUBMIT_ACTION,
+	redactBase64,
+} from './server';
+export type {
+	RequestLogEntry,
+	SimulatedTask,
+	SimulatedTaskState,
+	SimulatorAccount,
+	SimulatorConfigPatch,
+	SimulatorFaults,
+	SimulatorOptions,
+} from './server';
+export { BUSINESS_CODES, codeInfo, goDuration } from './envelope';
+export { GATEWAY_ERRORS, SIGNATURE_MISMATCH_MESSAGE } from './gateway';
+export type { GatewayErrorCode } from './gateway';
+export { ASPECT_RATIOS, CAMERA_STRENGTHS, MODEL_KEYS, RECAMERA_TEMPLATES, closestAspectRatio } from './models';
+export type { ModelKey } from './models';
+export { FIXTURE_PATH, freeBoxHeader } from './video';
