@@ -119,7 +119,10 @@ export async function loadPackage(): Promise<LoadedPackage> {
 			'test.staticItems': new StaticItems(),
 		};
 		for (const [name, data] of Object.entries(loader.nodeTypes)) {
-			types[name.includes('.') ? name : `${PACKAGE_NAME}.${name}`] = data.type;
+			const fullName = name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;
+			types[fullName] = data.type;
+			// n8n offers a usableAsTool node to AI agents under `<type>Tool`: same class, other name.
+			if ((data.type.description as { usableAsTool?: boolean }).usableAsTool) types[`${fullName}Tool`] = data.type;
 		}
 		const credentialTypes = new Map<string, ICredentialType>();
 		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes.set(name, data.type);
@@ -238,14 +241,14 @@ export async function createHarness(credentials: CredentialRecord[]): Promise<Ha
 			currentNodeExecutionIndex: 0,
 			restApiUrl: 'http://127.0.0.1:5678/rest',
 			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			formBaseUrl: '',
-			formWaitingBaseUrl: '',
-			formTestBaseUrl: '',
-			webhookBaseUrl: '',
-			webhookWaitingBaseUrl: '',
-			webhookTestBaseUrl: '',
-			mcpBaseUrl: '',
-			mcpTestBaseUrl: '',
+			formBaseUrl: 'http://127.0.0.1:5678/form',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+			formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+			mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
 			variables: {},
 			logAiEvent: () => undefined,
 			startRunnerTask: async () => {

@@ -13,6 +13,12 @@ import { readImageInputs } from './imageInput';
 
 export type Operation = 'submit' | 'getResult' | 'generateAndWait';
 
+/** A parameter that may be hidden for the chosen model: undefined when it does not apply. */
+function optionalParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): unknown {
+	// n8n treats an `undefined` fallback as "no fallback" and throws: use null and map it back.
+	return ctx.getNodeParameter(name, itemIndex, null) ?? undefined;
+}
+
 /** Reads and checks one item's video parameters. Throws InputValidationError before any request. */
 export async function buildItemRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<VideoRequest> {
 	const modelKey = ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL);
@@ -22,11 +28,11 @@ export async function buildItemRequest(ctx: IExecuteFunctions, itemIndex: number
 		model: modelKey,
 		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
 		frames: ctx.getNodeParameter('frames', itemIndex, 121),
-		aspectRatio: ctx.getNodeParameter('aspectRatio', itemIndex, undefined),
+		aspectRatio: optionalParameter(ctx, 'aspectRatio', itemIndex),
 		seed: ctx.getNodeParameter('seed', itemIndex, -1),
 		images,
-		cameraTemplate: ctx.getNodeParameter('cameraTemplate', itemIndex, undefined),
-		cameraStrength: ctx.getNodeParameter('cameraStrength', itemIndex, undefined),
+		cameraTemplate: optionalParameter(ctx, 'cameraTemplate', itemIndex),
+		cameraStrength: optionalParameter(ctx, 'cameraStrength', itemIndex),
 	});
 }
 

@@ -17,13 +17,13 @@ import {
 	type PollOutcome,
 	type SchedulerEffects,
 } from '../helpers/batchScheduler';
-import { TASK_RETENTION_NOTE } from '../helpers/errorCatalog';
 import { batchOutcomeJson } from '../helpers/outputItems';
 import { buildReqJson, type VideoRequest } from '../helpers/requestBuilder';
 import { JimengApiError } from '../transport/JimengApiError';
 import { downloadVideo, executionSignal, getTaskResult, submitTask } from '../transport/jimengApi';
 import { addHints, buildItemRequest, errorJson, isToolCall, toNodeError } from './common';
 import { videoInputProperties } from './fields';
+import { missingTaskError } from './taskResult';
 import type { ResultOptions } from './getResult.operation';
 import {
 	aigcMetaOption,
@@ -123,12 +123,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				case 'expired':
 					return {
 						status: 'failed',
-						error: new JimengApiError(
-							this.getNode(),
-							{ kind: 'task', code: result.status, requestId: result.requestId, taskId, retryable: false },
-							`Jimeng task ${taskId} became ${result.status} while waiting for it. ${TASK_RETENTION_NOTE}`,
-							`request_id ${result.requestId}`,
-						),
+						error: missingTaskError(this, { reqKey: job.request.model.id, taskId }, result),
 					};
 				default:
 					return { status: result.status };

@@ -13,7 +13,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { SUCCESS_CODE, findNetworkFailure, type NetworkFailure, type TaskStatus } from '../helpers/errorCatalog';
+import { SUCCESS_CODE, findNetworkFailure, type NetworkFailure } from '../helpers/errorCatalog';
 import {
 	JimengApiError,
 	businessError,
@@ -50,7 +50,8 @@ export interface SubmitAnswer {
 }
 
 export type TaskResult =
-	| { status: Exclude<TaskStatus, 'done'>; requestId: string; data: IDataObject }
+	| { status: 'in_queue' | 'generating'; requestId: string; data: IDataObject }
+	| { status: 'not_found' | 'expired'; requestId: string; data: IDataObject }
 	| { status: 'done'; videoUrl: string; requestId: string; data: IDataObject }
 	| { status: 'failed'; error: JimengApiError; requestId: string };
 
