@@ -207,3 +207,37 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 		},
 	];
 }
+
+/**
+ * The trigger's generate mode: no input items, so images come by URL only. An empty Image URL
+ * means text-to-video for the models that allow it.
+ */
+export function triggerGenerateProperties(show: Show): INodeProperties[] {
+	const shared = videoInputProperties(show).filter((property) =>
+		['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(property.name),
+	);
+	const [prompt, ...rest] = shared;
+	return [
+		prompt,
+		{
+			displayName: 'Image URL',
+			name: 'imageUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/first-frame.jpg',
+			description:
+				'Public http(s) URL of a JPEG or PNG first-frame image. Leave empty for text-to-video (Pro and the text-to-video models).',
+			displayOptions: withShow(show, { model: IMAGE_MODELS }),
+		},
+		{
+			displayName: 'Last Frame Image URL',
+			name: 'lastFrameImageUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/last-frame.jpg',
+			description: 'Public http(s) URL of the last-frame image, with the same aspect ratio as the first',
+			displayOptions: withShow(show, { model: LAST_FRAME_MODELS }),
+		},
+		...rest,
+	];
+}
