@@ -259,6 +259,25 @@ describe('Jimeng Video node in a workflow', () => {
 		});
 	});
 
+	describe('Retry On Fail', () => {
+		it('a node re-run by n8n does not submit (or pay for) earlier items again', async () => {
+			const items = [{ json: { prompt: 'one' } }, { json: { prompt: 'two' } }, { json: { prompt: 'refused [sim:code=50412]' } }];
+			const run = await harness.run(
+				jimengWorkflow({ operation: 'submit', prompt: '={{ $json.prompt }}' }, { items, nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } }),
+			);
+			expect(errorOf(run, 'Jimeng Video')?.message).toMatch(/50412/);
+			// items 1 and 2 are sent once; only the refused item 3 is sent on every try
+			expect(sim.submits().map((entry) => (entry.body as { prompt: string }).prompt)).toEqual([
+				'one',
+				'two',
+				'refused [sim:code=50412]',
+				'refused [sim:code=50412]',
+				'refused [sim:code=50412]',
+			]);
+			expect(sim.createdTaskIds()).toHaveLength(2);
+		});
+	});
+
 	describe('downloads', () => {
 		it('an expired video URL gets one fresh Get Result, and the video arrives intact', async () => {
 			sim.configure({ faults: { expireFirstDownload: 1 } });

@@ -7,8 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import { DEFAULT_MODEL, findModel } from '../helpers/models';
+import { SubmissionLedger, submissionLedger } from '../helpers/submissionLedger';
 import { InputValidationError, buildVideoRequest, type VideoRequest } from '../helpers/requestBuilder';
 import { JimengApiError } from '../transport/JimengApiError';
+import { submitTask, type CallOptions, type SubmitAnswer } from '../transport/jimengApi';
 import { readImageInputs } from './imageInput';
 
 export type Operation = 'submit' | 'getResult' | 'generateAndWait';
@@ -83,4 +85,22 @@ export function addHints(ctx: IExecuteFunctions, messages: Iterable<string>): vo
 /** Used as a tool by an AI agent, a video blob is of no use to the model: return the URL instead. */
 export function isToolCall(ctx: IExecuteFunctions): boolean {
 	return ctx.getNode().type.endsWith('Tool');
+}
+
+/**
+ * Submits one item's request once per execution: a node re-run by "Retry On Fail" gets the task
+ * created by the first attempt back (`reused: true`) instead of paying for a second one.
+ */
+export async function submitOnce(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	body: Record<string, unknown>,
+	options?: CallOptions,
+): Promise<SubmitAnswer & { reused: boolean }> {
+	const key = SubmissionLedger.key({ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, itemIndex }, body);
+	const known = submissionLedger.find(key);
+	if (known) return { taskId: known.taskId, requestId: known.requestId, reused: true };
+	const answer = await submitTask(ctx, body, options);
+	submissionLedger.record(key, answer.taskId, answer.requestId);
+	return { ...answer, reused: false };
 }

@@ -20,8 +20,8 @@ import {
 import { batchOutcomeJson } from '../helpers/outputItems';
 import { buildReqJson, type VideoRequest } from '../helpers/requestBuilder';
 import { JimengApiError } from '../transport/JimengApiError';
-import { downloadVideo, executionSignal, getTaskResult, submitTask } from '../transport/jimengApi';
-import { addHints, buildItemRequest, errorJson, isToolCall, toNodeError } from './common';
+import { downloadVideo, executionSignal, getTaskResult } from '../transport/jimengApi';
+import { addHints, buildItemRequest, errorJson, isToolCall, submitOnce, toNodeError } from './common';
 import { videoInputProperties } from './fields';
 import { missingTaskError } from './taskResult';
 import type { ResultOptions } from './getResult.operation';
@@ -110,7 +110,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const created = new Map<number, string>();
 
 	const effects: SchedulerEffects<Job, IBinaryData, unknown> = {
-		submit: async (job) => await submitTask(this, job.request.body, { retry: { retryConcurrencyLimit: false } }),
+		submit: async (job) => await submitOnce(this, job.itemIndex, job.request.body, { retry: { retryConcurrencyLimit: false } }),
 		isConcurrencyLimit: (error) => error instanceof JimengApiError && error.details.code === 50430,
 		poll: async (job, taskId): Promise<PollOutcome<unknown>> => {
 			const result = await getTaskResult(this, { reqKey: job.request.model.id, taskId, reqJson: job.reqJson });

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { submittedJson } from '../helpers/outputItems';
-import { submitTask } from '../transport/jimengApi';
-import { addHints, buildItemRequest } from './common';
+import { addHints, buildItemRequest, submitOnce } from './common';
 import { videoInputProperties } from './fields';
 
 export const description: INodeProperties[] = [
@@ -21,6 +20,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const request = await buildItemRequest(this, itemIndex);
 	addHints(this, request.hints);
-	const answer = await submitTask(this, request.body);
-	return { json: submittedJson(request, answer.taskId, answer.requestId) as IDataObject };
+	const answer = await submitOnce(this, itemIndex, request.body);
+	const json = submittedJson(request, answer.taskId, answer.requestId) as IDataObject;
+	if (answer.reused) json.reused_task = true;
+	return { json };
 }

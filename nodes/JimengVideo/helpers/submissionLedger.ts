@@ -1,0 +1,47 @@
+/**
+ * Remembers, for the life of an execution, which item requests were already accepted by Jimeng.
+ *
+ * n8n's "Retry On Fail" setting re-runs a failed node for ALL its items: without this, every item
+ * submitted before the failure would be submitted (and paid for) again. With it, a re-run within the
+ * same execution picks the accepted task up by its id instead. Pure and in-process (a retry runs in
+ * the same process as the first attempt).
+ */
+import { createHash } from 'crypto';
+
+const KEEP_MS = 12 * 3600 * 1000;
+const MAX_ENTRIES = 10_000;
+
+interface Entry {
+	taskId: string;
+	requestId: string;
+	at: number;
+}
+
+export class SubmissionLedger {
+	private readonly entries = new Map<string, Entry>();
+
+	static key(scope: { executionId: string; nodeName: string; itemIndex: number }, body: unknown): string {
+		const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+		return `${scope.executionId}\u0000${scope.nodeName}\u0000${scope.itemIndex}\u0000${digest}`;
+	}
+
+	find(key: string, now = Date.now()): Entry | undefined {
+		const entry = this.entries.get(key);
+		if (entry && now - entry.at > KEEP_MS) {
+			this.entries.delete(key);
+			return undefined;
+		}
+		return entry;
+	}
+
+	record(key: string, taskId: string, requestId: string, now = Date.now()): void {
+		this.entries.set(key, { taskId, requestId, at: now });
+		if (this.entries.size > MAX_ENTRIES) {
+			// Maps iterate in insertion order: the first entries are the oldest.
+			for (const oldKey of [...this.entries.keys()].slice(0, this.entries.size - MAX_ENTRIES)) this.entries.delete(oldKey);
+		}
+	}
+}
+
+/** One ledger per n8n process. */
+export const submissionLedger = new SubmissionLedger();
