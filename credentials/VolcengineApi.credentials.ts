@@ -15,6 +15,26 @@ export const DEFAULT_VOLCENGINE_BASE_URL = 'https://visual.volcengineapi.com';
 /** Model used by the credential test's Get Result (any Jimeng model would do). */
 const TEST_MODEL = 'jimeng_ti2v_v30_pro';
 
+/**
+ * The gateway's refusals (ResponseMetadata.Error.Code) as the credential test reports them: the code,
+ * what it means and what to do. n8n's test rules match exact values, so each code has its line.
+ */
+const GATEWAY_REFUSALS: Record<string, string> = {
+	SignatureDoesNotMatch:
+		'the signature does not match: the Secret Access Key does not belong to this Access Key ID (or was pasted incompletely), or Region/Service are not cn-north-1/cv.',
+	InvalidAccessKey: 'Volcengine does not know this Access Key ID (mistyped, deleted or disabled). Copy it again from the console.',
+	InvalidTimestamp:
+		"the request time is more than 15 minutes away from Volcengine's clock: fix the clock of the machine running n8n (enable NTP time sync).",
+	MissingAuthenticationToken: 'the session token is missing or wrong for these temporary (STS) keys, or a session token was set for permanent keys.',
+	MissingSignature: 'the Authorization header did not arrive complete: check for a proxy that rewrites it.',
+	MissingRequestInfo: 'the X-Date header did not arrive: check for a proxy that strips headers.',
+	AccessDenied: 'the keys are valid but may not call this API. Grant the IAM user access to the visual service (cv).',
+	LackPolicy: 'the IAM user has no policy for this API. Attach one for the visual service (cv).',
+	ServiceNotFound: 'the Service in the credential is not offered at this Base URL (Jimeng: cv at https://visual.volcengineapi.com).',
+	InvalidActionOrVersion: 'this Base URL does not offer the Jimeng API. Check the Base URL.',
+	InternalError: 'the Volcengine gateway failed. Try again in a moment.',
+};
+
 /** Thrown before anything is sent when a credential field cannot be right. */
 export class VolcengineCredentialError extends Error {
 	constructor(message: string) {
@@ -154,46 +174,17 @@ export class VolcengineApi implements ICredentialType {
 			json: true,
 		},
 		rules: [
+			...Object.entries(GATEWAY_REFUSALS).map(([code, message]) => ({
+				type: 'responseSuccessBody' as const,
+				properties: { key: 'ResponseMetadata.Error.Code', value: code, message: `${code}: ${message}` },
+			})),
 			{
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'ResponseMetadata.Error.Code',
-					value: 'SignatureDoesNotMatch',
+					key: 'code',
+					value: 50400,
 					message:
-						'SignatureDoesNotMatch: the Secret Access Key does not belong to this Access Key ID (or was pasted incompletely).',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'ResponseMetadata.Error.Code',
-					value: 'InvalidAccessKey',
-					message: 'InvalidAccessKey: Volcengine does not know this Access Key ID. Check it in the console.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'ResponseMetadata.Error.Code',
-					value: 'InvalidTimestamp',
-					message:
-						"InvalidTimestamp: the request's X-Date is more than 15 minutes away from Volcengine's clock. Fix the clock of the machine running n8n (enable NTP).",
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'ResponseMetadata.Error.Code',
-					value: 'AccessDenied',
-					message: 'AccessDenied: the keys are valid but not allowed to call this API. Grant the IAM user access to the visual service (cv).',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'ResponseMetadata.Error.Code',
-					value: 'MissingAuthenticationToken',
-					message: 'MissingAuthenticationToken: the session token is missing or invalid for these temporary (STS) keys.',
+						'50400 Access Denied: the keys are valid, but Jimeng is not activated for this account or the IAM user may not call it. Activate the video models in the Volcengine console (即梦AI) and grant the user the visual service (cv).',
 				},
 			},
 		],
