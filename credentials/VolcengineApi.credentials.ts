@@ -178,6 +178,17 @@ export class VolcengineApi implements ICredentialType {
 				type: 'responseSuccessBody' as const,
 				properties: { key: 'ResponseMetadata.Error.Code', value: code, message: `${code}: ${message}` },
 			})),
+			// Any other refusal: a Jimeng answer always carries a numeric `code`; a gateway refusal or a
+			// stranger's page does not (n8n's rules match exact values, so "no code" is the catch-all).
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: undefined,
+					message:
+						'The endpoint did not answer like the Jimeng API (no business code): check the Base URL, and the Region/Service (cn-north-1/cv). A Volcengine gateway refusal with another code than the ones this test knows also ends here.',
+				},
+			},
 			{
 				type: 'responseSuccessBody',
 				properties: {
