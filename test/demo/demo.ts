@@ -84,7 +84,7 @@ async function main(): Promise<void> {
 		example.nodes = example.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
 
 		say(`running "${example.name}" — prompt: ${JSON.stringify(jimeng.parameters.prompt)}`);
-		const harness = await createHarness([{ id: 'demo', name: 'demo', type: 'volcengineApi', data: credentialData }]);
+		const harness = await createHarness([{ id: 'demo', name: 'demo', type: 'volcengineApi', data: credentialData as never }]);
 		const run = await harness.run(example);
 		const [item] = outputOf(run, 'Jimeng Video');
 		if (item.json.error || item.json.status !== 'done') throw new Error(`no video: ${JSON.stringify(item.json)}`);

@@ -1,0 +1,138 @@
+/**
+ * `npm start`: an n8n editor with this package installed, ready to try against the local Jimeng
+ * simulator — for a newcomer's first ten minutes and for development.
+ *
+ * Builds and packs the package, installs it into a persistent user folder (<repo>/.n8n-host, kept
+ * across restarts) the way n8n's community-package installer does, starts the simulator and
+ * `n8n start` on 127.0.0.1, imports a "Jimeng simulator" credential and the example workflows, and
+ * prints the URL and the login. With VOLC_ACCESSKEY and VOLC_SECRETKEY set it also creates a
+ * "Volcengine (real service)" credential (the secret is never printed). Ctrl-C stops everything.
+ *
+ * Env: N8N_PORT (5678), JIMENG_SIM_PORT (5699), JIMENG_N8N_HOST_CACHE, VOLC_SESSIONTOKEN, VOLC_BASEURL.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
+import { REPO_DIR, ensureN8nHost } from './host';
+import { importCredentials, importWorkflows, type WorkflowJson } from './n8nCli';
+import { formatMs } from './proc';
+import { startN8n, type OwnerAccount } from './server';
+import { createUserFolder, installPackageTarball, packProject } from './userFolder';
+
+export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
+export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
+/** The credential id the example workflows reference (see examples/*.json). */
+const EXAMPLE_CREDENTIAL_ID = 'jimengCredential';
+/** A local development login (the editor listens on 127.0.0.1 only). */
+const DEV_OWNER: OwnerAccount = { email: 'dev@jimeng.local', password: 'Jimeng-dev-2026', firstName: 'Jimeng', lastName: 'Developer' };
+
+const started = Date.now();
+const say = (line: string) => console.log(`[start ${formatMs(Date.now() - started).padStart(7)}] ${line}`);
+
+/** Example files → workflows with stable ids (re-imported only when missing, so your edits stay). */
+function loadExamples(credentialId: string): WorkflowJson[] {
+	const dir = path.join(REPO_DIR, 'examples');
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file, index) => {
+			const workflow = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson & { nodes: Array<{ credentials?: Record<string, { id: string; name: string }> }> };
+			for (const node of workflow.nodes) {
+				const ref = node.credentials?.volcengineApi;
+				if (ref?.id === EXAMPLE_CREDENTIAL_ID) node.credentials!.volcengineApi = { id: credentialId, name: 'Jimeng simulator' };
+			}
+			return { ...workflow, id: `JimengExample${String(index + 1).padStart(3, '0')}` };
+		});
+}
+
+async function main(): Promise<void> {
+	const n8nPort = Number(process.env.N8N_PORT ?? 5678);
+	const simPort = Number(process.env.JIMENG_SIM_PORT ?? 5699);
+
+	say('building and packing the package');
+	const tarball = await packProject(REPO_DIR, { build: 'always' });
+
+	say('checking the n8n host (the first run installs n8n 2.41.1 and Node 24: about 6 minutes)');
+	const host = await ensureN8nHost();
+	say(`n8n ${host.n8nVersion} on Node ${host.nodeVersion}${host.installedNow ? ` (installed in ${formatMs(host.installMs)})` : ''}`);
+
+	const folderDir = path.join(REPO_DIR, '.n8n-host');
+	const userFolder = await createUserFolder({ dir: folderDir, port: n8nPort, logLevel: 'warn' });
+	const installed = await installPackageTarball(userFolder, tarball);
+	say(`installed ${installed.name}@${installed.version} into ${path.relative(REPO_DIR, installed.dir)}`);
+
+	const sim = new JimengSimulator({
+		port: simPort,
+		queueMs: 3000,
+		generateMs: 7000,
+		log: (line) => console.log(`[simulator] ${line}`),
+	});
+	await sim.start();
+	say(`Jimeng simulator on ${sim.url}`);
+
+	const credentials = [
+		{
+			id: SIMULATOR_CREDENTIAL_ID,
+			name: 'Jimeng simulator',
+			type: 'volcengineApi',
+			data: { ...DEFAULT_SIMULATOR_ACCOUNT, sessionToken: '', region: 'cn-north-1', service: 'cv', baseUrl: sim.url },
+		},
+	];
+	if (process.env.VOLC_ACCESSKEY && process.env.VOLC_SECRETKEY) {
+		credentials.push({
+			id: REAL_CREDENTIAL_ID,
+			name: 'Volcengine (real service)',
+			type: 'volcengineApi',
+			data: {
+				accessKeyId: process.env.VOLC_ACCESSKEY,
+				secretAccessKey: process.env.VOLC_SECRETKEY,
+				sessionToken: process.env.VOLC_SESSIONTOKEN ?? '',
+				region: 'cn-north-1',
+				service: 'cv',
+				baseUrl: process.env.VOLC_BASEURL || 'https://visual.volcengineapi.com',
+			},
+		});
+	}
+	await importCredentials(host, userFolder, credentials);
+	say(`credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
+
+	const marker = path.join(folderDir, '.jimeng-examples-imported.json');
+	const imported = new Set<string>(existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as string[]) : []);
+	const examples = loadExamples(SIMULATOR_CREDENTIAL_ID).filter((workflow) => !imported.has(workflow.id as string));
+	if (examples.length) {
+		await importWorkflows(host, userFolder, examples);
+		for (const workflow of examples) imported.add(workflow.id as string);
+		writeFileSync(marker, JSON.stringify([...imported]));
+	}
+	say(`example workflows: ${imported.size} (${examples.length} imported now)`);
+
+	const server = await startN8n(host, userFolder, { port: n8nPort, owner: DEV_OWNER, createApiKey: false });
+	const stop = async () => {
+		say('stopping n8n and the simulator');
+		await server.stop();
+		await sim.stop();
+		process.exit(0);
+	};
+	process.once('SIGINT', () => void stop());
+	process.once('SIGTERM', () => void stop());
+
+	console.log('');
+	console.log(`  n8n is ready:   ${server.baseUrl}`);
+	console.log(`  log in:         ${DEV_OWNER.email} / ${DEV_OWNER.password}`);
+	console.log('  try:            open "Jimeng: text-to-video (Generate and Wait)" and click "Execute workflow"');
+	console.log(`  simulator:      ${sim.url} (credential "Jimeng simulator"; videos in ~10 s)`);
+	if (credentials.length > 1) console.log('  real service:   credential "Volcengine (real service)" — switch a node to it to generate real (paid) videos');
+	console.log(`  n8n log:        ${server.logFile}`);
+	console.log('  stop:           Ctrl-C');
+	console.log('');
+	await server.exited;
+	say('n8n exited');
+	await sim.stop();
+	process.exit(1);
+}
+
+main().catch((error: Error) => {
+	console.error(`[start] failed: ${error.message}`);
+	process.exit(1);
+});
