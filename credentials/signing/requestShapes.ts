@@ -100,7 +100,8 @@ function serializeBody(
 	}
 	if (body === undefined || body === null) return '';
 	if (typeof body === 'string') {
-		if (contentType.includes('json')) {
+		// Only a JSON body with surrounding whitespace is changed by axios (trimmed); skip parsing the rest.
+		if (contentType.includes('json') && body.trim().length !== body.length) {
 			try {
 				JSON.parse(body);
 				return body.trim();
@@ -140,6 +141,17 @@ export function normalizeRequest(request: N8nRequestLike): NormalizedRequest {
 		);
 	}
 	const parsed = new URL(combined);
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new UnsignableRequestError(
+			`Cannot sign a request to "${parsed.protocol}//…": only http and https are supported. Check the Base URL of the Volcengine credential (Jimeng: https://visual.volcengineapi.com).`,
+		);
+	}
+	if (parsed.username || parsed.password) {
+		// The HTTP client would turn them into Basic auth and replace the signature.
+		throw new UnsignableRequestError(
+			'The URL carries a user name or password (user:password@host): remove it from the Base URL of the Volcengine credential; Volcengine authenticates by signature.',
+		);
+	}
 
 	const query: Record<string, QueryValue> = {};
 	for (const [key, value] of parsed.searchParams) addQuery(query, key, value);

@@ -208,6 +208,8 @@ async function submitNext(ctx: IPollFunctions, request: VideoRequest): Promise<S
 				code: details?.code ?? null,
 				request_id: details?.requestId ?? null,
 				retryable: false,
+				submitted_at: details?.submittedAt ?? null,
+				...request.summary,
 				note: 'Generation is paused until the workflow is activated again (saving a change to an active workflow does that).',
 			},
 		};

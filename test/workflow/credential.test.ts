@@ -118,6 +118,12 @@ describe('volcengineApi credential against the gateway', () => {
 		expect((await send(await signedAt(899))).status).toBe(200);
 	});
 
+	it('refuses a Base URL that is not http(s), or that carries a user name and password', async () => {
+		await expect(sign({ url: '/' }, { baseUrl: 'ftp://visual.volcengineapi.com' })).rejects.toThrow(/only http and https are supported\. Check the Base URL/);
+		await expect(sign({ url: '/' }, { baseUrl: 'file:///etc' })).rejects.toThrow(/Check the Base URL/);
+		await expect(sign({ url: '/' }, { baseUrl: 'https://user:pw@visual.volcengineapi.com' })).rejects.toThrow(/remove it from the Base URL/);
+	});
+
 	it('refuses empty or space-padded fields before signing, without echoing secrets', async () => {
 		await expect(sign({ url: '/' }, { accessKeyId: '' })).rejects.toThrow('"Access Key ID" is empty');
 		await expect(sign({ url: '/' }, { secretAccessKey: 'abc ' })).rejects.toThrow(/"Secret Access Key" starts or ends with whitespace/);

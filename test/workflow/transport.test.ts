@@ -94,7 +94,10 @@ describe('transport', () => {
 		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' }, { continueOnFail: true }));
 		const [item] = outputOf(run, 'Jimeng Video');
 		expect(item.json).toMatchObject({ task_may_exist: true, retryable: false, code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET|ECONNABORTED/) });
-		expect(item.json.error).toMatch(/may have created the task .* NOT submitted again/);
+		expect(item.json.error).toMatch(/sent at \d{4}-\d\d-\d\dT[\d:.]+Z, so Jimeng may have created the task .* NOT submitted again/);
+		// what is needed to find the task in the console: when, which model, what prompt
+		expect(item.json).toMatchObject({ req_key: 'jimeng_ti2v_v30_pro', prompt: 'x', frames: 121 });
+		expect(Date.parse(item.json.submitted_at as string)).toBeGreaterThan(Date.now() - 60_000);
 		expect(sim.submits()).toHaveLength(1);
 		expect(sim.createdTaskIds()).toHaveLength(1);
 	});

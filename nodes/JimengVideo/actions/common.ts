@@ -54,7 +54,10 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-/** The json of a continueOnFail item: error, code, request_id, task_id (when known). */
+/**
+ * The json of a continueOnFail item: error, code, request_id, task_id (when known). When a submit's
+ * outcome is unknown, also what the request was and when it was sent, to find the task in the console.
+ */
 export function errorJson(error: unknown, taskId?: string): IDataObject {
 	if (error instanceof JimengApiError) {
 		const { details } = error;
@@ -65,7 +68,11 @@ export function errorJson(error: unknown, taskId?: string): IDataObject {
 			task_id: details.taskId ?? taskId ?? null,
 			retryable: details.retryable,
 		};
-		if (details.taskMayExist) json.task_may_exist = true;
+		if (details.taskMayExist) {
+			json.task_may_exist = true;
+			json.submitted_at = details.submittedAt ?? null;
+			Object.assign(json, details.request);
+		}
 		return json;
 	}
 	if (error instanceof InputValidationError) {
@@ -94,13 +101,22 @@ export function isToolCall(ctx: IExecuteFunctions): boolean {
 export async function submitOnce(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	body: Record<string, unknown>,
+	request: VideoRequest,
 	options?: CallOptions,
 ): Promise<SubmitAnswer & { reused: boolean }> {
-	const key = SubmissionLedger.key({ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, itemIndex }, body);
+	const key = SubmissionLedger.key({ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, itemIndex }, request.body);
 	const known = submissionLedger.find(key);
 	if (known) return { taskId: known.taskId, requestId: known.requestId, reused: true };
-	const answer = await submitTask(ctx, body, options);
+	let answer: SubmitAnswer;
+	try {
+		answer = await submitTask(ctx, request.body, options);
+	} catch (error) {
+		// An unknown outcome: the item must say what was asked, to recognise the task in the console.
+		if (error instanceof JimengApiError && error.details.taskMayExist) {
+			error.details.request = { req_key: request.model.id, ...request.summary };
+		}
+		throw new NodeApiError(ctx.getNode(), error as JsonObject);
+	}
 	submissionLedger.record(key, answer.taskId, answer.requestId);
 	return { ...answer, reused: false };
 }

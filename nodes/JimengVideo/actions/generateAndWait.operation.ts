@@ -110,7 +110,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const created = new Map<number, string>();
 
 	const effects: SchedulerEffects<Job, IBinaryData, unknown> = {
-		submit: async (job) => await submitOnce(this, job.itemIndex, job.request.body, { retry: { retryConcurrencyLimit: false } }),
+		submit: async (job) => await submitOnce(this, job.itemIndex, job.request, { retry: { retryConcurrencyLimit: false } }),
 		isConcurrencyLimit: (error) => error instanceof JimengApiError && error.details.code === 50430,
 		poll: async (job, taskId): Promise<PollOutcome<unknown>> => {
 			const result = await getTaskResult(this, { reqKey: job.request.model.id, taskId, reqJson: job.reqJson });

@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const request = await buildItemRequest(this, itemIndex);
 	addHints(this, request.hints);
-	const answer = await submitOnce(this, itemIndex, request.body);
+	const answer = await submitOnce(this, itemIndex, request);
 	const json = submittedJson(request, answer.taskId, answer.requestId) as IDataObject;
 	if (answer.reused) json.reused_task = true;
 	return { json };

@@ -30,6 +30,10 @@ export interface JimengErrorDetails {
 	taskId?: string;
 	/** a submit failed in a way that leaves its outcome unknown: a task may have been created */
 	taskMayExist?: boolean;
+	/** when that submit was sent (ISO 8601): what to look for in the console */
+	submittedAt?: string;
+	/** what that submit asked for (model, prompt, frames…), to recognise the task */
+	request?: Record<string, unknown>;
 	serviceMessage?: string;
 }
 
@@ -114,17 +118,19 @@ export function gatewayError(
 // its own generic text, which would hide whether a task may exist.
 export function networkError(
 	node: INode,
-	input: { failure: NetworkFailure; call: string; attempts: number; taskMayExist: boolean },
+	input: { failure: NetworkFailure; call: string; attempts: number; taskMayExist: boolean; sentAt?: Date },
 ): JimengApiError {
+	const submittedAt = input.taskMayExist ? (input.sentAt ?? new Date()).toISOString() : undefined;
 	const details: JimengErrorDetails = {
 		kind: 'network',
 		code: input.failure.code,
 		retryable: !input.taskMayExist,
 		taskMayExist: input.taskMayExist,
+		submittedAt,
 	};
 	const message = input.taskMayExist
-		? 'The connection broke after the submit request was sent, so Jimeng may have created the task (and may charge for it). It was NOT submitted again, to avoid paying twice. ' +
-			'Before retrying, check the Volcengine console (即梦AI → 任务/用量) for a task created at this time, or wait and see whether a video is billed.'
+		? `The connection broke after the submit request was sent at ${submittedAt}, so Jimeng may have created the task (and may charge for it). It was NOT submitted again, to avoid paying twice. ` +
+			'Before retrying, check the Volcengine console (即梦AI → 任务/用量) for a task created at that time, or wait and see whether a video is billed.'
 		: `Could not reach the Jimeng API for ${input.call} after ${input.attempts} attempt${input.attempts === 1 ? '' : 's'}. Check the network and the Base URL of the credential.`;
 	const description = `Network error ${input.failure.code}: ${input.failure.detail}`;
 	return new JimengApiError(node, details, message, description);

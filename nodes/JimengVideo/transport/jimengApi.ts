@@ -197,6 +197,7 @@ async function callApi(
 	const signal = options.signal ?? executionSignal(ctx);
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelled(ctx, `calling ${action}`);
+		const sentAt = new Date();
 		const outcome = await sendOnce(ctx, action, body, signal);
 		if (outcome.kind === 'cancelled') throw cancelled(ctx, `calling ${action}`);
 		if (outcome.kind === 'local') {
@@ -217,6 +218,7 @@ async function callApi(
 				call: action,
 				attempts: attempt,
 				taskMayExist: call === 'submit' && outcome.failure.phase !== 'before-send',
+				sentAt,
 			});
 		} else {
 			const answer = readAnswer(ctx, outcome, taskId);
