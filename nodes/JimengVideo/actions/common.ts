@@ -118,5 +118,10 @@ export async function submitOnce(
 		throw new NodeApiError(ctx.getNode(), error as JsonObject);
 	}
 	submissionLedger.record(key, answer.taskId, answer.requestId);
+	// Logged at once: if the process dies before the node returns (a killed worker), the id of a paid
+	// task is still in the n8n log, ready for Get Result.
+	ctx.logger.info(
+		`Jimeng task accepted: task_id ${answer.taskId} (model ${request.model.id}, execution ${ctx.getExecutionId()}, node "${ctx.getNode().name}", item ${itemIndex}, request_id ${answer.requestId})`,
+	);
 	return { ...answer, reused: false };
 }
