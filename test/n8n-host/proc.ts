@@ -95,6 +95,8 @@ export function spawnGroup(cmd: string, args: string[], opts: RunOptions = {}): 
 			liveGroups.delete(pid);
 		});
 	}
+	// A child that has already exited makes this write fail with EPIPE: that is not an error here.
+	child.stdin?.on('error', () => undefined);
 	child.stdin?.end(opts.input ?? '');
 	return child;
 }
