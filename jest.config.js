@@ -7,6 +7,7 @@ module.exports = {
     // Type errors are caught by `npm run typecheck`; isolated transpilation keeps the suite fast.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/setupEnv.js'],
   testTimeout: 60_000,
   // Workflow tests start simulators on loopback ports; run files in parallel, tests in a file in order.
   maxWorkers: '50%',

@@ -11,7 +11,8 @@ if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*
 
 const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }));
 const files = report.files.map((file) => file.path).sort();
-const allowed = (path) => path.startsWith('dist/') || ['index.js', 'README.md', 'LICENSE', 'package.json'].includes(path);
+// npm always packs README files: README.md and its translation README.zh-CN.md.
+const allowed = (path) => path.startsWith('dist/') || /^README(\.[\w-]+)?\.md$/.test(path) || ['index.js', 'LICENSE', 'package.json'].includes(path);
 for (const path of files.filter((p) => !allowed(p))) problems.push(`unexpected file in the package: ${path}`);
 for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) if (!files.includes(entry)) problems.push(`n8n entry missing from the package: ${entry}`);
 
@@ -21,4 +22,4 @@ if (problems.length) {
 	console.error(problems.map((p) => `- ${p}`).join('\n'));
 	process.exit(1);
 }
-console.log('package contents OK: dist/, index.js, README, LICENSE, package.json; no runtime dependencies');
+console.log('package contents OK: dist/, index.js, READMEs, LICENSE, package.json; no runtime dependencies');
