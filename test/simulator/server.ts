@@ -8,6 +8,7 @@ import { BusinessError, businessAnswer, codeInfo, SUCCESS_CODE } from './envelop
 import { gatewayErrorAnswer, parseQuery, verifySignature, type GatewayErrorCode, type SimulatorAccount } from './gateway';
 import { MAX_BODY_BYTES, readPromptMarkers, validateGetResult, validateSubmit } from './models';
 import { checkVideoBytes, checkVideoUrlSignature, loadFixture, parseRange, signVideoUrl, VideoFile } from './video';
+import { mulberry32 } from '../fixtures/random';
 
 export type { SimulatorAccount } from './gateway';
 
@@ -176,17 +177,6 @@ const PROBABILITY_FAULTS = [
 	'truncateDownload',
 ] as const;
 
-/** mulberry32: tiny, fast, good enough for test decisions, and reproducible from a 32-bit seed. */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export class JimengSimulator {
 	readonly requests: RequestLogEntry[] = [];

@@ -10,7 +10,7 @@ import type { JimengSimulator } from '../simulator';
 import { createHarness, errorOf, outputOf, type CredentialRecord, type Harness } from '../workflow/harness';
 import { jimengWorkflow, type ItemSpec } from '../workflow/workflows';
 import type { Capture } from './capture';
-import { itemsOf, TriggerHost } from './triggerHost';
+import { itemsOf, TriggerHost } from '../workflow/triggerHost';
 
 export interface SoakSecrets {
 	accessKeyId: string;

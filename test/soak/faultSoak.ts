@@ -13,7 +13,7 @@ import { binaryBytes, errorOf, outputOf, type Harness } from '../workflow/harnes
 import { jimengWorkflow, type ItemSpec } from '../workflow/workflows';
 import { sleep } from '../bench/report';
 import type { Capture } from './capture';
-import { itemsOf, TriggerHost } from './triggerHost';
+import { itemsOf, TriggerHost } from '../workflow/triggerHost';
 
 export const SOAK_FAULTS: SimulatorFaults = {
 	rate50429: 0.2,

@@ -8,6 +8,7 @@ import {
 	type AspectRatio,
 	type CropRect,
 } from '../../nodes/JimengVideo/helpers/aspectRatio';
+import { mulberry32 } from '../fixtures/random';
 
 const TERMS: Record<AspectRatio, [number, number]> = {
 	'16:9': [16, 9],
@@ -18,17 +19,6 @@ const TERMS: Record<AspectRatio, [number, number]> = {
 	'21:9': [21, 9],
 };
 
-/** A seeded generator, so a failing property case can be replayed. */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** The crop rules that hold for every input: whole pixels, inside the image, centred, of ratio A:B. */
 function expectValidCrop(width: number, height: number, ratio: AspectRatio, crop: CropRect): void {

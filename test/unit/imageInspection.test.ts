@@ -39,6 +39,7 @@ import {
 	u32be,
 	u32le,
 } from '../fixtures/images';
+import { mulberry32 } from '../fixtures/random';
 
 function inspectionError(bytes: Uint8Array): ImageInspectionError {
 	try {
@@ -50,17 +51,6 @@ function inspectionError(bytes: Uint8Array): ImageInspectionError {
 	throw new Error('readImageInfo did not throw');
 }
 
-/** A seeded generator, so a failing fuzz case can be replayed. */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 describe('detectImageFormat', () => {
 	it.each<[string, Uint8Array, DetectedFormat]>([

@@ -6,17 +6,8 @@ import { createHash } from 'node:crypto';
 
 import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
 import { verifySignature, type ReceivedRequest } from '../simulator/gateway';
+import { mulberry32 } from '../fixtures/random';
 
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const random = mulberry32(20261126);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];

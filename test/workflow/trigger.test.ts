@@ -1,73 +1,21 @@
 /**
- * The Jimeng Video Trigger driven the way n8n drives a poll trigger: one PollContext per activation,
- * reused for every poll; static data saved (as JSON) only after the activation poll and after polls
- * that emit; a restart loads the last saved JSON into a new workflow and a new context.
+ * The Jimeng Video Trigger driven the way n8n drives a poll trigger (see ./triggerHost): static data
+ * saved as JSON only after the activation poll and after polls that emit; a restart loads the last
+ * saved JSON into a new workflow and a new context.
  */
 import { readFileSync } from 'node:fs';
 
-import type { IBinaryData, INode, INodeExecutionData, IPollFunctions, Workflow } from 'n8n-workflow';
+import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
 import { FIXTURE_PATH, JimengSimulator } from '../simulator';
-import { TRIGGER_TYPE, binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
-import { SIM_CREDENTIAL_ID, jimengWorkflow, simulatorCredential } from './workflows';
+import { binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
+import { TriggerHost, itemsOf } from './triggerHost';
+import { jimengWorkflow, simulatorCredential } from './workflows';
 
 const FIXTURE = readFileSync(FIXTURE_PATH);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-class TriggerHost {
-	/** What n8n keeps in its database. */
-	saved = '{}';
-	saves = 0;
-	private workflow!: Workflow;
-	private context!: IPollFunctions;
-	private firstPoll = true;
-
-	constructor(
-		private readonly harness: Harness,
-		private readonly parameters: Record<string, unknown>,
-	) {}
-
-	private node(): INode {
-		return {
-			id: 't1',
-			name: 'Jimeng Video Trigger',
-			type: TRIGGER_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...this.parameters } as INode['parameters'],
-			credentials: { volcengineApi: { id: SIM_CREDENTIAL_ID, name: 'Jimeng simulator' } },
-		};
-	}
-
-	/** Activation (also what happens at n8n start-up): new workflow from the saved JSON, new context, first poll. */
-	async activate(): Promise<INodeExecutionData[][] | null> {
-		this.workflow = this.harness.buildWorkflow({ nodes: [this.node()], connections: {}, staticData: JSON.parse(this.saved) });
-		this.context = this.harness.pollContext(this.workflow, 'Jimeng Video Trigger') as unknown as IPollFunctions;
-		this.firstPoll = true;
-		return await this.poll();
-	}
-
-	async poll(): Promise<INodeExecutionData[][] | null> {
-		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as { poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> };
-		const result = await type.poll.call(this.context);
-		if (result !== null || this.firstPoll) {
-			this.saved = JSON.stringify(this.workflow.staticData);
-			this.saves++;
-		}
-		this.firstPoll = false;
-		return result;
-	}
-
-	/** "Fetch Test Event": a manual-mode poll on a copy; n8n never saves it. */
-	async testEvent(): Promise<INodeExecutionData[][] | null> {
-		const workflow = this.harness.buildWorkflow({ nodes: [this.node()], connections: {}, staticData: JSON.parse(this.saved) });
-		const context = this.harness.pollContext(workflow, 'Jimeng Video Trigger', 'manual') as unknown as IPollFunctions;
-		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as { poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> };
-		return await type.poll.call(context);
-	}
-}
-
-const items = (result: INodeExecutionData[][] | null) => result?.[0] ?? [];
+const items = itemsOf;
 
 describe('Jimeng Video Trigger', () => {
 	const sim = new JimengSimulator({ queueMs: 150, generateMs: 250, seed: 3 });
@@ -131,7 +79,7 @@ describe('Jimeng Video Trigger', () => {
 			await sleep(700);
 			expect(items(await host.poll()).map((item) => item.json.task_id)).toEqual([a]);
 			const b = await submit('b');
-			(host as unknown as { parameters: Record<string, unknown> }).parameters.taskIds = `${a} ${b}`;
+			host.parameters.taskIds = `${a} ${b}`;
 			expect(await host.activate()).toBeNull(); // n8n reactivates on save; b still running
 			await sleep(700);
 			expect(items(await host.poll()).map((item) => item.json.task_id)).toEqual([b]);

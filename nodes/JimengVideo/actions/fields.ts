@@ -42,6 +42,12 @@ export function modelProperty(show: Show): INodeProperties {
 	};
 }
 
+const IMAGE_SOURCES: INodePropertyOptions[] = [
+	{ name: 'Base64', value: 'base64', description: 'A base64 string or a data: URL (e.g. from a Code node)' },
+	{ name: 'Binary File', value: 'binary', description: 'An image in the input item’s binary data (e.g. from HTTP Request or Read File)' },
+	{ name: 'URL', value: 'url', description: 'A public http(s) URL that Jimeng downloads itself' },
+];
+
 const IMAGE_REQUIRED = MODELS.filter((m) => m.images[0] > 0).map((m) => m.id);
 
 /** `show` is the operation (or trigger mode) condition these fields appear under. */
@@ -62,12 +68,7 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			displayName: 'Image Source',
 			name: 'imageSource',
 			type: 'options',
-			options: [
-				{ name: 'Base64', value: 'base64', description: 'A base64 string or a data: URL (e.g. from a Code node)' },
-				{ name: 'Binary File', value: 'binary', description: 'An image in the input item’s binary data (e.g. from HTTP Request or Read File)' },
-				{ name: 'None (Text-to-Video)', value: 'none', description: 'Generate from the prompt alone' },
-				{ name: 'URL', value: 'url', description: 'A public http(s) URL that Jimeng downloads itself' },
-			],
+			options: [...IMAGE_SOURCES, { name: 'None (Text-to-Video)', value: 'none', description: 'Generate from the prompt alone' }].sort(byName),
 			default: 'none',
 			description:
 				'Where the first-frame image comes from. Binary and base64 images are checked before sending: JPEG or PNG, at most 4.7 MB, at most 4096×4096, short side at least 320 px, long/short side at most 3.',
@@ -77,11 +78,7 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			displayName: 'Image Source',
 			name: 'imageSource',
 			type: 'options',
-			options: [
-				{ name: 'Base64', value: 'base64', description: 'A base64 string or a data: URL (e.g. from a Code node)' },
-				{ name: 'Binary File', value: 'binary', description: 'An image in the input item’s binary data (e.g. from HTTP Request or Read File)' },
-				{ name: 'URL', value: 'url', description: 'A public http(s) URL that Jimeng downloads itself' },
-			],
+			options: IMAGE_SOURCES,
 			default: 'binary',
 			description:
 				'Where the first-frame image comes from (this model needs one). Binary and base64 images are checked before sending: JPEG or PNG, at most 4.7 MB, at most 4096×4096, short side at least 320 px, long/short side at most 3.',

@@ -1,13 +1,13 @@
 /**
- * Drives the Jimeng Video Trigger the way n8n drives a poll trigger (same idea as the TriggerHost of
- * test/workflow/trigger.test.ts): one PollContext per activation, reused for every poll; static data
- * saved as JSON only after the activation poll and after polls that emit; reactivation (what n8n does
- * on start-up or when an active workflow is saved) reloads the saved JSON into a new context.
+ * Drives the Jimeng Video Trigger the way n8n drives a poll trigger: one PollContext per activation,
+ * reused for every poll; static data saved as JSON only after the activation poll and after polls
+ * that emit; reactivation (what n8n does on start-up or when an active workflow is saved) reloads the
+ * saved JSON into a new workflow and a new context. Used by the trigger tests and the soak.
  */
 import type { INode, INodeExecutionData, IPollFunctions, Workflow } from 'n8n-workflow';
 
-import { TRIGGER_TYPE, type Harness } from '../workflow/harness';
-import { SIM_CREDENTIAL_ID } from '../workflow/workflows';
+import { TRIGGER_TYPE, type Harness } from './harness';
+import { SIM_CREDENTIAL_ID } from './workflows';
 
 type PollResult = INodeExecutionData[][] | null;
 
@@ -55,6 +55,14 @@ export class TriggerHost {
 		} finally {
 			this.firstPoll = false;
 		}
+	}
+
+	/** "Fetch Test Event": a manual-mode poll on a copy of the saved state; n8n never saves it. */
+	async testEvent(): Promise<PollResult> {
+		const workflow = this.harness.buildWorkflow({ nodes: [this.node()], connections: {}, staticData: JSON.parse(this.saved) });
+		const context = this.harness.pollContext(workflow, 'Jimeng Video Trigger', 'manual') as unknown as IPollFunctions;
+		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as { poll(this: IPollFunctions): Promise<PollResult> };
+		return await type.poll.call(context);
 	}
 
 	private save(): void {
