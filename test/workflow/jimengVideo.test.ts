@@ -278,6 +278,31 @@ describe('Jimeng Video node in a workflow', () => {
 		});
 	});
 
+	describe('the same request run again on purpose', () => {
+		it('a node that runs twice in one execution (a loop, two branches) submits twice', async () => {
+			// Start → A → Jimeng and Start → B → Jimeng: in v1 order the Jimeng node runs once per branch.
+			const workflow = jimengWorkflow({ operation: 'submit', prompt: 'same prompt, new video' });
+			const jimeng = workflow.nodes.find((node) => node.name === 'Jimeng Video')!;
+			const items = (name: string, id: string) => ({
+				id,
+				name,
+				type: 'test.staticItems',
+				typeVersion: 1,
+				position: [200, 0] as [number, number],
+				parameters: { items: JSON.stringify([{ json: {} }]) },
+			});
+			workflow.nodes = [workflow.nodes[0], items('A', 'na'), items('B', 'nb'), jimeng];
+			workflow.connections = {
+				Start: { main: [[{ node: 'A', type: 'main', index: 0 }, { node: 'B', type: 'main', index: 0 }]] },
+				A: { main: [[{ node: 'Jimeng Video', type: 'main', index: 0 }]] },
+				B: { main: [[{ node: 'Jimeng Video', type: 'main', index: 0 }]] },
+			};
+			const run = await harness.run(workflow);
+			expect(run.data.resultData.runData['Jimeng Video']).toHaveLength(2);
+			expect(sim.createdTaskIds()).toHaveLength(2);
+		});
+	});
+
 	describe('downloads', () => {
 		it('an expired video URL gets one fresh Get Result, and the video arrives intact', async () => {
 			sim.configure({ faults: { expireFirstDownload: 1 } });

@@ -104,7 +104,8 @@ export async function submitOnce(
 	request: VideoRequest,
 	options?: CallOptions,
 ): Promise<SubmitAnswer & { reused: boolean }> {
-	const key = SubmissionLedger.key({ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, itemIndex }, request.body);
+	const runIndex = Number(ctx.getWorkflowDataProxy(itemIndex).$runIndex ?? 0);
+	const key = SubmissionLedger.key({ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, runIndex, itemIndex }, request.body);
 	const known = submissionLedger.find(key);
 	if (known) return { taskId: known.taskId, requestId: known.requestId, reused: true };
 	let answer: SubmitAnswer;

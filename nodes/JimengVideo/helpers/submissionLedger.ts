@@ -20,9 +20,13 @@ interface Entry {
 export class SubmissionLedger {
 	private readonly entries = new Map<string, Entry>();
 
-	static key(scope: { executionId: string; nodeName: string; itemIndex: number }, body: unknown): string {
+	/**
+	 * A retry re-runs the node with the same run index; a loop runs it again with the next one, and
+	 * there the same prompt is a new video on purpose.
+	 */
+	static key(scope: { executionId: string; nodeName: string; runIndex: number; itemIndex: number }, body: unknown): string {
 		const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-		return `${scope.executionId}\u0000${scope.nodeName}\u0000${scope.itemIndex}\u0000${digest}`;
+		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex, digest].join('\u0000');
 	}
 
 	find(key: string, now = Date.now()): Entry | undefined {
