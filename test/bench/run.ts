@@ -286,7 +286,7 @@ async function benchSigning(): Promise<void> {
 		const bytes = Buffer.byteLength(body);
 		rows.push([name, bytes < 1024 * 1024 ? `${bytes} B` : mb(bytes), Math.round(sign.perSecond), sign.microseconds.toFixed(1), ((bytes * sign.perSecond) / 1024 / 1024).toFixed(1), Math.round(full.perSecond)]);
 	}
-	out('signRequest (pure) timed in a loop for ≥ 1.5 s each; "authenticate" = the credential as n8n calls it (normalise the request, incl. a JSON.parse of the body, + sign)');
+	out('signRequest (pure) timed in a loop for ≥ 1.5 s each; "authenticate" = the credential as n8n calls it (normalise the request shape + sign the exact body)');
 	out(table(['body', 'size', 'signRequest / s', 'µs each', 'body MB/s', 'authenticate / s'], rows));
 	verdicts.add('signing cost (reported, no target)', `${rows[0][2]}/s typical, ${rows[1][2]}/s with a 4.7 MB image`, true);
 }
