@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { concat, ihdr, pngChunk, PNG_SIGNATURE } from '../fixtures/images';
 
 import type { N8nHost } from '../n8n-host/host';
-import { parseExecuteOutput, runN8n, type ExecuteResult, type ExecutionRun } from '../n8n-host/n8nCli';
+import { executeWorkflow, type ExecuteResult, type ExecutionRun } from '../n8n-host/n8nCli';
 import type { UserFolder } from '../n8n-host/userFolder';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -193,40 +193,11 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
 	}
 }
 
-export interface ExecuteOutcome extends ExecuteResult {
-	/** The signal that ended n8n, if one did (ExecuteResult has only exitCode, which is then null). */
-	signal: NodeJS.Signals | null;
-}
+/** `executeWorkflow` of test/n8n-host with only the environment to vary (the result carries the signal). */
+export type ExecuteOutcome = ExecuteResult;
 
-/**
- * `executeWorkflow` of test/n8n-host, plus the signal: `n8n execute` (2.41.1, Node 24) sometimes dies
- * of SIGSEGV while exiting, after printing the run (see README.md), and the log must say so plainly.
- * Same command, environment and parsing as the tooling's executeWorkflow.
- */
 export async function executeOnce(host: N8nHost, userFolder: UserFolder, id: string, env: Record<string, string> = {}): Promise<ExecuteOutcome> {
-	const res = await runN8n(host, userFolder, ['execute', `--id=${id}`, '--rawOutput'], {
-		timeoutMs: 300_000,
-		// n8n prints the result through its logger at info level.
-		env: { N8N_LOG_LEVEL: 'info', ...env },
-	});
-	const result = parseExecuteOutput(res.stdout);
-	let errorMessage: string | undefined;
-	if (res.exitCode !== 0 || result?.data.resultData.error) {
-		const err = result?.data.resultData.error;
-		errorMessage = err
-			? [err.node?.name ? `${err.node.name}: ` : '', err.message ?? '', err.description ? ` (${err.description})` : ''].join('')
-			: (res.stdout + '\n' + res.stderr).split('\n').filter(Boolean).slice(-20).join('\n');
-	}
-	return {
-		exitCode: res.exitCode,
-		signal: res.signal,
-		result,
-		stdout: res.stdout,
-		stderr: res.stderr,
-		durationMs: res.durationMs,
-		timedOut: res.timedOut,
-		errorMessage,
-	};
+	return await executeWorkflow(host, userFolder, id, { env });
 }
 
 /** n8n finished the run and printed it, then the process died of a signal while exiting. */

@@ -42,6 +42,11 @@ export interface WorkflowJson {
 
 export interface ExecuteResult {
 	exitCode: number | null;
+	/**
+	 * The signal that ended n8n, if one did (exitCode is then null): `n8n execute` (2.41.1, Node 24)
+	 * sometimes dies of SIGSEGV while exiting, after printing the run (see test/e2e/README.md).
+	 */
+	signal: NodeJS.Signals | null;
 	/** The parsed `--rawOutput` JSON (n8n's IRun: `data.resultData.runData`, `status`, ...); undefined when none was printed. */
 	result: ExecutionRun | undefined;
 	stdout: string;
@@ -206,6 +211,7 @@ export async function executeWorkflow(
 	}
 	return {
 		exitCode: res.exitCode,
+		signal: res.signal,
 		result,
 		stdout: res.stdout,
 		stderr: res.stderr,
