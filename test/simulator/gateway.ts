@@ -25,10 +25,15 @@ export type GatewayErrorCode =
 	| 'InvalidAccessKey'
 	| 'SignatureDoesNotMatch'
 	| 'AccessDenied'
-	| 'InternalError';
+	| 'InternalError'
+	| 'FlowLimitExceeded'
+	| 'ServiceUnavailableTemp'
+	| 'InternalServiceError'
+	| 'InternalServiceTimeout';
 
-// Code → CodeN and HTTP status, from the gateway table in shared/volcengine-signing.md.
-export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, { codeN: number; http: number }>> = {
+// Code → CodeN and HTTP status, from the gateway table in shared/volcengine-signing.md (no CodeN is
+// documented for FlowLimitExceeded and ServiceUnavailableTemp: their answers carry none).
+export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, { codeN?: number; http: number }>> = {
 	MissingParameter: { codeN: 100002, http: 400 },
 	MissingAuthenticationToken: { codeN: 100003, http: 401 },
 	MissingRequestInfo: { codeN: 100004, http: 400 },
@@ -40,6 +45,11 @@ export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, { codeN: number; 
 	SignatureDoesNotMatch: { codeN: 100010, http: 401 },
 	AccessDenied: { codeN: 100013, http: 403 },
 	InternalError: { codeN: 100014, http: 500 },
+	FlowLimitExceeded: { http: 429 },
+	ServiceUnavailableTemp: { http: 503 },
+	// Behind the gateway: the backend failed or did not answer in time — it may have acted on the request.
+	InternalServiceError: { codeN: 100014, http: 500 },
+	InternalServiceTimeout: { codeN: 100016, http: 504 },
 };
 
 export const SIGNATURE_MISMATCH_MESSAGE =
@@ -61,7 +71,7 @@ export interface GatewayErrorAnswer {
 			Version: string;
 			Service: string;
 			Region: string;
-			Error: { CodeN: number; Code: GatewayErrorCode; Message: string };
+			Error: { CodeN?: number; Code: GatewayErrorCode; Message: string };
 		};
 	};
 }
@@ -77,7 +87,7 @@ export function gatewayErrorAnswer(code: GatewayErrorCode, message: string, ctx:
 				Version: ctx.version,
 				Service: ctx.service,
 				Region: ctx.region,
-				Error: { CodeN: codeN, Code: code, Message: message },
+				Error: codeN === undefined ? { Code: code, Message: message } : { CodeN: codeN, Code: code, Message: message },
 			},
 		},
 	};

@@ -2,6 +2,7 @@
 // signature check, the two async actions, task lifecycle, limits, injected faults and the CDN download.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { Socket } from 'node:net';
 
 import { BusinessError, businessAnswer, codeInfo, SUCCESS_CODE } from './envelope';
@@ -37,6 +38,20 @@ export interface SimulatorFaults {
 	truncateDownload?: number;
 	/** Added to every API answer. */
 	latencyMs?: number;
+	/** Submit only: the task IS created, then the gateway answers InternalServiceTimeout (HTTP 504): the backend was too slow. */
+	gatewayTimeoutAfterCreate?: number;
+	/** Either action, before anything happens: the gateway answers InternalServiceError (HTTP 500). */
+	gatewayErrorBeforeCreate?: number;
+	/** Either action, before anything happens: a load balancer answers an HTML error page (HTTP 502, text/html). */
+	htmlErrorPage?: number;
+	/** Submit only: the task IS created, then the answer is cut off mid-JSON (HTTP 200, a complete but unparsable body). */
+	truncatedAnswerAfterCreate?: number;
+	/** Probability that a download is gzip-compressed (Content-Encoding: gzip) when the client accepts gzip, as a CDN with gzip on for video/mp4 does. */
+	gzipDownload?: number;
+	/** The same, whatever the client's Accept-Encoding says (a CDN that ignores it). */
+	gzipDownloadAlways?: number;
+	/** Every video download waits this long before its headers (a slow CDN). */
+	downloadDelayMs?: number;
 }
 
 export interface SimulatorOptions {
@@ -175,6 +190,12 @@ const PROBABILITY_FAULTS = [
 	'failRate',
 	'expireFirstDownload',
 	'truncateDownload',
+	'gatewayTimeoutAfterCreate',
+	'gatewayErrorBeforeCreate',
+	'htmlErrorPage',
+	'truncatedAnswerAfterCreate',
+	'gzipDownload',
+	'gzipDownloadAlways',
 ] as const;
 
 
@@ -437,6 +458,11 @@ export class JimengSimulator {
 			return this.writeJson(res, entry, businessAnswer(code, null, message, startedNs), startedNs, true);
 		};
 		if (this.chance(faults.resetBeforeCreate)) return this.resetConnection(req, entry, 'resetBeforeCreate');
+		if (this.chance(faults.htmlErrorPage)) return this.writeHtmlErrorPage(res, entry, startedNs);
+		if (this.chance(faults.gatewayErrorBeforeCreate)) {
+			entry.fault = 'gatewayErrorBeforeCreate';
+			return gatewayError('InternalServiceError', 'The service behind the gateway failed.');
+		}
 		for (const [fault, code] of [['rate50429', 50429], ['rate50500', 50500], ['rate50501', 50501]] as const) {
 			if (this.chance(faults[fault])) {
 				entry.fault = fault;
@@ -499,8 +525,20 @@ export class JimengSimulator {
 		entry.taskCreated = true;
 		entry.taskId = task.id;
 		if (this.chance(s.faults.resetAfterCreate)) return this.resetConnection(req, entry, 'resetAfterCreate');
+		const answer = businessAnswer(SUCCESS_CODE, { task_id: task.id }, 'Success', startedNs);
+		if (this.chance(s.faults.gatewayTimeoutAfterCreate)) {
+			entry.fault = 'gatewayTimeoutAfterCreate';
+			entry.gatewayError = 'InternalServiceTimeout';
+			const timeout = gatewayErrorAnswer('InternalServiceTimeout', 'The service did not answer in time.', this.gatewayContext(SUBMIT_ACTION, API_VERSION));
+			return this.writeJson(res, entry, timeout, startedNs, true);
+		}
+		if (this.chance(s.faults.truncatedAnswerAfterCreate)) {
+			entry.fault = 'truncatedAnswerAfterCreate';
+			const text = JSON.stringify(answer.body);
+			return this.writeRaw(res, entry, 200, JSON_TYPE, text.slice(0, Math.floor(text.length / 2)), startedNs);
+		}
 		entry.code = SUCCESS_CODE;
-		return this.writeJson(res, entry, businessAnswer(SUCCESS_CODE, { task_id: task.id }, 'Success', startedNs), startedNs, true);
+		return this.writeJson(res, entry, answer, startedNs, true);
 	}
 
 	private getResult(
@@ -575,6 +613,14 @@ export class JimengSimulator {
 		const end = range ? range.end : video.size;
 		const truncate = isGet && this.chance(this.settings.faults.truncateDownload);
 		if (truncate) entry.fault = 'truncateDownload';
+		const delayMs = this.settings.faults.downloadDelayMs ?? 0;
+		if (isGet && delayMs > 0) await this.pause(delayMs);
+		const acceptsGzip = /\bgzip\b/i.test(firstHeader(req, 'accept-encoding') ?? '');
+		const gzip = (acceptsGzip && this.chance(this.settings.faults.gzipDownload)) || this.chance(this.settings.faults.gzipDownloadAlways);
+		if (isGet && !range && gzip) {
+			entry.fault = truncate ? 'gzipDownload+truncateDownload' : 'gzipDownload';
+			return this.sendGzipped(res, entry, video, truncate);
+		}
 		res.statusCode = range ? 206 : 200;
 		res.setHeader('Content-Type', 'video/mp4');
 		res.setHeader('Content-Length', String(end - start));
@@ -641,6 +687,47 @@ export class JimengSimulator {
 			if (res.destroyed) return;
 			res.writeHead(answer.http, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
 			res.end(text);
+		});
+	}
+
+	/** A body written as given (an HTML page, a cut-off JSON), with a matching Content-Length. */
+	private writeRaw(res: ServerResponse, entry: RequestLogEntry, status: number, contentType: string, text: string, startedNs: bigint): Promise<void> {
+		return this.later(true, () => {
+			this.record(entry, status, startedNs);
+			if (res.destroyed) return;
+			res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+			res.end(text);
+		});
+	}
+
+	/** What a load balancer in front of the gateway answers when its upstream fails. */
+	private writeHtmlErrorPage(res: ServerResponse, entry: RequestLogEntry, startedNs: bigint): Promise<void> {
+		entry.fault = 'htmlErrorPage';
+		const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+		return this.writeRaw(res, entry, 502, 'text/html', page, startedNs);
+	}
+
+	/** The whole video gzip-compressed, Content-Length the compressed size; `truncate` cuts it halfway. */
+	private async sendGzipped(res: ServerResponse, entry: RequestLogEntry, video: VideoFile, truncate: boolean): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of video.stream()) chunks.push(chunk as Buffer);
+		const compressed = gzipSync(Buffer.concat(chunks));
+		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Encoding': 'gzip', 'Content-Length': compressed.length });
+		this.record(entry, 200);
+		if (!truncate) {
+			res.end(compressed);
+			return;
+		}
+		res.write(compressed.subarray(0, Math.floor(compressed.length / 2)), () => res.socket?.end());
+	}
+
+	private pause(ms: number): Promise<void> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				this.timers.delete(timer);
+				resolve();
+			}, ms);
+			this.timers.add(timer);
 		});
 	}
 
@@ -977,8 +1064,8 @@ function checkFaults(faults: unknown): void {
 			if (typeof value !== 'number' || !Number.isInteger(value) || value === SUCCESS_CODE) {
 				throw new RangeError(`faults.failCode must be an integer error code, got ${JSON.stringify(value)}`);
 			}
-		} else if (key === 'latencyMs') {
-			checkNonNegative('faults.latencyMs', value);
+		} else if (key === 'latencyMs' || key === 'downloadDelayMs') {
+			checkNonNegative(`faults.${key}`, value);
 		} else {
 			throw new RangeError(`unknown fault "${key}"`);
 		}

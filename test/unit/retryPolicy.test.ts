@@ -1,5 +1,5 @@
 import { BUSINESS_CODES, CALL_RETRY_CODES, findNetworkFailure } from '../../nodes/JimengVideo/helpers/errorCatalog';
-import { DEFAULT_RETRY_OPTIONS, backoffDelay, decideRetry } from '../../nodes/JimengVideo/transport/retryPolicy';
+import { DEFAULT_RETRY_OPTIONS, backoffDelay, decideRetry, submitOutcomeUnknown } from '../../nodes/JimengVideo/transport/retryPolicy';
 
 describe('error catalogue', () => {
 	// The vendor's "retry?" column (seed page + shared/jimeng-api.md).
@@ -43,6 +43,39 @@ describe('decideRetry', () => {
 		expect(decideRetry('submit', { kind: 'business', code: 50430 }, 1, { ...DEFAULT_RETRY_OPTIONS, retryConcurrencyLimit: false }).retry).toBe(false);
 		expect(decideRetry('getResult', { kind: 'gateway', code: 'SignatureDoesNotMatch', httpStatus: 401 }, 1).retry).toBe(false);
 		expect(decideRetry('getResult', { kind: 'gateway', code: 'FlowLimitExceeded', httpStatus: 429 }, 1).retry).toBe(true);
+	});
+
+	it('repeats a submit only on answers that prove no task was created', () => {
+		const gateway = (code: string, httpStatus: number) => ({ kind: 'gateway' as const, code, httpStatus });
+		// proof of refusal: the gateway throttled it, or the business API refused it retryably
+		expect(decideRetry('submit', gateway('FlowLimitExceeded', 429), 1).retry).toBe(true);
+		expect(decideRetry('submit', gateway('SomethingThrottled', 429), 1).retry).toBe(true);
+		// the backend may have acted: never repeated
+		for (const [code, status] of [['InternalServiceTimeout', 504], ['InternalServiceError', 500], ['InternalError', 500], ['ServiceUnavailableTemp', 503], ['Unknown', 502]] as const) {
+			expect(decideRetry('submit', gateway(code, status), 1)).toEqual({ retry: false, reason: expect.stringMatching(/second, paid task/) });
+			expect(submitOutcomeUnknown(gateway(code, status))).toBe(true);
+			expect(decideRetry('getResult', gateway(code, status), 1).retry).toBe(true);
+		}
+		// refusals before forwarding: not repeated, and no task can exist
+		for (const code of ['SignatureDoesNotMatch', 'InvalidTimestamp', 'AccessDenied']) {
+			expect(decideRetry('submit', gateway(code, 401), 1).retry).toBe(false);
+			expect(submitOutcomeUnknown(gateway(code, 401))).toBe(false);
+		}
+		expect(submitOutcomeUnknown(gateway('FlowLimitExceeded', 429))).toBe(false);
+		expect(submitOutcomeUnknown({ kind: 'business', code: 50500 })).toBe(false);
+		expect(submitOutcomeUnknown(network('before-send'))).toBe(false);
+		expect(submitOutcomeUnknown(network('unknown'))).toBe(true);
+	});
+
+	it('an answer that is not JSON: unknown for a submit; a 5xx page is retried for queries, a 2xx/4xx page is not', () => {
+		const page = (httpStatus: number) => ({ kind: 'unreadable' as const, httpStatus });
+		for (const status of [200, 404, 502, 503, 504]) {
+			expect(decideRetry('submit', page(status), 1).retry).toBe(false);
+			expect(submitOutcomeUnknown(page(status))).toBe(true);
+		}
+		for (const status of [502, 503, 504]) expect(decideRetry('getResult', page(status), 1).retry).toBe(true);
+		for (const status of [200, 404]) expect(decideRetry('getResult', page(status), 1)).toEqual({ retry: false, reason: expect.stringMatching(/not a Jimeng answer/) });
+		expect(decideRetry('getResult', page(502), DEFAULT_RETRY_OPTIONS.maxAttempts).retry).toBe(false);
 	});
 
 	it('gives up after maxAttempts, with capped exponential backoff and jitter', () => {

@@ -278,6 +278,21 @@ describe('Jimeng Video node in a workflow', () => {
 		});
 	});
 
+	describe('a retry after the task itself failed', () => {
+		it('Retry On Fail after a moderation failure submits a new task instead of returning the failed one', async () => {
+			const run = await harness.run(
+				jimengWorkflow(
+					{ operation: 'generateAndWait', prompt: 'refused later [sim:fail=50516]', options: { pollInterval: 0.05 } },
+					{ nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } },
+				),
+			);
+			expect(errorOf(run, 'Jimeng Video')?.message).toMatch(/failed with code 50516/);
+			// one new attempt per try: every task failed, none was reused
+			expect(sim.submits()).toHaveLength(3);
+			expect(new Set(sim.createdTaskIds()).size).toBe(3);
+		}, 30_000);
+	});
+
 	describe('the same request run again on purpose', () => {
 		it('a node that runs twice in one execution (a loop, two branches) submits twice', async () => {
 			// Start → A → Jimeng and Start → B → Jimeng: in v1 order the Jimeng node runs once per branch.

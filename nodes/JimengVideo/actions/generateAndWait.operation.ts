@@ -19,6 +19,7 @@ import {
 } from '../helpers/batchScheduler';
 import { batchOutcomeJson } from '../helpers/outputItems';
 import { buildReqJson, type VideoRequest } from '../helpers/requestBuilder';
+import { submissionLedger } from '../helpers/submissionLedger';
 import { JimengApiError } from '../transport/JimengApiError';
 import { downloadVideo, executionSignal, getTaskResult } from '../transport/jimengApi';
 import { addHints, buildItemRequest, errorJson, isToolCall, submitOnce, toNodeError } from './common';
@@ -114,6 +115,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		isConcurrencyLimit: (error) => error instanceof JimengApiError && error.details.code === 50430,
 		poll: async (job, taskId): Promise<PollOutcome<unknown>> => {
 			const result = await getTaskResult(this, { reqKey: job.request.model.id, taskId, reqJson: job.reqJson });
+			// A task that ended badly is never handed back to a retry of this node: it submits anew.
+			if (result.status === 'failed' || result.status === 'not_found' || result.status === 'expired') {
+				submissionLedger.forgetTask(taskId);
+			}
 			switch (result.status) {
 				case 'done':
 					return { status: 'done', videoUrl: result.videoUrl, requestId: result.requestId };

@@ -287,6 +287,20 @@ export const GATEWAY_CODES: Readonly<Record<string, GatewayExplanation>> = {
 		action: 'The node waits and retries by itself.',
 		retryable: true,
 	},
+	InternalServiceError: {
+		codeN: 100014,
+		title: 'Service behind the gateway failed',
+		meaning: 'The Jimeng backend failed while handling the request; it may have acted on it.',
+		action: 'Queries are retried by the node; a submit is never repeated (the task may exist).',
+		retryable: true,
+	},
+	InternalServiceTimeout: {
+		codeN: 100016,
+		title: 'Service behind the gateway did not answer in time',
+		meaning: 'The Jimeng backend did not answer the gateway in time; it may have acted on the request.',
+		action: 'Queries are retried by the node; a submit is never repeated (the task may exist).',
+		retryable: true,
+	},
 	ServiceUnavailableTemp: {
 		title: 'Service temporarily unavailable',
 		meaning: 'The service is briefly unavailable.',

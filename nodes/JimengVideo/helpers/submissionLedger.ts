@@ -38,6 +38,14 @@ export class SubmissionLedger {
 		return entry;
 	}
 
+	/**
+	 * A task that ended badly (moderation, expired) is no result to hand back: forgetting it lets a
+	 * retry of the node submit a new attempt instead of returning the same failure forever.
+	 */
+	forgetTask(taskId: string): void {
+		for (const [key, entry] of this.entries) if (entry.taskId === taskId) this.entries.delete(key);
+	}
+
 	record(key: string, taskId: string, requestId: string, now = Date.now()): void {
 		this.entries.set(key, { taskId, requestId, at: now });
 		if (this.entries.size > MAX_ENTRIES) {

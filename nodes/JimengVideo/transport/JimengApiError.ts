@@ -114,25 +114,62 @@ export function gatewayError(
 	return new JimengApiError(node, details, message, description);
 }
 
+/**
+ * A submit whose outcome is unknown (the request was sent, no proof came back that it was refused):
+ * Jimeng may have created the task and may charge for it. It is never sent again; the error says
+ * when it was sent, so the task can be found in the console.
+ */
+export function unknownOutcomeError(
+	node: INode,
+	input: {
+		kind: 'network' | 'gateway' | 'response';
+		/** what happened, as the start of a sentence: "The connection broke", "The gateway answered …" */
+		cause: string;
+		code: string | number;
+		sentAt: Date;
+		httpStatus?: number;
+		requestId?: string;
+		description: string;
+		/** appended advice, e.g. to check the Base URL when the answer did not come from Jimeng */
+		advice?: string;
+	},
+): JimengApiError {
+	const submittedAt = input.sentAt.toISOString();
+	const details: JimengErrorDetails = {
+		kind: input.kind,
+		code: input.code,
+		httpStatus: input.httpStatus,
+		requestId: input.requestId,
+		retryable: false,
+		taskMayExist: true,
+		submittedAt,
+	};
+	const message =
+		`${input.cause} after the submit request was sent at ${submittedAt}, so Jimeng may have created the task (and may charge for it). It was NOT submitted again, to avoid paying twice. ` +
+		'Before retrying, check the Volcengine console (即梦AI → 任务/用量) for a task created at that time, or wait and see whether a video is billed.' +
+		(input.advice ? ` ${input.advice}` : '') +
+		requestIdSuffix(input.requestId);
+	return new JimengApiError(node, details, message, input.description);
+}
+
 // Socket error codes are kept out of `message`: n8n replaces any message that contains one with
 // its own generic text, which would hide whether a task may exist.
 export function networkError(
 	node: INode,
 	input: { failure: NetworkFailure; call: string; attempts: number; taskMayExist: boolean; sentAt?: Date },
 ): JimengApiError {
-	const submittedAt = input.taskMayExist ? (input.sentAt ?? new Date()).toISOString() : undefined;
-	const details: JimengErrorDetails = {
-		kind: 'network',
-		code: input.failure.code,
-		retryable: !input.taskMayExist,
-		taskMayExist: input.taskMayExist,
-		submittedAt,
-	};
-	const message = input.taskMayExist
-		? `The connection broke after the submit request was sent at ${submittedAt}, so Jimeng may have created the task (and may charge for it). It was NOT submitted again, to avoid paying twice. ` +
-			'Before retrying, check the Volcengine console (即梦AI → 任务/用量) for a task created at that time, or wait and see whether a video is billed.'
-		: `Could not reach the Jimeng API for ${input.call} after ${input.attempts} attempt${input.attempts === 1 ? '' : 's'}. Check the network and the Base URL of the credential.`;
 	const description = `Network error ${input.failure.code}: ${input.failure.detail}`;
+	if (input.taskMayExist) {
+		return unknownOutcomeError(node, {
+			kind: 'network',
+			cause: 'The connection broke',
+			code: input.failure.code,
+			sentAt: input.sentAt ?? new Date(),
+			description,
+		});
+	}
+	const details: JimengErrorDetails = { kind: 'network', code: input.failure.code, retryable: true, taskMayExist: false };
+	const message = `Could not reach the Jimeng API for ${input.call} after ${input.attempts} attempt${input.attempts === 1 ? '' : 's'}. Check the network and the Base URL of the credential.`;
 	return new JimengApiError(node, details, message, description);
 }
 

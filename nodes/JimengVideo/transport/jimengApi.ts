@@ -20,10 +20,12 @@ import {
 	gatewayError,
 	networkError,
 	responseError,
+	unknownOutcomeError,
 } from './JimengApiError';
 import {
 	DEFAULT_RETRY_OPTIONS,
 	decideRetry,
+	submitOutcomeUnknown,
 	type AttemptFailure,
 	type CallKind,
 	type RetryOptions,
@@ -65,7 +67,7 @@ export function executionSignal(ctx: JimengContext): AbortSignal | undefined {
 }
 
 type RawOutcome =
-	| { kind: 'answer'; httpStatus: number; body: unknown }
+	| { kind: 'answer'; httpStatus: number; body: unknown; contentType: string }
 	| { kind: 'network'; failure: NetworkFailure }
 	| { kind: 'cancelled' }
 	/** the request was never made: the credential refused to sign (an empty field…) */
@@ -77,6 +79,8 @@ interface ParsedAnswer {
 	message: string;
 	requestId: string;
 	httpStatus: number;
+	/** when the attempt that got this answer was sent */
+	sentAt?: Date;
 }
 
 function parseBody(body: unknown): unknown {
@@ -112,7 +116,8 @@ async function sendOnce(ctx: JimengContext, action: string, body: IDataObject, s
 			CREDENTIAL_TYPE,
 			options,
 		)) as IN8nHttpFullResponse;
-		return { kind: 'answer', httpStatus: response.statusCode, body: parseBody(response.body) };
+		const contentType = String(response.headers?.['content-type'] ?? '');
+		return { kind: 'answer', httpStatus: response.statusCode, body: parseBody(response.body), contentType };
 	} catch (error) {
 		if (signal?.aborted) return { kind: 'cancelled' };
 		const failure = findNetworkFailure(error);
@@ -126,11 +131,18 @@ async function sendOnce(ctx: JimengContext, action: string, body: IDataObject, s
 	}
 }
 
+/** An answer that is neither Jimeng's envelope nor the gateway's: a proxy's HTML page, a cut-off body. */
+interface UnreadableAnswer {
+	unreadable: true;
+	httpStatus: number;
+	contentType: string;
+	snippet: string;
+}
+
 function readAnswer(
 	ctx: JimengContext,
-	outcome: { httpStatus: number; body: unknown },
-	taskId?: string,
-): ParsedAnswer | { gateway: JimengApiError } {
+	outcome: { httpStatus: number; body: unknown; contentType: string },
+): ParsedAnswer | { gateway: JimengApiError } | UnreadableAnswer {
 	const body = outcome.body as IDataObject | null;
 	const metadata = (body && typeof body === 'object' ? body.ResponseMetadata : undefined) as IDataObject | undefined;
 	const gateway = metadata?.Error as IDataObject | undefined;
@@ -146,12 +158,7 @@ function readAnswer(
 		};
 	}
 	if (!body || typeof body !== 'object' || typeof body.code !== 'number') {
-		throw responseError(ctx.getNode(), {
-			what: `The Jimeng API answered HTTP ${outcome.httpStatus} with something that is not a Jimeng answer. Check the Base URL of the credential (a proxy or a wrong host?)`,
-			httpStatus: outcome.httpStatus,
-			snippet: snippetOf(outcome.body),
-			taskId,
-		});
+		return { unreadable: true, httpStatus: outcome.httpStatus, contentType: outcome.contentType, snippet: snippetOf(outcome.body) };
 	}
 	return {
 		code: body.code,
@@ -160,6 +167,37 @@ function readAnswer(
 		requestId: typeof body.request_id === 'string' ? body.request_id : '',
 		httpStatus: outcome.httpStatus,
 	};
+}
+
+const CHECK_BASE_URL = 'Check the Base URL of the credential (a proxy or a wrong host?).';
+
+function describeUnreadable(answer: UnreadableAnswer): string {
+	return `HTTP ${answer.httpStatus}${answer.contentType ? `, ${answer.contentType.split(';')[0]}` : ''}`;
+}
+
+/** The error of an answer that is not Jimeng's; a submit's outcome is then unknown. */
+function unreadableError(ctx: JimengContext, call: Exclude<CallKind, 'download'>, answer: UnreadableAnswer, sentAt: Date, taskId?: string): JimengApiError {
+	if (call === 'submit') {
+		return unknownOutcomeError(ctx.getNode(), {
+			kind: 'response',
+			cause: `The answer was not a Jimeng answer (${describeUnreadable(answer)})`,
+			code: `HTTP_${answer.httpStatus}`,
+			httpStatus: answer.httpStatus,
+			sentAt,
+			description: `Answer received: ${answer.snippet}`,
+			advice: answer.httpStatus >= 500 ? 'A load balancer or proxy between n8n and Jimeng failed.' : CHECK_BASE_URL,
+		});
+	}
+	return responseError(ctx.getNode(), {
+		what:
+			answer.httpStatus >= 500
+				? `The Jimeng API kept answering with an error page (${describeUnreadable(answer)}) instead of a Jimeng answer. ${CHECK_BASE_URL.replace('Check', 'Try again later, and check')}`
+				: `The Jimeng API answered ${describeUnreadable(answer)} with something that is not a Jimeng answer. ${CHECK_BASE_URL}`,
+		httpStatus: answer.httpStatus,
+		snippet: answer.snippet,
+		taskId,
+		retryable: answer.httpStatus >= 500,
+	});
 }
 
 function cancelled(ctx: JimengContext, what: string): JimengApiError {
@@ -221,12 +259,26 @@ async function callApi(
 				sentAt,
 			});
 		} else {
-			const answer = readAnswer(ctx, outcome, taskId);
-			if ('gateway' in answer) {
-				error = answer.gateway;
-				failure = { kind: 'gateway', code: String(error.details.code), httpStatus: outcome.httpStatus };
+			const answer = readAnswer(ctx, outcome);
+			if ('unreadable' in answer) {
+				error = unreadableError(ctx, call, answer, sentAt, taskId);
+				failure = { kind: 'unreadable', httpStatus: answer.httpStatus };
+			} else if ('gateway' in answer) {
+				failure = { kind: 'gateway', code: String(answer.gateway.details.code), httpStatus: outcome.httpStatus };
+				error =
+					call === 'submit' && submitOutcomeUnknown(failure)
+						? unknownOutcomeError(ctx.getNode(), {
+								kind: 'gateway',
+								cause: `The Volcengine gateway answered ${failure.code} (HTTP ${failure.httpStatus})`,
+								code: failure.code,
+								httpStatus: failure.httpStatus,
+								requestId: answer.gateway.details.requestId,
+								sentAt,
+								description: answer.gateway.message,
+							})
+						: answer.gateway;
 			} else if (answer.code === SUCCESS_CODE || (call === 'getResult' && isTaskFailureCode(answer.code))) {
-				return answer;
+				return { ...answer, sentAt };
 			} else {
 				error = businessError(ctx.getNode(), {
 					code: answer.code,
@@ -256,10 +308,14 @@ export async function submitTask(
 	const taskId = answer.data?.task_id;
 	// task_id can exceed 2^63: it must stay the string the API sent.
 	if (typeof taskId !== 'string' || !/^\d+$/.test(taskId)) {
-		throw responseError(ctx.getNode(), {
-			what: 'Jimeng accepted the submit but its answer has no usable task_id',
-			snippet: snippetOf(answer.data),
+		// Accepted (code 10000) without a usable id: the task exists, but which one is unknown.
+		throw unknownOutcomeError(ctx.getNode(), {
+			kind: 'response',
+			cause: 'Jimeng accepted the submit (code 10000) but its answer has no usable task_id',
+			code: 'NO_TASK_ID',
 			requestId: answer.requestId,
+			sentAt: answer.sentAt ?? new Date(),
+			description: `Answer received: ${snippetOf(answer.data)}`,
 		});
 	}
 	return { taskId, requestId: answer.requestId };
@@ -337,6 +393,8 @@ async function downloadOnce(
 		response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
+			// An mp4 gains nothing from gzip; asking for none keeps Content-Length the stored size.
+			headers: { 'Accept-Encoding': 'identity' },
 			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -364,8 +422,8 @@ async function downloadOnce(
 	const expected = Number(response.headers['content-length'] ?? NaN);
 	try {
 		const binary = await ctx.helpers.prepareBinaryData(stream as unknown as Buffer, fileName, 'video/mp4');
-		// A cut connection must not become a short, broken video: compare what was stored.
-		if (Number.isFinite(expected) && typeof binary.bytes === 'number' && binary.bytes !== expected) {
+		// A cut connection must not become a short, broken video.
+		if (isShort(binary.bytes, expected)) {
 			return {
 				kind: 'failed',
 				failure: { kind: 'network', failure: { code: 'TRUNCATED', phase: 'unknown', detail: 'truncated' } },
@@ -382,6 +440,16 @@ async function downloadOnce(
 			detail: `${failure.detail} (expected ${Number.isFinite(expected) ? expected : '?'} bytes)`,
 		};
 	}
+}
+
+/**
+ * Whether the stored video is shorter than announced. A body that the HTTP client decompressed
+ * (a CDN that gzips although the request asked for identity) is checked by the decompressor's own
+ * checksum, and its Content-Length is the compressed size: more bytes than announced can only mean
+ * that, never a cut connection.
+ */
+function isShort(storedBytes: number | undefined, announced: number): boolean {
+	return Number.isFinite(announced) && typeof storedBytes === 'number' && storedBytes < announced;
 }
 
 /**

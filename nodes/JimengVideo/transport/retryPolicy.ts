@@ -1,10 +1,12 @@
 /**
  * Where a retry is decided. Pure: the transport asks `decideRetry` after every failed attempt.
  *
- * The rule that costs money: a submit whose request may have reached the server (a reset or a
- * timeout after sending) is never repeated — the task may exist, and a second submit would be a
- * second paid video. Codes that say "rejected, nothing created" (50429, 50430, 50500, 50501) are
- * safe to repeat.
+ * The rule that costs money: a submit is repeated only on an answer that proves no task was
+ * created — a business refusal the vendor documents as retryable (50429, 50430, 50500, 50501), the
+ * gateway's rate limit (FlowLimitExceeded / HTTP 429), or a connection that failed before a byte
+ * was sent. Anything else after the request left — a reset, a timeout, a gateway 5xx such as
+ * InternalServiceTimeout, an HTML page from a load balancer, a cut-off answer — leaves the outcome
+ * unknown: the task may exist and a second submit could be a second paid video.
  */
 import { CALL_RETRY_CODES, type NetworkFailure } from '../helpers/errorCatalog';
 
@@ -14,7 +16,10 @@ export type AttemptFailure =
 	| { kind: 'business'; code: number }
 	| { kind: 'gateway'; code: string; httpStatus: number }
 	| { kind: 'network'; failure: NetworkFailure }
-	| { kind: 'http'; httpStatus: number };
+	/** a download answered a non-2xx status */
+	| { kind: 'http'; httpStatus: number }
+	/** an answer that is neither Jimeng's nor the gateway's: a proxy's HTML page, a cut-off body */
+	| { kind: 'unreadable'; httpStatus: number };
 
 export interface RetryOptions {
 	/** Attempts in all, the first included. */
@@ -45,7 +50,33 @@ export function backoffDelay(attempt: number, options: RetryOptions, random: () 
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-function isRetryableFailure(call: CallKind, failure: AttemptFailure, options: RetryOptions): boolean | string {
+/** The gateway throttled the request: it was refused before reaching the service. */
+function isGatewayRateLimit(failure: Extract<AttemptFailure, { kind: 'gateway' }>): boolean {
+	return failure.code === 'FlowLimitExceeded' || failure.httpStatus === 429;
+}
+
+/**
+ * Whether a failed submit may nevertheless have created a task. Refusals (business codes, the
+ * gateway's 4xx signature/credential/throttling answers) and failures before sending prove it did
+ * not; everything else after the request was sent leaves it open.
+ */
+export function submitOutcomeUnknown(failure: AttemptFailure): boolean {
+	switch (failure.kind) {
+		case 'network':
+			return failure.failure.phase !== 'before-send';
+		case 'gateway':
+			return failure.httpStatus >= 500 && !isGatewayRateLimit(failure);
+		case 'unreadable':
+			return true;
+		default:
+			return false;
+	}
+}
+
+const MAY_EXIST = 'the submit may have reached the server: repeating it could create a second, paid task';
+
+function isRetryableFailure(call: CallKind, failure: AttemptFailure, options: RetryOptions): true | string {
+	if (call === 'submit' && submitOutcomeUnknown(failure)) return MAY_EXIST;
 	switch (failure.kind) {
 		case 'business':
 			if (failure.code === 50430 && call === 'submit' && !options.retryConcurrencyLimit) {
@@ -53,12 +84,13 @@ function isRetryableFailure(call: CallKind, failure: AttemptFailure, options: Re
 			}
 			return CALL_RETRY_CODES.has(failure.code) || `code ${failure.code} is an answer, not an accident`;
 		case 'gateway':
-			return RETRYABLE_GATEWAY_CODES.has(failure.code) || failure.httpStatus >= 500 || `gateway error ${failure.code}`;
+			if (call === 'submit') return isGatewayRateLimit(failure) || `gateway error ${failure.code}`;
+			return RETRYABLE_GATEWAY_CODES.has(failure.code) || failure.httpStatus >= 500 || isGatewayRateLimit(failure) || `gateway error ${failure.code}`;
 		case 'network':
-			if (call === 'submit' && failure.failure.phase !== 'before-send') {
-				return 'the submit may have reached the server: repeating it could create a second, paid task';
-			}
 			return true;
+		case 'unreadable':
+			// A load balancer's 502/503/504 page passes like a reset; a 2xx/4xx page is a wrong Base URL.
+			return failure.httpStatus >= 500 || `HTTP ${failure.httpStatus} is not a Jimeng answer`;
 		case 'http':
 			return failure.httpStatus >= 500 || failure.httpStatus === 429 || `HTTP ${failure.httpStatus}`;
 	}
@@ -75,7 +107,7 @@ export function decideRetry(
 	random?: () => number,
 ): RetryDecision {
 	const retryable = isRetryableFailure(call, failure, options);
-	if (retryable !== true) return { retry: false, reason: retryable === false ? 'not retryable' : retryable };
+	if (retryable !== true) return { retry: false, reason: retryable };
 	if (attempt >= options.maxAttempts) return { retry: false, reason: `gave up after ${attempt} attempts` };
 	return { retry: true, delayMs: backoffDelay(attempt, options, random) };
 }
