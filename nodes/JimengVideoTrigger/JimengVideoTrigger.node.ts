@@ -8,12 +8,10 @@ import {
 
 import { modelProperty, triggerGenerateProperties } from '../JimengVideo/actions/fields';
 import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../JimengVideo/actions/options';
-import { pollGenerate, pollWatchedTasks } from './pollTasks';
+import { DEFAULT_MAX_VIDEOS, pollGenerate } from './generateMode';
+import { isActivationPoll, oneAtATime } from './pollScheduling';
+import { pollWatchedTasks } from './pollTasks';
 import type { TriggerState } from './triggerState';
-
-// n8n reuses one poll context for every poll of an activation: the first poll it sees is the
-// activation poll (after which n8n saves static data even when nothing is emitted).
-const contextsPolled = new WeakSet<object>();
 
 export class JimengVideoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -59,7 +57,7 @@ export class JimengVideoTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Each video costs money: while the workflow is active, one task is in flight at a time and the next is submitted when a video is emitted. Fetch Test Event submits nothing; it shows the request that would be sent.',
+					'Each video costs money. While the workflow is active, one task is in flight at a time and the next is submitted when a video is emitted, up to Max Videos per activation (and Max Videos per Day). Worst case per day: Max Videos per Day (without it, Max Videos) × the Duration, in seconds of video — e.g. 10 videos of 10 s = 100 s, about 100 CNY with Video 3.0 Pro (see the README for prices). Fetch Test Event submits nothing; it shows the request and the remaining allowance.',
 				name: 'generateNotice',
 				type: 'notice',
 				default: '',
@@ -78,6 +76,26 @@ export class JimengVideoTrigger implements INodeType {
 			},
 			modelProperty({ mode: ['watchTasks', 'generate'] }),
 			...triggerGenerateProperties({ mode: ['generate'] }),
+			{
+				displayName: 'Max Videos',
+				name: 'maxVideos',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_MAX_VIDEOS,
+				description:
+					'The most tasks this trigger submits per activation. When reached, it emits one item saying so and submits nothing more until the workflow is deactivated and activated again. Counts survive n8n restarts.',
+				displayOptions: { show: { mode: ['generate'] } },
+			},
+			{
+				displayName: 'Max Videos per Day',
+				name: 'maxVideosPerDay',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 0,
+				description:
+					"The most tasks submitted per calendar day (the workflow's time zone); 0 = no daily limit. When reached, generation resumes by itself the next day.",
+				displayOptions: { show: { mode: ['generate'] } },
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -102,10 +120,12 @@ export class JimengVideoTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const firstPoll = !contextsPolled.has(this);
-		contextsPolled.add(this);
+		const activationPoll = isActivationPoll(this);
 		const state = this.getWorkflowStaticData('node') as TriggerState;
 		const mode = this.getNodeParameter('mode', 'watchTasks') as string;
-		return mode === 'generate' ? await pollGenerate(this, state, firstPoll) : await pollWatchedTasks(this, state);
+		const run = async () => (mode === 'generate' ? await pollGenerate(this, state, activationPoll) : await pollWatchedTasks(this, state));
+		// A test event changes nothing n8n keeps; an active trigger's polls run one at a time.
+		if (this.getMode() === 'manual') return await run();
+		return (await oneAtATime(this, activationPoll, run)) ?? null;
 	}
 }

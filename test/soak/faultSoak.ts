@@ -387,7 +387,8 @@ export class FaultSoak {
 		let forcing = false;
 		let forcedDone = false;
 		const prompt = 'soak trigger: a koi pond in the rain';
-		const host = new TriggerHost(this.harness, { mode: 'generate', prompt, frames: 121, aspectRatio: '16:9' });
+		// Max Videos well above the tasks this part needs: the limit itself is tested in triggerSafety.test.ts.
+		const host = new TriggerHost(this.harness, { mode: 'generate', prompt, frames: 121, aspectRatio: '16:9', maxVideos: 1000 });
 		const emitted = new Map<string, number>();
 		let needsActivation = true;
 		let taskOutcomes = 0;

@@ -31,6 +31,7 @@ import {
 	type IRun,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -208,7 +209,7 @@ export interface Harness {
 	additionalData(executionId?: string): IWorkflowExecuteAdditionalData;
 	/** Runs the workflow from its first trigger-less start; returns the run and a cancel handle. */
 	run(json: WorkflowJson, options?: { mode?: WorkflowExecuteMode; onStarted?: (cancel: () => void) => void }): Promise<IRun>;
-	pollContext(workflow: Workflow, nodeName: string, mode?: 'trigger' | 'manual', activation?: 'activate' | 'init'): PollContext;
+	pollContext(workflow: Workflow, nodeName: string, mode?: 'trigger' | 'manual', activation?: WorkflowActivateMode): PollContext;
 }
 
 let executionCounter = 0;

@@ -56,7 +56,7 @@ describe('Jimeng Video Trigger', () => {
 
 			expect(await host.poll()).toBeNull();
 			expect(await host.poll()).toBeNull();
-			expect(await host.activate()).toBeNull(); // restart: the saved state remembers
+			expect(await host.restart()).toBeNull(); // the saved state remembers
 			expect(sim.submits()).toHaveLength(2);
 		});
 
@@ -142,7 +142,7 @@ describe('Jimeng Video Trigger', () => {
 			console.log(`trigger generate: 5 polls → ${created.length} tasks created, ${emitted.length} videos emitted, 1 in flight`);
 
 			// restart between polls: the in-flight task is resumed, not submitted again
-			expect(await host.activate()).toBeNull();
+			expect(await host.restart()).toBeNull();
 			expect(sim.createdTaskIds()).toHaveLength(3);
 			await sleep(600);
 			const resumed = items(await host.poll());
@@ -155,7 +155,8 @@ describe('Jimeng Video Trigger', () => {
 			const host = new TriggerHost(harness, parameters);
 			const emitted: string[] = [];
 			for (let poll = 1; poll <= 8; poll++) {
-				emitted.push(...items(await host.activate()).map((item) => item.json.task_id as string));
+				const result = poll === 1 ? await host.activate() : await host.restart();
+				emitted.push(...items(result).map((item) => item.json.task_id as string));
 				await sleep(250);
 			}
 			const created = sim.createdTaskIds();

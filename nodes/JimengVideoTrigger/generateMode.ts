@@ -1,0 +1,291 @@
+/**
+ * Generate mode: keeps one task of its own in flight and emits each video when it is done, within
+ * the spending limits (Max Videos per activation, Max Videos per Day).
+ *
+ * A paid task id must never live only in memory: n8n saves static data after the activation poll
+ * and after polls that emit, so a task is submitted only there — in the activation poll, or in the
+ * poll that emits (the finished video, a limit notice, the start of a new day), which submits first
+ * and emits once the new id is recorded. A submit whose outcome is unknown pauses generation until
+ * the user activates the workflow again; the pause survives restarts.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { doneTaskItem, type TaskQuery } from '../JimengVideo/actions/taskResult';
+import { DEFAULT_MODEL, findModel } from '../JimengVideo/helpers/models';
+import {
+	InputValidationError,
+	buildReqJson,
+	buildVideoRequest,
+	describeValue,
+	parseInteger,
+	type ImageInput,
+	type VideoRequest,
+} from '../JimengVideo/helpers/requestBuilder';
+import { JimengApiError } from '../JimengVideo/transport/JimengApiError';
+import { submitTask, type CallOptions } from '../JimengVideo/transport/jimengApi';
+import { UNLEASED_POLL_BUDGET_MS, isUserActivation, pollBudgetMs } from './pollScheduling';
+import {
+	POLL_CALL_OPTIONS,
+	failureJson,
+	itemOptions,
+	queryTask,
+	rethrowIfFatal,
+	triggerOptions,
+	type Final,
+} from './pollTasks';
+import {
+	canSubmit,
+	countSubmit,
+	currentAllowance,
+	dayIn,
+	pauseOf,
+	startActivation,
+	type Limits,
+	type SubmitVerdict,
+	type TriggerState,
+} from './triggerState';
+
+export const DEFAULT_MAX_VIDEOS = 10;
+const RESUME = 'To resume, deactivate and activate the workflow again (publishing a change to it does the same). This pause survives n8n restarts.';
+
+type Items = INodeExecutionData[][] | null;
+
+function invalidParameter(ctx: IPollFunctions, error: InputValidationError): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), error.message, { description: 'Nothing was sent to Jimeng.' });
+}
+
+function generateRequest(ctx: IPollFunctions): VideoRequest {
+	const model = String(ctx.getNodeParameter('model', DEFAULT_MODEL));
+	const spec = findModel(model);
+	const images: ImageInput[] = [];
+	const imageUrl = String(ctx.getNodeParameter('imageUrl', '') ?? '').trim();
+	if (spec && spec.images[1] > 0 && (imageUrl || spec.images[0] > 0)) {
+		images.push({ slot: 'first', kind: 'url', url: imageUrl, parameter: 'Image URL' });
+		if (spec.images[1] > 1) {
+			images.push({ slot: 'last', kind: 'url', url: ctx.getNodeParameter('lastFrameImageUrl', ''), parameter: 'Last Frame Image URL' });
+		}
+	}
+	const optional = (name: string) => ctx.getNodeParameter(name, null) ?? undefined;
+	try {
+		return buildVideoRequest({
+			model,
+			prompt: ctx.getNodeParameter('prompt', ''),
+			frames: ctx.getNodeParameter('frames', 121),
+			aspectRatio: optional('aspectRatio'),
+			seed: ctx.getNodeParameter('seed', -1),
+			images,
+			cameraTemplate: optional('cameraTemplate'),
+			cameraStrength: optional('cameraStrength'),
+		});
+	} catch (error) {
+		if (error instanceof InputValidationError) throw invalidParameter(ctx, error);
+		throw new NodeOperationError(ctx.getNode(), error as Error);
+	}
+}
+
+function readLimits(ctx: IPollFunctions): Limits {
+	const read = (name: string, label: string, fallback: number, min: number): number => {
+		const value = ctx.getNodeParameter(name, fallback);
+		const parsed = parseInteger(value);
+		if (parsed === undefined || parsed < min) {
+			throw invalidParameter(ctx, new InputValidationError(label, `must be a whole number of at least ${min}`, describeValue(value)));
+		}
+		return parsed;
+	};
+	return {
+		maxVideos: read('maxVideos', 'Max Videos', DEFAULT_MAX_VIDEOS, 1),
+		maxVideosPerDay: read('maxVideosPerDay', 'Max Videos per Day', 0, 0),
+	};
+}
+
+function allowanceJson(state: TriggerState, limits: Limits, today: string, request: VideoRequest): IDataObject {
+	const allowance = currentAllowance(state, today);
+	const seconds = (request.summary.frames - 1) / 24;
+	const perDay = limits.maxVideosPerDay > 0 ? Math.min(limits.maxVideosPerDay, limits.maxVideos) : limits.maxVideos;
+	return {
+		max_videos: limits.maxVideos,
+		submitted_this_activation: allowance.submitted,
+		remaining: Math.max(0, limits.maxVideos - allowance.submitted),
+		max_videos_per_day: limits.maxVideosPerDay || null,
+		submitted_today: allowance.submittedToday,
+		remaining_today: limits.maxVideosPerDay > 0 ? Math.max(0, limits.maxVideosPerDay - allowance.submittedToday) : null,
+		paused: pauseOf(state)?.reason ?? null,
+		// What the limits allow at most: each video of this configuration is `seconds` long, paid per second.
+		worst_case_seconds_of_video_per_day: perDay * seconds,
+	};
+}
+
+function limitJson(verdict: Extract<SubmitVerdict, { allowed: false }>, today: string, timeZone: string): IDataObject {
+	if (verdict.limit === 'max_videos') {
+		return {
+			task_id: null,
+			status: 'limit_reached',
+			limit: 'max_videos',
+			max_videos: verdict.max,
+			submitted: verdict.count,
+			note: `Max Videos (${verdict.max} per activation) reached: no more tasks are submitted. ${RESUME} Each activation allows Max Videos more.`,
+		};
+	}
+	return {
+		task_id: null,
+		status: 'limit_reached',
+		limit: 'max_videos_per_day',
+		max_videos_per_day: verdict.max,
+		submitted_today: verdict.count,
+		day: today,
+		note: `Max Videos per Day (${verdict.max}) reached for ${today} (${timeZone}): generation resumes by itself on the next day. To resume sooner, raise Max Videos per Day and publish the change.`,
+	};
+}
+
+/** Refused for a reason that passes (concurrency, rate limit, outage): nothing was created. */
+function isPassingRefusal(error: unknown): boolean {
+	return error instanceof JimengApiError && error.details.retryable && !error.details.taskMayExist;
+}
+
+/** A submit failed for good, or with an unknown outcome: generation pauses, and the item says why. */
+function pauseItem(ctx: IPollFunctions, state: TriggerState, request: VideoRequest, error: unknown): IDataObject {
+	const details = error instanceof JimengApiError ? error.details : undefined;
+	const status = details?.taskMayExist ? 'submit_outcome_unknown' : 'submit_failed';
+	state.paused = { reason: status, at: Date.now(), detail: error instanceof Error ? error.message : String(error) };
+	ctx.logger.warn(`Jimeng Video Trigger "${ctx.getNode().name}": generation paused (${status}). ${RESUME}`);
+	return {
+		task_id: null,
+		status,
+		req_key: request.model.id,
+		error: error instanceof Error ? error.message : String(error),
+		code: details?.code ?? null,
+		request_id: details?.requestId ?? null,
+		retryable: false,
+		submitted_at: details?.submittedAt ?? null,
+		...request.summary,
+		note: `Generation is paused. ${RESUME}`,
+	};
+}
+
+type NextTask = { kind: 'submitted'; taskId: string } | { kind: 'later'; error: unknown } | { kind: 'stopped'; json: IDataObject };
+
+/**
+ * Submits the next task within the limits; records it (and its count) in the state. After a video,
+ * a refusal that needs the user pauses generation, so that the video is still emitted.
+ */
+async function submitNext(
+	ctx: IPollFunctions,
+	state: TriggerState,
+	request: VideoRequest,
+	limits: Limits,
+	at: 'activation' | 'poll',
+): Promise<NextTask> {
+	const today = dayIn(Date.now(), ctx.getTimezone());
+	const verdict = canSubmit(state, limits, today);
+	if (!verdict.allowed) {
+		if (verdict.limit === 'max_videos') state.paused = { reason: 'max_videos', at: Date.now() };
+		else state.allowance = { ...currentAllowance(state, today), limitedOn: today };
+		ctx.logger.info(`Jimeng Video Trigger "${ctx.getNode().name}": ${verdict.limit} limit of ${verdict.max} reached; nothing more is submitted`);
+		return { kind: 'stopped', json: limitJson(verdict, today, ctx.getTimezone()) };
+	}
+	try {
+		const options: CallOptions = at === 'activation' ? {} : POLL_CALL_OPTIONS;
+		const answer = await submitTask(ctx, request.body, options);
+		countSubmit(state, today);
+		state.current = { taskId: answer.taskId, reqKey: request.model.id, submittedAt: Date.now() };
+		ctx.logger.info(`Jimeng task accepted: task_id ${answer.taskId} (model ${request.model.id}, trigger "${ctx.getNode().name}", request_id ${answer.requestId})`);
+		return { kind: 'submitted', taskId: answer.taskId };
+	} catch (error) {
+		const mayExist = error instanceof JimengApiError && error.details.taskMayExist;
+		// At activation a refusal fails the activation, where the user sees it: nothing was created.
+		if (at === 'activation' && !mayExist) throw error instanceof JimengApiError ? error : new NodeOperationError(ctx.getNode(), error as Error);
+		if (isPassingRefusal(error)) return { kind: 'later', error };
+		if (mayExist) countSubmit(state, today);
+		return { kind: 'stopped', json: pauseItem(ctx, state, request, error) };
+	}
+}
+
+/** Nothing in flight: start generating, where the new task id will be saved. */
+async function start(ctx: IPollFunctions, state: TriggerState, request: VideoRequest, limits: Limits, activationPoll: boolean): Promise<Items> {
+	const today = dayIn(Date.now(), ctx.getTimezone());
+	const limitedOn = state.allowance?.limitedOn;
+	// Outside the activation poll only a new day restarts generation, and that poll emits to save the task id.
+	if (!activationPoll && !(limitedOn && limitedOn !== today)) return null;
+	// A restart on the limited day changes nothing: that limit was announced already.
+	if (limitedOn === today && !isUserActivation(ctx)) return null;
+	if (state.allowance) delete state.allowance.limitedOn;
+	const next = await submitNext(ctx, state, request, limits, activationPoll ? 'activation' : 'poll');
+	if (next.kind === 'later') {
+		if (limitedOn) state.allowance = { ...currentAllowance(state, today), limitedOn };
+		return null;
+	}
+	if (next.kind === 'stopped') return [[{ json: next.json }]];
+	if (activationPoll) return null;
+	return [[{ json: { task_id: next.taskId, status: 'generation_resumed', req_key: request.model.id, ...request.summary, note: `A new day (${today}): generation resumed within Max Videos per Day.` } }]];
+}
+
+/** The finished (or failed) task in flight, as the item to emit; null while it runs or could not be fetched. */
+async function collect(ctx: IPollFunctions, state: TriggerState): Promise<INodeExecutionData | null> {
+	const current = state.current!;
+	const opts = triggerOptions(ctx);
+	const query: TaskQuery = { reqKey: current.reqKey, taskId: current.taskId, reqJson: buildReqJson(opts.aigcMeta) };
+	let outcome: Final;
+	try {
+		outcome = await queryTask(ctx, query);
+	} catch (error) {
+		rethrowIfFatal(ctx, error);
+		ctx.logger.warn(`Jimeng Video Trigger: task ${current.taskId} will be checked again at the next poll (${(error as Error).message})`);
+		return null;
+	}
+	if (outcome.kind === 'pending') return null;
+	if (outcome.kind === 'failed') return { json: failureJson(query, outcome.status, outcome.error) };
+	try {
+		return await doneTaskItem(ctx, query, outcome.result, itemOptions(opts), POLL_CALL_OPTIONS);
+	} catch (error) {
+		rethrowIfFatal(ctx, error);
+		ctx.logger.warn(`Jimeng Video Trigger: the video of task ${current.taskId} will be downloaded at the next poll (${(error as Error).message})`);
+		return null;
+	}
+}
+
+export async function pollGenerate(ctx: IPollFunctions, state: TriggerState, activationPoll: boolean): Promise<Items> {
+	const startedAt = Date.now();
+	const request = generateRequest(ctx);
+	const limits = readLimits(ctx);
+	const today = dayIn(startedAt, ctx.getTimezone());
+
+	if (ctx.getMode() === 'manual') {
+		// A test click must not leave a paid task behind that nobody collects: show the request only.
+		const json = {
+			task_id: null,
+			status: 'preview',
+			...request.summary,
+			req_key: request.model.id,
+			allowance: allowanceJson(state, limits, today, request),
+			note: 'Test event: no task was submitted (nothing is charged). When the workflow is active, each finished video is emitted with task_id, status "done", video_url and the video as binary data.',
+		};
+		return [[{ json }]];
+	}
+
+	if (activationPoll && isUserActivation(ctx)) startActivation(state, today);
+	if (!state.current) return pauseOf(state) ? null : await start(ctx, state, request, limits, activationPoll);
+
+	const finished = await collect(ctx, state);
+	if (!finished) return null;
+	// n8n's durable scheduler abandons a poll past its lease (and drops what it emits): never submit that late.
+	const budget = pollBudgetMs(ctx);
+	if (budget < UNLEASED_POLL_BUDGET_MS && Date.now() - startedAt > budget * 0.8) {
+		ctx.logger.warn(`Jimeng Video Trigger: the poll ran out of time; task ${state.current.taskId} is emitted at the next poll`);
+		return null;
+	}
+	// The next task goes in before the finished one is emitted, so both are saved together.
+	const finishedTask = state.current;
+	delete state.current;
+	const next = await submitNext(ctx, state, request, limits, 'poll');
+	if (next.kind === 'later') {
+		state.current = finishedTask;
+		ctx.logger.info(`Jimeng Video Trigger: the next task could not be submitted yet (${(next.error as Error).message}); task ${finishedTask.taskId} is emitted once it is`);
+		return null;
+	}
+	return next.kind === 'stopped' ? [[finished, { json: next.json }]] : [[finished]];
+}
