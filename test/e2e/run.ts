@@ -29,6 +29,7 @@ import {
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../simulator';
+import { HARDENING_CHECKS, HardeningChecks } from './hardening';
 import { Report, SetupFailed, messageOf } from './report';
 import {
 	binaryFile,
@@ -394,7 +395,7 @@ async function checkCredentialBad(ctx: Context, server: N8nServer): Promise<void
 // ---- the run --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-	const report = new Report(Object.values(CHECKS));
+	const report = new Report([...Object.values(CHECKS), ...Object.values(HARDENING_CHECKS)]);
 	const settings: Settings = {
 		queueMs: numberFromEnv('E2E_SIM_QUEUE_MS', 300),
 		generateMs: numberFromEnv('E2E_SIM_GENERATE_MS', 700),
@@ -427,6 +428,7 @@ async function main(): Promise<void> {
 		log: (line) => simLog.push(`[fault-sim] ${line}`),
 	});
 	let imageServer: FileServer | undefined;
+	const hardening = new HardeningChecks(report, REPO_DIR, (line) => simLog.push(line));
 
 	try {
 		const host = await report.setup('n8n host: Node 24 + n8n (cached install)', async () => {
@@ -468,6 +470,7 @@ async function main(): Promise<void> {
 			await sim.start();
 			await faultSim.start();
 			imageServer = await serveFile('first-frame.png', image.bytes, 'image/png', portFromEnv('E2E_IMAGE_PORT'));
+			await hardening.start();
 			report.note(`simulator ${sim.url}; fault simulator ${faultSim.url}; image ${imageServer.url}`);
 		});
 
@@ -503,6 +506,7 @@ async function main(): Promise<void> {
 				{ ...CREDENTIALS.good, type: 'volcengineApi', data: goodData },
 				{ ...CREDENTIALS.wrongSecret, type: 'volcengineApi', data: { ...goodData, secretAccessKey: 'd3Jvbmctc2VjcmV0LWtleQ==' } },
 				{ ...CREDENTIALS.faults, type: 'volcengineApi', data: { ...goodData, baseUrl: faultSim.url } },
+				...hardening.credentials(),
 			]);
 			report.note(`volcengineApi: "${CREDENTIALS.good.name}", "${CREDENTIALS.wrongSecret.name}", "${CREDENTIALS.faults.name}"`);
 		});
@@ -517,7 +521,7 @@ async function main(): Promise<void> {
 			model: MODEL,
 		});
 		await report.setup('import workflows (patched examples)', async () => {
-			const all = Object.values(workflows);
+			const all = [...Object.values(workflows), ...hardening.workflows()];
 			await importWorkflows(host, userFolder, all);
 			for (const w of all) report.note(`${w.id}  ${w.name}`);
 		});
@@ -549,6 +553,9 @@ async function main(): Promise<void> {
 		);
 		await report.check(CHECKS.faults, () => checkFaults(ctx));
 		await report.check(CHECKS.httpRequest, () => checkHttpRequest(ctx));
+		const runner = { execute: (w: Workflow) => execute(ctx, w), expectSuccess, expectVideo: (item: RunItem) => expectVideo(ctx, item) };
+		await report.check(HARDENING_CHECKS.submit504, () => hardening.checkSubmit504(runner));
+		await report.check(HARDENING_CHECKS.html502, () => hardening.checkHtml502(runner));
 
 		report.log('— server: n8n start with the published trigger workflow —');
 		server = await report.setup('n8n start (ready + owner + API key)', async () => {
@@ -561,6 +568,7 @@ async function main(): Promise<void> {
 		await report.check(CHECKS.trigger, () => checkTrigger(ctx, srv));
 		await report.check(CHECKS.credOk, () => checkCredentialOk(ctx, srv));
 		await report.check(CHECKS.credBad, () => checkCredentialBad(ctx, srv));
+		await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
 	} catch (error) {
 		if (!(error instanceof SetupFailed)) report.log(`✗ unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 		report.skipRemaining(error instanceof SetupFailed ? `setup "${error.step}" failed` : 'the run stopped early');
@@ -569,7 +577,7 @@ async function main(): Promise<void> {
 		const cleanup: Array<[string, () => Promise<unknown>]> = [
 			['n8n server', async () => (server ? await server.stop() : undefined)],
 			['other n8n processes', () => stopAllN8n()],
-			['simulators', async () => await Promise.all([sim.stop(), faultSim.stop()])],
+			['simulators', async () => await Promise.all([sim.stop(), faultSim.stop(), hardening.stop()])],
 			['image server', async () => (imageServer ? await imageServer.close() : undefined)],
 			['tarball', async () => (tarballDir ? await fs.rm(tarballDir, { recursive: true, force: true }) : undefined)],
 		];
