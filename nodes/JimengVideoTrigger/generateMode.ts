@@ -161,6 +161,7 @@ function pauseItem(ctx: IPollFunctions, state: TriggerState, request: VideoReque
 		code: details?.code ?? null,
 		request_id: details?.requestId ?? null,
 		retryable: false,
+		task_may_exist: details?.taskMayExist === true,
 		submitted_at: details?.submittedAt ?? null,
 		...request.summary,
 		note: `Generation is paused. ${RESUME}`,

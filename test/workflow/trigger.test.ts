@@ -196,6 +196,9 @@ describe('Jimeng Video Trigger', () => {
 			const emitted = items(await host.poll());
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'submit_outcome_unknown']);
 			expect(emitted[1].json.error).toMatch(/may have created the task/);
+			// As in Submit and Generate and Wait: what is known, to find the task in the console.
+			expect(emitted[1].json).toMatchObject({ task_may_exist: true, req_key: 'jimeng_ti2v_v30_pro', prompt: parameters.prompt });
+			expect(emitted[1].json.submitted_at).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
 			sim.configure({ faults: {} });
 			const submitsBefore = sim.submits().length;
 			await sleep(300);
