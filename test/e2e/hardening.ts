@@ -10,7 +10,9 @@
 import assert from 'node:assert/strict';
 
 import type { ExecutionRun } from '../n8n-host/n8nCli';
-import type { N8nServer } from '../n8n-host/server';
+import type { N8nHost } from '../n8n-host/host';
+import { startN8n, type N8nServer } from '../n8n-host/server';
+import type { UserFolder } from '../n8n-host/userFolder';
 import { DEFAULT_SIMULATOR_ACCOUNT, GET_RESULT_ACTION, JimengSimulator, SUBMIT_ACTION, type RequestLogEntry } from '../simulator';
 import type { Report } from './report';
 import { loadBuiltCredential, nodeItems, signedPost, waitFor, type ExecuteOutcome, type RunItem } from './support';
@@ -20,6 +22,7 @@ export const HARDENING_CHECKS = {
 	submit504: 'Submit answered 504 after create: sent once',
 	html502: 'Get Result rides out HTML 502 pages',
 	overlap: 'Overlapping trigger polls emit once',
+	durable: 'Durable poll scheduler: Max Videos holds',
 } as const;
 
 const CREDENTIAL: CredentialRef = { id: 'E2eJimengHarden1', name: 'Jimeng simulator (hardening)' };
@@ -87,7 +90,7 @@ export class HardeningChecks {
 	}
 
 	workflows(): Workflow[] {
-		return [this.submitWorkflow('submit'), this.submitWorkflow('generateAndWait'), this.getResultWorkflow(), this.triggerWorkflow()];
+		return [this.submitWorkflow('submit'), this.submitWorkflow('generateAndWait'), this.getResultWorkflow(), this.triggerWorkflow(), this.generateWorkflow()];
 	}
 
 	private submitWorkflow(operation: 'submit' | 'generateAndWait'): Workflow {
@@ -114,6 +117,14 @@ export class HardeningChecks {
 		if (pollTimes?.item?.[0]?.mode !== 'everyMinute') throw new Error(`"${workflow.name}" no longer polls every minute: ${JSON.stringify(pollTimes)}`);
 		// Filled in just before activation (the tasks are created then); imported inactive.
 		trigger.parameters.taskIds = '';
+		return workflow;
+	}
+
+	private generateWorkflow(): Workflow {
+		const workflow = withId(useCredential(loadExample('trigger-generate.json'), CREDENTIAL), 'E2eTriggerDurabl', 'E2E: generate under the durable poll scheduler');
+		const trigger = nodeNamed(workflow, 'Jimeng Video Trigger');
+		if (trigger.parameters.mode !== 'generate') throw new Error(`"${workflow.name}" is not in generate mode`);
+		trigger.parameters.maxVideos = 1;
 		return workflow;
 	}
 
@@ -231,5 +242,42 @@ export class HardeningChecks {
 			this.sim.configure({ faults: {} });
 			await server.api('POST', `/workflows/${workflowId}/deactivate`).catch(() => undefined);
 		}
+	}
+
+	/**
+	 * n8n's durable poll scheduler builds a fresh poll context for every scheduled poll. A generate
+	 * trigger with Max Videos 1 there: the activation poll submits one task, a scheduled poll emits its
+	 * video with the limit notice, and nothing more is submitted or emitted after another tick.
+	 * Restarts `server` with the scheduler on; returns the new server (the caller stops it).
+	 */
+	async checkDurableScheduler(host: N8nHost, userFolder: UserFolder, server: N8nServer): Promise<N8nServer> {
+		const workflowId = 'E2eTriggerDurabl';
+		await server.stop();
+		const durable = await startN8n(host, userFolder, { env: { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true' } });
+		this.report.note(`n8n restarted with N8N_SCHEDULER_ENABLED=true N8N_SCHEDULER_POLL_TRIGGERS_ENABLED=true (ready in ${Math.round(durable.readyMs / 1000)} s)`);
+		const mark = this.sim.requests.length;
+		const submits = () => this.since(mark).filter((e) => e.action === SUBMIT_ACTION).length;
+		try {
+			await durable.api('POST', `/workflows/${workflowId}/activate`);
+			const activatedAt = Date.now();
+			type ExecutionSummary = { id: string; status: string };
+			const executions = async () => (await durable.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}`)).data;
+			const first = await waitFor('the generate trigger execution', 4 * 60_000, async () => (await executions()).find((e) => e.status !== 'running' && e.status !== 'new'), 2_000);
+			const emittedAfterS = Math.round((Date.now() - activatedAt) / 1000);
+			await new Promise((resolve) => setTimeout(resolve, 75_000));
+			const all = await executions();
+			const full = await durable.api<{ data: ExecutionRun['data'] }>('GET', `/executions/${first.id}?includeData=true`);
+			const items = nodeItems({ data: full.data } as ExecutionRun, 'Jimeng Video Trigger');
+			assert.deepEqual(items.map((i) => i.json.status), ['done', 'limit_reached'], `items: ${JSON.stringify(items.map((i) => i.json))}`);
+			assert.equal(items[1]!.json.limit, 'max_videos');
+			assert.ok(items[0]!.binary?.data, 'the video is not attached');
+			assert.equal(submits(), 1, `submits: ${submits()} (Max Videos is 1)`);
+			assert.equal(all.length, 1, `executions: ${all.length}`);
+			this.report.note(`activation poll submitted 1 task; execution ${first.id} ${emittedAfterS} s later: done (video attached) + limit_reached (max_videos 1)`);
+			this.report.note(`75 s later: ${all.length} execution, ${submits()} submit in all`);
+		} finally {
+			await durable.api('POST', `/workflows/${workflowId}/deactivate`).catch(() => undefined);
+		}
+		return durable;
 	}
 }

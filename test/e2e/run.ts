@@ -569,6 +569,9 @@ async function main(): Promise<void> {
 		await report.check(CHECKS.credOk, () => checkCredentialOk(ctx, srv));
 		await report.check(CHECKS.credBad, () => checkCredentialBad(ctx, srv));
 		await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
+		await report.check(HARDENING_CHECKS.durable, async () => {
+			server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv);
+		});
 	} catch (error) {
 		if (!(error instanceof SetupFailed)) report.log(`✗ unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 		report.skipRemaining(error instanceof SetupFailed ? `setup "${error.step}" failed` : 'the run stopped early');
