@@ -27,6 +27,8 @@ import { MAX_STREAM_BODY_BYTES, readStreamBody, stringifyForm, type FormArrayFor
 import { signRequest } from '../../credentials/signing/volcengineSigner';
 import { DEFAULT_SIMULATOR_ACCOUNT, ECHO_BODY_ACTION, JimengSimulator } from '../simulator';
 import { verifySignature } from '../simulator/gateway';
+import { createHarness, outputOf, useMemoryBinaryData } from './harness';
+import { jimengWorkflow, simulatorCredential } from './workflows';
 
 // n8n's HTTP client exactly as n8n-core 2.41.1 loads it (its own copy of @n8n/backend-network), and
 // the qs that client serialises forms with: the oracle for "what n8n would send".
@@ -351,5 +353,47 @@ describe('credential behind a reverse proxy (Signing Host)', () => {
 			);
 		}
 		await expect(getResultVia({ signingHost: ' visual.volcengineapi.com' })).rejects.toThrow(/"Signing Host" starts or ends with whitespace/);
+	});
+});
+
+describe('the node’s SignatureDoesNotMatch error names the proxy possibility when the Base URL is not Volcengine’s host', () => {
+	const sim = new JimengSimulator();
+	let proxy: { url: string; close(): Promise<void> };
+
+	beforeAll(async () => {
+		await sim.start();
+		proxy = await startProxy(sim.url, '/jimeng', 'visual.volcengineapi.com');
+		useMemoryBinaryData();
+	});
+	afterAll(async () => {
+		await proxy.close();
+		await sim.stop();
+	});
+
+	const getResultError = async (overrides: Record<string, string>) => {
+		const harness = await createHarness([simulatorCredential(sim, overrides)]);
+		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: '1' }, { continueOnFail: true }));
+		return String(outputOf(run, 'Jimeng Video')[0].json.error);
+	};
+
+	it('behind a proxy without Signing Host: the error says to set it', async () => {
+		const error = await getResultError({ baseUrl: `${proxy.url}/jimeng` });
+		expect(error).toMatch(/SignatureDoesNotMatch/);
+		expect(error).toContain(`The Base URL (${new URL(proxy.url).host}) is not Volcengine's own host: if it is a reverse proxy, set "Signing Host"`);
+	});
+
+	it('with Signing Host set and still refused: the error lists what the proxy must do', async () => {
+		// A proxy that does not rewrite Host: the upstream sees the proxy's host, not the Signing Host.
+		const error = await getResultError({ baseUrl: sim.url, signingHost: 'visual.volcengineapi.com' });
+		expect(error).toMatch(/SignatureDoesNotMatch/);
+		expect(error).toContain('signed for Signing Host visual.volcengineapi.com: check that the proxy forwards to visual.volcengineapi.com, sends "Host: visual.volcengineapi.com"');
+	});
+
+	it('through the proxy with Signing Host: Submit creates the task', async () => {
+		const harness = await createHarness([simulatorCredential(sim, { baseUrl: `${proxy.url}/jimeng`, signingHost: 'visual.volcengineapi.com' })]);
+		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'A lighthouse, submitted through a reverse proxy' }));
+		const taskId = outputOf(run, 'Jimeng Video')[0].json.task_id;
+		expect(sim.createdTaskIds()).toEqual([taskId]);
+		expect(sim.submits().map((e) => [e.path, e.gatewayError, e.httpStatus])).toEqual([['/', null, 200]]);
 	});
 });
