@@ -29,6 +29,7 @@ import {
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../simulator';
+import { BINARY_BODY_CHECK, checkBinaryBody } from './checks/binaryBody';
 import { Report, SetupFailed, messageOf } from './report';
 import {
 	binaryFile,
@@ -64,6 +65,7 @@ const CHECKS = {
 	longPrompt: 'Validation: 801-char prompt stops it',
 	faults: 'Fault profile: no duplicate task',
 	httpRequest: 'HTTP Request node signs (volcengineApi)',
+	binaryBody: BINARY_BODY_CHECK,
 	version: 'n8n 2.41.1 runs the installed package',
 	trigger: 'Trigger emits the video (n8n start)',
 	credOk: 'Credential test: good keys → OK',
@@ -549,6 +551,7 @@ async function main(): Promise<void> {
 		);
 		await report.check(CHECKS.faults, () => checkFaults(ctx));
 		await report.check(CHECKS.httpRequest, () => checkHttpRequest(ctx));
+		await report.check(CHECKS.binaryBody, () => checkBinaryBody({ report, host, uf: userFolder, sim, credential: CREDENTIALS.good }));
 
 		report.log('— server: n8n start with the published trigger workflow —');
 		server = await report.setup('n8n start (ready + owner + API key)', async () => {
