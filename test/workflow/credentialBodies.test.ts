@@ -127,7 +127,14 @@ describe('credential: binary, stream, form and raw bodies arrive byte for byte, 
 		expect(echo).toMatchObject({ status: 200, code: 10000, sha256: sha256(bytes), size: bytes.length });
 	});
 
-	it('a stale content-length (any case) is dropped: the body is neither cut nor padded', async () => {
+	it('the echo action (test aid) checks the signature like the real actions: a wrong secret is refused', async () => {
+		const bytes = nonUtf8Bytes(100);
+		const echo = await sendLegacy(binaryFileOptions(bytes, bytes.length), { secretAccessKey: 'd3Jvbmc=' });
+		expect(echo).toMatchObject({ status: 401, gatewayError: 'SignatureDoesNotMatch' });
+		expect(echo.sha256).toBeUndefined();
+	});
+
+		it('a stale content-length (any case) is dropped: the body is neither cut nor padded', async () => {
 		const bytes = nonUtf8Bytes(1000);
 		const signed = (await credential.authenticate(credentials, {
 			...binaryFileOptions(bytes, 10),
