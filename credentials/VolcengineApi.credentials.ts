@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { applySignature, normalizeRequest, type N8nRequestLike } from './signing/requestShapes';
+import { applySignature, bufferStreamBody, normalizeRequest, type N8nRequestLike, type SigningTarget } from './signing/requestShapes';
 import { signRequest, type SigningCredentials } from './signing/volcengineSigner';
 
 export const DEFAULT_VOLCENGINE_BASE_URL = 'https://visual.volcengineapi.com';
@@ -21,7 +21,7 @@ const TEST_MODEL = 'jimeng_ti2v_v30_pro';
  */
 const GATEWAY_REFUSALS: Record<string, string> = {
 	SignatureDoesNotMatch:
-		'the signature does not match: the Secret Access Key does not belong to this Access Key ID (or was pasted incompletely), or Region/Service are not cn-north-1/cv.',
+		'the signature does not match: the Secret Access Key does not belong to this Access Key ID (or was pasted incompletely), or Region/Service are not cn-north-1/cv. If the Base URL is a reverse proxy, set Signing Host to the host it forwards to (visual.volcengineapi.com).',
 	InvalidAccessKey: 'Volcengine does not know this Access Key ID (mistyped, deleted or disabled). Copy it again from the console.',
 	InvalidTimestamp:
 		"the request time is more than 15 minutes away from Volcengine's clock: fix the clock of the machine running n8n (enable NTP time sync).",
@@ -60,6 +60,32 @@ function requiredField(credentials: ICredentialDataDecryptedObject, key: string,
 export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	const value = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	return value || DEFAULT_VOLCENGINE_BASE_URL;
+}
+
+// A host name or IP, optionally with a port: what a proxy puts in the upstream request's Host header.
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The optional "Signing Host": when set, requests sent under the Base URL (a reverse proxy) are
+ * signed for that host and for the path after the Base URL's path. Empty: signed for the URL itself.
+ */
+export function signingTargetOf(credentials: ICredentialDataDecryptedObject): SigningTarget | undefined {
+	const raw = credentials.signingHost;
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const value = String(raw);
+	if (value.trim() === '') return undefined;
+	if (value.trim() !== value) {
+		throw new VolcengineCredentialError(
+			`Volcengine credential: "Signing Host" starts or ends with whitespace (got ${JSON.stringify(value)}). Remove the spaces or line breaks around it.`,
+		);
+	}
+	const port = /:(\d+)$/.exec(value)?.[1];
+	if (!HOST_PATTERN.test(value) || (port !== undefined && Number(port) > 65535)) {
+		throw new VolcengineCredentialError(
+			`Volcengine credential: "Signing Host" must be a host name, optionally with a port, such as visual.volcengineapi.com (no https://, no path); got ${JSON.stringify(value)}.`,
+		);
+	}
+	return { host: value.toLowerCase(), proxyBaseUrl: baseUrlOf(credentials) };
 }
 
 /** Reads and checks the credential fields; never echoes a secret in its errors. */
@@ -139,6 +165,15 @@ export class VolcengineApi implements ICredentialType {
 			description:
 				'API endpoint. Change it only for a proxy, a private endpoint or the local Jimeng simulator.',
 		},
+		{
+			displayName: 'Signing Host',
+			name: 'signingHost',
+			type: 'string',
+			default: '',
+			placeholder: 'visual.volcengineapi.com',
+			description:
+				'Only when the Base URL is a reverse proxy: the host the proxy forwards to (the Host header Volcengine receives). Requests under the Base URL are then signed for this host and for the path after the Base URL\'s path (the prefix a proxy such as nginx strips). Leave empty to sign for the Base URL itself.',
+		},
 	];
 
 	/**
@@ -150,13 +185,15 @@ export class VolcengineApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const keys = readSigningCredentials(credentials);
-		const request = { ...(requestOptions as unknown as N8nRequestLike) };
+		const signingTarget = signingTargetOf(credentials);
+		// A file stream (n8n's filesystem binary mode) is read first: the signature hashes the whole body.
+		const request = await bufferStreamBody({ ...(requestOptions as unknown as N8nRequestLike) });
 		// The package's nodes send a path only: the endpoint is the credential's (real service, proxy or simulator).
 		const target = request.url ?? request.uri;
 		if (!request.baseURL && (target === undefined || !/^[a-z][a-z\d+\-.]*:\/\//i.test(target))) {
 			request.baseURL = baseUrlOf(credentials);
 		}
-		const normalized = normalizeRequest(request);
+		const normalized = normalizeRequest(request, signingTarget);
 		const signature = signRequest(keys, normalized.signable, { date: new Date() });
 		return applySignature(request, normalized, signature.canonicalQuery, signature.headers) as unknown as IHttpRequestOptions;
 	}

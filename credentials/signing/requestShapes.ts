@@ -1,12 +1,25 @@
 /**
  * n8n hands a credential's `authenticate` two request shapes:
  *  - `helpers.httpRequest*`: `{ baseURL?, url, qs?, body?, headers? }`
- *  - the HTTP Request node (legacy request library shape): `{ uri | url, qs?, body?, json? }`
- * Both are reduced here to one absolute URL and one body string, which is what gets signed and
- * what is sent: the canonical query is baked into the URL (no `qs` left for anyone to re-serialise)
- * and the body goes out as the exact string that was hashed.
+ *  - the HTTP Request node (legacy request library shape): `{ uri | url, qs?, body? | form?, json? }`
+ * Both are reduced here to one absolute URL and one body, which is what gets signed and what is
+ * sent: the canonical query is baked into the URL (no `qs` left for anyone to re-serialise) and the
+ * body goes out as the exact bytes that were hashed — a string only where n8n's HTTP client sends a
+ * string unchanged, otherwise a Buffer (axios passes Buffers through untouched).
+ *
+ * Binary bodies: the HTTP Request node's "n8n Binary File" body is a Buffer in n8n's default binary
+ * mode and a file Readable stream in filesystem mode (both with a `content-length` header from the
+ * file's metadata). A stream is read into memory, up to MAX_STREAM_BODY_BYTES, because the signature
+ * covers the hash of the whole body before the first byte is sent.
  */
 import type { QueryValue, SignableRequest } from './volcengineSigner';
+
+/** The largest streamed body the credential reads into memory to sign (64 MiB). */
+export const MAX_STREAM_BODY_BYTES = 64 * 1024 * 1024;
+
+/** How form bodies serialise arrays, as n8n's HTTP client (the `qs` package) names the formats. */
+export type FormArrayFormat = 'indices' | 'brackets' | 'repeat' | 'comma';
+const FORM_ARRAY_FORMATS: readonly FormArrayFormat[] = ['indices', 'brackets', 'repeat', 'comma'];
 
 /** The fields of n8n's request options this module reads or writes (both shapes). */
 export interface N8nRequestLike {
@@ -20,6 +33,8 @@ export interface N8nRequestLike {
 	form?: unknown;
 	formData?: unknown;
 	json?: boolean;
+	qsStringifyOptions?: { arrayFormat?: unknown };
+	useQuerystring?: boolean;
 	[key: string]: unknown;
 }
 
@@ -27,9 +42,9 @@ export interface NormalizedRequest {
 	/** Absolute URL without the query. */
 	baseUrl: URL;
 	signable: SignableRequest;
-	/** The body string that must be sent (what was hashed). */
-	bodyString: string;
-	/** Headers to send (the signature's are added on top). */
+	/** The body exactly as it must be sent (what was hashed): a string or, where a string would be changed on the way, a Buffer. */
+	body: string | Buffer;
+	/** Headers to send (the signature's are added on top); never a stale `content-length`. */
 	headers: Record<string, string>;
 	/** Which key carried the target: the result keeps using it. */
 	targetKey: 'url' | 'uri';
@@ -79,60 +94,212 @@ function addQuery(query: Record<string, QueryValue>, key: string, value: QueryVa
 	query[key] = [...before, ...after].map(String);
 }
 
+function isByteView(value: unknown): value is Uint8Array {
+	return value instanceof Uint8Array;
+}
+
+/** A Node.js Readable (what n8n's `getBinaryStream` returns): async-iterable and pipeable. */
+export function isReadableBody(value: unknown): value is AsyncIterable<unknown> & { pipe: unknown; destroy?: (error?: Error) => void } {
+	return (
+		value !== null &&
+		typeof value === 'object' &&
+		!isByteView(value) &&
+		typeof (value as { pipe?: unknown }).pipe === 'function' &&
+		typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+	);
+}
+
+function formatMiB(bytes: number): string {
+	return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+}
+
 /**
- * The exact string that will travel as the body. axios sends strings as they are, except that a
- * string that parses as JSON under a JSON content type is trimmed: trim it first so the hash matches.
+ * Reads a streamed body into one Buffer so it can be hashed and sent unchanged; refuses, and stops
+ * reading, past `maxBytes`. Strings yielded by a stream with an encoding are taken as UTF-8.
+ */
+export async function readStreamBody(stream: AsyncIterable<unknown> & { destroy?: (error?: Error) => void }, maxBytes = MAX_STREAM_BODY_BYTES): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const bytes = Buffer.isBuffer(chunk) ? chunk : isByteView(chunk) ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.from(String(chunk), 'utf8');
+		size += bytes.length;
+		if (size > maxBytes) {
+			const error = new UnsignableRequestError(
+				`Volcengine signing reads a streamed (binary file) body into memory to hash it, up to ${formatMiB(maxBytes)} (${maxBytes} bytes); ` +
+					`this body is larger (more than ${size} bytes read). Send a file of at most ${formatMiB(maxBytes)}.`,
+			);
+			stream.destroy?.(error);
+			throw error;
+		}
+		chunks.push(bytes);
+	}
+	return Buffer.concat(chunks, size);
+}
+
+/**
+ * Replaces a streamed body by its bytes (the only asynchronous step of signing). Returns the
+ * request unchanged when its body is not a stream.
+ */
+export async function bufferStreamBody<T extends N8nRequestLike>(request: T, maxBytes = MAX_STREAM_BODY_BYTES): Promise<T> {
+	if (!isReadableBody(request.body)) return request;
+	return { ...request, body: await readStreamBody(request.body, maxBytes) };
+}
+
+function formArrayFormat(request: N8nRequestLike): FormArrayFormat {
+	const requested = request.qsStringifyOptions?.arrayFormat;
+	if (requested !== undefined) {
+		if (typeof requested === 'string' && (FORM_ARRAY_FORMATS as readonly string[]).includes(requested)) return requested as FormArrayFormat;
+		throw new UnsignableRequestError(
+			`Cannot sign the form body: qsStringifyOptions.arrayFormat must be one of ${FORM_ARRAY_FORMATS.join(', ')}; got ${JSON.stringify(requested)}.`,
+		);
+	}
+	// n8n's HTTP client: `useQuerystring` repeats keys, otherwise qs's default (indices).
+	return request.useQuerystring === true ? 'repeat' : 'indices';
+}
+
+function formScalar(value: unknown): string {
+	if (value instanceof Date) return value.toISOString();
+	return String(value);
+}
+
+/**
+ * `application/x-www-form-urlencoded` the way n8n's HTTP client writes form objects (the `qs`
+ * package's stringify with its defaults): nested keys as `a[b]`, arrays per `arrayFormat`, keys
+ * and values percent-encoded per RFC 3986 (brackets too), `undefined` skipped, `null` as `k=`.
+ */
+export function stringifyForm(form: Record<string, unknown>, arrayFormat: FormArrayFormat = 'indices'): string {
+	const parts: string[] = [];
+	const add = (key: string, value: unknown): void => {
+		if (value === undefined) return;
+		if (value === null) {
+			parts.push(`${uriEncodeForm(key)}=`);
+			return;
+		}
+		if (Array.isArray(value)) {
+			if (arrayFormat === 'comma') {
+				if (value.length > 0) parts.push(`${uriEncodeForm(key)}=${uriEncodeForm(value.map((v) => (v === null || v === undefined ? '' : formScalar(v))).join(','))}`);
+				return;
+			}
+			value.forEach((item, index) => {
+				const itemKey = arrayFormat === 'indices' ? `${key}[${index}]` : arrayFormat === 'brackets' ? `${key}[]` : key;
+				add(itemKey, item);
+			});
+			return;
+		}
+		if (typeof value === 'object' && !(value instanceof Date)) {
+			for (const [childKey, childValue] of Object.entries(value as Record<string, unknown>)) add(`${key}[${childKey}]`, childValue);
+			return;
+		}
+		parts.push(`${uriEncodeForm(key)}=${uriEncodeForm(formScalar(value))}`);
+	};
+	for (const [key, value] of Object.entries(form)) add(key, value);
+	return parts.join('&');
+}
+
+/** qs's RFC 3986 encoding: only A-Z a-z 0-9 - _ . ~ stay literal (same set as the signature's). */
+function uriEncodeForm(text: string): string {
+	return encodeURIComponent(text).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function dropHeader(headers: Record<string, string>, name: string): void {
+	for (const key of Object.keys(headers)) if (key.toLowerCase() === name) delete headers[key];
+}
+
+/**
+ * The exact bytes that will travel as the body, and the form to hand to n8n's HTTP client so that
+ * it sends them unchanged:
+ *  - a Buffer (or any byte array) is sent as that Buffer: never through a UTF-8 string, which would
+ *    turn invalid bytes into U+FFFD;
+ *  - a string under a JSON content type goes as a Buffer of that string: axios re-encodes a string
+ *    it cannot parse as JSON (`hello` → `"hello"`) and trims one it can;
+ *  - form objects are serialised here, as n8n's client would (arrayFormat honoured).
  */
 function serializeBody(
 	request: N8nRequestLike,
 	headers: Record<string, string>,
-): string {
+): string | Buffer {
 	if (request.formData !== undefined) {
 		throw new UnsignableRequestError(
-			'Volcengine signing needs the exact body bytes: multipart form-data bodies cannot be signed. Send the body as JSON or raw text.',
+			'Volcengine signing needs the exact body bytes: multipart form-data bodies cannot be signed. Send the body as JSON, raw text or an n8n binary file.',
 		);
 	}
 	const contentType = (findHeader(headers, 'content-type') ?? '').toLowerCase();
 	let body = request.body;
-	if ((body === undefined || body === null || body === '') && request.form !== undefined) {
+	if ((body === undefined || body === null || body === '') && request.form !== undefined && request.form !== null) {
 		body = request.form;
-		if (!contentType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+		// n8n's client sends `form` as x-www-form-urlencoded whatever the content type said.
+		if (!contentType.includes('x-www-form-urlencoded')) {
+			dropHeader(headers, 'content-type');
+			headers['Content-Type'] = 'application/x-www-form-urlencoded';
+		}
+		if (typeof body === 'string') return body;
+		if (isPlainObject(body)) return stringifyForm(body, formArrayFormat(request));
 	}
 	if (body === undefined || body === null) return '';
 	if (typeof body === 'string') {
-		// Only a JSON body with surrounding whitespace is changed by axios (trimmed); skip parsing the rest.
-		if (contentType.includes('json') && body.trim().length !== body.length) {
-			try {
-				JSON.parse(body);
-				return body.trim();
-			} catch {
-				return body;
-			}
-		}
+		if (contentType.includes('application/json') && body !== '') return Buffer.from(body, 'utf8');
 		return body;
 	}
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (Buffer.isBuffer(body)) return bytesToSend(body, headers);
+	if (isByteView(body)) return bytesToSend(Buffer.from(body.buffer, body.byteOffset, body.byteLength), headers);
+	if (body instanceof ArrayBuffer) return bytesToSend(Buffer.from(body), headers);
 	if (body instanceof URLSearchParams) {
 		if (!contentType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
 		return body.toString();
 	}
+	if (isReadableBody(body)) {
+		// authenticate() reads streams first (bufferStreamBody); a caller that did not gets a clear error.
+		throw new UnsignableRequestError('Volcengine signing needs the exact body bytes: read the streamed body first (bufferStreamBody).');
+	}
 	if (isPlainObject(body) || Array.isArray(body)) {
-		const effectiveType = (findHeader(headers, 'content-type') ?? '').toLowerCase();
-		if (effectiveType.includes('x-www-form-urlencoded')) {
-			const params = new URLSearchParams();
-			for (const [k, v] of Object.entries(body)) params.append(k, String(v));
-			return params.toString();
-		}
+		if (contentType.includes('x-www-form-urlencoded') && isPlainObject(body)) return stringifyForm(body, formArrayFormat(request));
 		if (isPlainObject(body) && Object.keys(body).length === 0) return '';
-		if (!effectiveType) headers['Content-Type'] = 'application/json';
+		if (!contentType) headers['Content-Type'] = 'application/json';
 		return JSON.stringify(body);
 	}
 	throw new UnsignableRequestError(
-		'Volcengine signing needs the exact body bytes: streamed or binary form bodies cannot be signed. Send the body as JSON or raw text.',
+		`Volcengine signing needs the exact body bytes: a body of type ${Object.prototype.toString.call(body).slice(8, -1)} cannot be signed. Send the body as JSON, raw text, a form or an n8n binary file.`,
 	);
 }
 
-export function normalizeRequest(request: N8nRequestLike): NormalizedRequest {
+/**
+ * Bytes go out as a Buffer, except under exactly `application/x-www-form-urlencoded`: n8n's legacy
+ * client then merges a non-string body into a form object. Such a body must be text.
+ */
+function bytesToSend(bytes: Buffer, headers: Record<string, string>): string | Buffer {
+	if (findHeader(headers, 'content-type') !== 'application/x-www-form-urlencoded') return bytes;
+	const text = bytes.toString('utf8');
+	if (Buffer.from(text, 'utf8').equals(bytes)) return text;
+	throw new UnsignableRequestError(
+		'Volcengine signing: a body sent as "application/x-www-form-urlencoded" must be UTF-8 text, but this binary body is not. Send it with its own content type (e.g. application/octet-stream).',
+	);
+}
+
+/**
+ * Where a request sent to a reverse proxy is signed for: the host the proxy forwards to, and the
+ * path after the proxy's own prefix (nginx `location /prefix/ { proxy_pass https://upstream/; }`).
+ */
+export interface SigningTarget {
+	/** Host (and port, if not the default) the upstream receives in its Host header. */
+	host: string;
+	/** The proxy's URL: requests under it are signed for `host`, with its path prefix removed. */
+	proxyBaseUrl: string;
+}
+
+function signedHostAndPath(parsed: URL, target: SigningTarget | undefined): { host: string; path: string } {
+	const path = parsed.pathname || '/';
+	if (!target) return { host: parsed.host, path };
+	const proxy = new URL(target.proxyBaseUrl);
+	// Only requests to the proxy are rewritten: an absolute URL elsewhere is signed for itself.
+	if (proxy.protocol !== parsed.protocol || proxy.host !== parsed.host) return { host: parsed.host, path };
+	const prefix = proxy.pathname.replace(/\/+$/, '');
+	if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) {
+		return { host: target.host, path: path.slice(prefix.length) || '/' };
+	}
+	return { host: target.host, path };
+}
+
+export function normalizeRequest(request: N8nRequestLike, signingTarget?: SigningTarget): NormalizedRequest {
 	const targetKey: 'url' | 'uri' = request.url === undefined && request.uri !== undefined ? 'uri' : 'url';
 	const combined = combineUrl(request.baseURL, (request.url ?? request.uri) as string | undefined);
 	if (!URL.canParse(combined)) {
@@ -161,28 +328,34 @@ export function normalizeRequest(request: N8nRequestLike): NormalizedRequest {
 	for (const [name, value] of Object.entries(request.headers ?? {})) {
 		if (value !== undefined && value !== null) headers[name] = String(value);
 	}
-	const bodyString = serializeBody(request, headers);
+	const body = serializeBody(request, headers);
+	// A length computed for another form of the body (a file's size, a string before re-encoding)
+	// would cut or stall it: the HTTP client computes the right one from the bytes.
+	dropHeader(headers, 'content-length');
 
 	const baseUrl = new URL(parsed.href);
 	baseUrl.search = '';
 	baseUrl.hash = '';
+	const signedFor = signedHostAndPath(parsed, signingTarget);
+	const explicitHost = findHeader(headers, 'host') !== undefined;
 	return {
 		baseUrl,
-		bodyString,
+		body,
 		targetKey,
 		headers,
 		signable: {
 			method: (request.method ?? 'GET').toUpperCase(),
-			path: parsed.pathname || '/',
+			path: signedFor.path,
 			query,
-			// The HTTP client derives Host from the URL exactly like URL.host (default ports omitted).
-			headers: findHeader(headers, 'host') === undefined ? { ...headers, host: parsed.host } : headers,
-			body: bodyString,
+			// The HTTP client derives Host from the URL exactly like URL.host (default ports omitted);
+			// behind a proxy the upstream receives the Signing Host instead.
+			headers: explicitHost ? headers : { ...headers, host: signedFor.host },
+			body,
 		},
 	};
 }
 
-/** The request n8n will send: same shape it came in, query baked in, body the hashed string. */
+/** The request n8n will send: same shape it came in, query baked in, body the hashed bytes. */
 export function applySignature<T extends N8nRequestLike>(
 	request: T,
 	normalized: NormalizedRequest,
@@ -199,8 +372,9 @@ export function applySignature<T extends N8nRequestLike>(
 	delete result.baseURL;
 	delete result.qs;
 	delete result.form;
+	delete result.qsStringifyOptions;
 	if (normalized.targetKey === 'uri') delete result.url;
-	if (normalized.bodyString === '') delete result.body;
-	else result.body = normalized.bodyString;
+	if (normalized.body.length === 0) delete result.body;
+	else result.body = normalized.body;
 	return result as T;
 }

@@ -29,6 +29,7 @@ import {
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../simulator';
+import { BINARY_BODY_CHECK, checkBinaryBody } from './checks/binaryBody';
 import { HARDENING_CHECKS, HardeningChecks } from './hardening';
 import { Report, SetupFailed, messageOf } from './report';
 import {
@@ -65,6 +66,7 @@ const CHECKS = {
 	longPrompt: 'Validation: 801-char prompt stops it',
 	faults: 'Fault profile: no duplicate task',
 	httpRequest: 'HTTP Request node signs (volcengineApi)',
+	binaryBody: BINARY_BODY_CHECK,
 	version: 'n8n 2.41.1 runs the installed package',
 	trigger: 'Trigger emits the video (n8n start)',
 	credOk: 'Credential test: good keys → OK',
@@ -556,6 +558,7 @@ async function main(): Promise<void> {
 		const runner = { execute: (w: Workflow) => execute(ctx, w), expectSuccess, expectVideo: (item: RunItem) => expectVideo(ctx, item) };
 		await report.check(HARDENING_CHECKS.submit504, () => hardening.checkSubmit504(runner));
 		await report.check(HARDENING_CHECKS.html502, () => hardening.checkHtml502(runner));
+		await report.check(CHECKS.binaryBody, () => checkBinaryBody({ report, host, uf: userFolder, sim, credential: CREDENTIALS.good }));
 
 		report.log('— server: n8n start with the published trigger workflow —');
 		server = await report.setup('n8n start (ready + owner + API key)', async () => {

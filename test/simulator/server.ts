@@ -16,6 +16,12 @@ export type { SimulatorAccount } from './gateway';
 export const SUBMIT_ACTION = 'CVSync2AsyncSubmitTask';
 export const GET_RESULT_ACTION = 'CVSync2AsyncGetResult';
 export const API_VERSION = '2022-08-31';
+/**
+ * Test aid, not a Jimeng action: after the gateway's signature check (the same as for the real
+ * actions), answers the SHA-256 and size of the body it received, whatever the body is. Lets a test
+ * send binary, form or raw bodies through the credential and prove they arrived byte for byte.
+ */
+export const ECHO_BODY_ACTION = 'SimulatorEchoBody';
 
 export interface SimulatorFaults {
 	/** Probability a request (either action) answers 50429 (HTTP 429). */
@@ -120,6 +126,8 @@ export interface RequestLogEntry {
 	taskCreated: boolean;
 	/** Which injected fault fired, if any. */
 	fault: string | null;
+	/** API requests: SHA-256 (hex) of the exact body bytes received; null for downloads and admin calls. */
+	bodySha256: string | null;
 }
 
 /** 'failed': done with a failure code (the API answers that code); 'not_found': past retention. */
@@ -411,6 +419,7 @@ export class JimengSimulator {
 		const action = queryValue(query.Action);
 		const version = queryValue(query.Version);
 		entry.action = action;
+		entry.bodySha256 = body.sha256;
 		const json = body.kept ? parseJson(body.kept) : undefined;
 		entry.body = json === undefined ? describeUnparsed(body) : redactBase64(json);
 		if (isRecord(json) && typeof json.req_key === 'string') entry.reqKey = json.req_key;
@@ -444,6 +453,11 @@ export class JimengSimulator {
 		if (!verdict.ok) return gatewayError(verdict.error, verdict.message);
 		if (!action) return gatewayError('MissingParameter', 'The request must contain the query parameter Action.');
 		if (!version) return gatewayError('MissingParameter', 'The request must contain the query parameter Version.');
+		if (action === ECHO_BODY_ACTION) {
+			const echo = { sha256: body.sha256, size: body.size, signature: 'verified', content_type: firstHeader(req, 'content-type') ?? null };
+			entry.code = SUCCESS_CODE;
+			return this.writeJson(res, entry, businessAnswer(SUCCESS_CODE, echo, 'Success', startedNs), startedNs, true);
+		}
 		if ((action !== SUBMIT_ACTION && action !== GET_RESULT_ACTION) || version !== API_VERSION) {
 			return gatewayError(
 				'InvalidActionOrVersion',
@@ -794,6 +808,7 @@ export class JimengSimulator {
 			body: null,
 			taskCreated: false,
 			fault: null,
+			bodySha256: null,
 		};
 	}
 

@@ -44,7 +44,9 @@ const SERVICES = ['cv', 'ecs', 'iam', 'billing'];
 
 function received(options: { method?: string; url?: string; uri?: string; headers?: Record<string, unknown>; body?: unknown }): ReceivedRequest {
 	const target = new URL((options.url ?? options.uri) as string);
-	const body = typeof options.body === 'string' ? options.body : '';
+	// What goes on the wire: a string as UTF-8, a Buffer as its bytes.
+	const bytes = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : Buffer.isBuffer(options.body) ? options.body : Buffer.alloc(0);
+	const body = bytes.length === 0 ? '' : '<body>';
 	const headers: Record<string, string> = { host: target.host };
 	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = String(value);
 	const query: Record<string, string | string[]> = {};
@@ -58,7 +60,7 @@ function received(options: { method?: string; url?: string; uri?: string; header
 		query,
 		headers,
 		body,
-		bodySha256: createHash('sha256').update(body, 'utf8').digest('hex'),
+		bodySha256: createHash('sha256').update(bytes).digest('hex'),
 	};
 }
 
@@ -80,10 +82,18 @@ describe('credential signatures verify with the official SDK signer', () => {
 			const credentials = { ...account, sessionToken: sessionToken ?? '', region, service, baseUrl: 'https://visual.volcengineapi.com' };
 			const legacy = i % 2 === 1;
 			const method = pick(['POST', 'GET', 'PUT']);
-			const body = method === 'GET' ? undefined : random() < 0.5 ? { prompt: randomText(80), seed: int(100), nested: { text: randomText(20) } } : randomText(120);
+			const shape = random();
+			const body =
+				method === 'GET'
+					? undefined
+					: shape < 0.4
+						? { prompt: randomText(80), seed: int(100), nested: { text: randomText(20) } }
+						: shape < 0.8
+							? randomText(120)
+							: Buffer.from(Array.from({ length: int(2000) }, () => int(256))); // arbitrary bytes, mostly not UTF-8
 			const query = randomQuery();
 			const request = legacy
-				? { method, uri: `https://open.volcengineapi.com/?Action=${encodeURIComponent(randomText(8) || 'A')}`, qs: query, body, json: true, headers: body && typeof body !== 'string' ? {} : { 'Content-Type': 'text/plain' } }
+				? { method, uri: `https://open.volcengineapi.com/?Action=${encodeURIComponent(randomText(8) || 'A')}`, qs: query, body, json: true, headers: Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : body && typeof body !== 'string' ? {} : { 'Content-Type': 'text/plain' } }
 				: { method, baseURL: 'https://visual.volcengineapi.com', url: '/?Version=2022-08-31', qs: query, body, headers: {} };
 			const signed = (await credential.authenticate(credentials, request as never)) as unknown as Parameters<typeof received>[0];
 			const result = verifySignature(received(signed), {

@@ -22,6 +22,7 @@ import {
 	responseError,
 	unknownOutcomeError,
 } from './JimengApiError';
+import { proxySignatureHint } from './signatureHint';
 import {
 	DEFAULT_RETRY_OPTIONS,
 	decideRetry,
@@ -209,6 +210,19 @@ function cancelled(ctx: JimengContext, what: string): JimengApiError {
 	);
 }
 
+/** SignatureDoesNotMatch through a non-Volcengine Base URL: say that a proxy may be the cause. */
+async function withProxyHint(ctx: JimengContext, error: JimengApiError): Promise<JimengApiError> {
+	if (error.details.code !== 'SignatureDoesNotMatch') return error;
+	try {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const hint = proxySignatureHint(credentials.baseUrl, credentials.signingHost);
+		if (hint) error.message = `${error.message} ${hint}`;
+	} catch {
+		// The credential was readable a moment ago for signing; without it the error stays as it is.
+	}
+	return error;
+}
+
 async function waitBeforeRetry(ctx: JimengContext, delayMs: number, signal: AbortSignal | undefined, what: string) {
 	if (signal?.aborted) throw cancelled(ctx, what);
 	try {
@@ -292,7 +306,7 @@ async function callApi(
 		}
 
 		const decision = decideRetry(call, failure, attempt, retry);
-		if (!decision.retry) throw error;
+		if (!decision.retry) throw await withProxyHint(ctx, error);
 		options.onRetry?.({ call, attempt, delayMs: decision.delayMs, failure });
 		await waitBeforeRetry(ctx, decision.delayMs, signal, `waiting to retry ${action}`);
 	}
