@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * `npm start`: an n8n editor with this package installed, ready to try against the local Jimeng
  * simulator — for a newcomer's first ten minutes and for development.
