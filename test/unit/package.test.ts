@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-require-imports, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @typescript-eslint/no-require-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * What is published: the package check (no source maps, nothing but dist/ and the docs), the
  * prepublishOnly guard against placeholder contact data, and English-only user-facing strings in
