@@ -112,3 +112,26 @@ describe('user-facing strings are English only', () => {
 		}
 	});
 });
+
+describe('GitHub Actions workflows', () => {
+	const read = (name: string) => readFileSync(join(REPO, '.github', 'workflows', name), 'utf8');
+
+	it('CI runs .ci/run with npm 11, caches the n8n host and keeps e2e-artifacts/', () => {
+		const ci = read('ci.yml');
+		expect(ci).toMatch(/^\s+run: \.ci\/run$/m);
+		expect(ci).toContain('npm install -g npm@11');
+		expect(ci).toMatch(/JIMENG_N8N_HOST_CACHE: (\S+)\/n8n-host/);
+		expect(ci).toContain("hashFiles('test/n8n-host/package.json', 'test/n8n-host/package-lock.json')");
+		expect(ci).toMatch(/if: always\(\)\n\s+uses: actions\/upload-artifact@v4\n\s+with:\n\s+name: e2e-artifacts\n\s+path: e2e-artifacts\//);
+		expect(readFileSync(join(REPO, '.gitignore'), 'utf8').split('\n')).toContain('e2e-artifacts/');
+	});
+
+	it('release publishes with provenance (id-token: write) after the checks', () => {
+		const release = read('release.yml');
+		expect(release).toMatch(/^\s+id-token: write/m);
+		const steps = ['npm ci', 'npm run build', 'npm run lint', 'npm run scan', 'npm test', 'node test/tools/check-package.js', 'npm publish --provenance --access public'];
+		const positions = steps.map((step) => release.indexOf(`run: ${step}`));
+		expect(positions.every((position) => position > 0)).toBe(true);
+		expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+	});
+});
