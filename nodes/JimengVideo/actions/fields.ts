@@ -54,7 +54,7 @@ function aspectRatioProperties(show: Show): INodeProperties[] {
 			type: 'options',
 			options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio, description: `${sizes[ratio].width}×${sizes[ratio].height}` })),
 			default: '16:9',
-			description: `Shape of the video (text-to-video; ${resolution}): ${ASPECT_RATIOS.map((ratio) => `${ratio} → ${sizes[ratio].width}×${sizes[ratio].height}`).join(', ')}`,
+			description: `Shape of the video, text-to-video only (with an image Jimeng uses the ratio closest to the image). Sizes at ${resolution}: ${ASPECT_RATIOS.map((ratio) => `${ratio} → ${sizes[ratio].width}×${sizes[ratio].height}`).join(', ')}.`,
 			// With an image Jimeng takes the ratio from the image: the field is hidden (a value saved
 			// before is still accepted and ignored).
 			displayOptions: { show: { ...show, model: models }, hide: { imageSource: ['binary', 'url', 'base64'] } },

@@ -138,6 +138,5 @@ export function findModel(id: string): ModelSpec | undefined {
 
 /** Models that can take a first-frame image. */
 export const IMAGE_MODELS = MODELS.filter((model) => model.images[1] > 0).map((model) => model.id);
-export const ASPECT_RATIO_MODELS = MODELS.filter((model) => model.takesAspectRatio).map((model) => model.id);
 export const LAST_FRAME_MODELS = MODELS.filter((model) => model.input === 'firstAndLastFrame').map((model) => model.id);
 export const CAMERA_MODELS = MODELS.filter((model) => model.input === 'cameraMotion').map((model) => model.id);
