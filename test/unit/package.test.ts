@@ -102,6 +102,10 @@ describe('user-facing strings are English only', () => {
 		expect(offending).toEqual([]);
 	});
 
+	it("package.json's description (shown by npm and n8n's installer) is English", () => {
+		expect(String(pkg.description)).not.toMatch(CJK);
+	});
+
 	it('the loaded descriptions (display names, descriptions, options, notices) have no Chinese', () => {
 		const { JimengVideo } = require('../../dist/nodes/JimengVideo/JimengVideo.node.js') as { JimengVideo: new () => { description: unknown } };
 		const { JimengVideoTrigger } = require('../../dist/nodes/JimengVideoTrigger/JimengVideoTrigger.node.js') as { JimengVideoTrigger: new () => { description: unknown } };
