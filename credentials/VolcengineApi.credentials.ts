@@ -112,7 +112,7 @@ export class VolcengineApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:volcengine.svg', dark: 'file:volcengine.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-jimeng-video/n8n-nodes-jimeng-video#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jimeng-video';
 
 	properties: INodeProperties[] = [
 		{
@@ -122,7 +122,7 @@ export class VolcengineApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'Access Key ID of a Volcengine account or IAM user (Console → API 访问密钥 / API Access Keys)',
+				'Access Key ID of a Volcengine account or IAM user (Console → API Access Keys)',
 		},
 		{
 			displayName: 'Secret Access Key',
@@ -232,7 +232,7 @@ export class VolcengineApi implements ICredentialType {
 					key: 'code',
 					value: 50400,
 					message:
-						'50400 Access Denied: the keys are valid, but Jimeng is not activated for this account or the IAM user may not call it. Activate the video models in the Volcengine console (即梦AI) and grant the user the visual service (cv).',
+						'50400 Access Denied: the keys are valid, but Jimeng is not activated for this account or the IAM user may not call it. Activate the video models in the Volcengine console (Jimeng AI) and grant the user the visual service (cv).',
 				},
 			},
 		],

@@ -20,8 +20,10 @@ export class JimengVideoTrigger implements INodeType {
 		icon: { light: 'file:jimeng.svg', dark: 'file:jimeng.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["mode"] === "generate" ? "Generate videos" : "Watch tasks" }}',
-		description: 'Emits finished Jimeng AI videos (即梦AI 视频生成) as binary data',
+		// The mode and the model's short name (models.ts `shortName`; a test keeps the two in step).
+		subtitle:
+			'={{ ({"generate": "Generate Videos", "watchTasks": "Watch Tasks"}[$parameter["mode"]] || $parameter["mode"]) + ": " + ({"jimeng_ti2v_v30_pro": "Pro", "jimeng_t2v_v30_1080p": "1080p Text", "jimeng_i2v_first_v30_1080": "1080p First Frame", "jimeng_i2v_first_tail_v30_1080": "1080p First & Last Frame", "jimeng_t2v_v30": "720p Text", "jimeng_i2v_first_v30": "720p First Frame", "jimeng_i2v_first_tail_v30": "720p First & Last Frame", "jimeng_i2v_recamera_v30": "720p Camera Motion"}[$parameter["model"]] || $parameter["model"]) }}',
+		description: 'Emits finished Jimeng AI videos as binary data',
 		defaults: { name: 'Jimeng Video Trigger' },
 		polling: true,
 		inputs: [],
@@ -29,7 +31,8 @@ export class JimengVideoTrigger implements INodeType {
 		credentials: [{ name: 'volcengineApi', required: true }],
 		properties: [
 			{
-				displayName: 'Mode',
+				// Not "Mode": n8n shows its own poll-time "Mode" fields on every polling trigger.
+				displayName: 'Trigger On',
 				name: 'mode',
 				type: 'options',
 				noDataExpression: true,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * Bench 2 child process: one 1 GB download per process, so the two variants' peaks never mix.
  *
@@ -19,9 +20,8 @@ import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { Capture } from '../soak/capture';
-import { createHarness, outputOf, useFilesystemBinaryData, type Harness } from '../workflow/harness';
+import { createHarness, outputOf, useFilesystemBinaryData, type CredentialRecord, type Harness } from '../workflow/harness';
 import { jimengWorkflow } from '../workflow/workflows';
-import type { CredentialRecord } from '../workflow/harness';
 
 export interface WorkerInput {
 	variant: 'streamed' | 'buffered';

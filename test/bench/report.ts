@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * Plain-text tables and target verdicts shared by `npm run bench` and `npm run soak`.
  * The output is quoted in release notes: aligned columns, one PASS/FAIL line per target.

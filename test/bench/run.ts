@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * `npm run bench`: how the node does on batches, big videos, request budgets and signing, measured
  * against the local Jimeng simulator on loopback. A benchmark, not a test: it prints figures measured

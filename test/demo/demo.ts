@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-require-imports, no-console -- test tooling, not shipped */
 /**
  * `npm run demo`: runs the Generate-and-Wait example (examples/text-to-video.json) headless with
  * n8n's execution engine (n8n-core, in this process: no n8n install needed) and writes the video to

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * `npm run test:e2e:queue`: the package, unchanged, on n8n's distributed engine. Starts Redis and a
  * throw-away PostgreSQL (installed with apt-get when missing), an n8n 2.41.1 main instance and two

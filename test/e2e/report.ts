@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
 /**
  * Progress lines and the PASS/FAIL summary of the end-to-end run. Humans read this log (and quote
  * it in release notes), so every line says what happened, with the elapsed time in front.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * `npm run test:e2e`: the package inside a real n8n 2.41.1 (headless, Node 24) against the local
  * Jimeng simulator. Installs the packed tarball the way n8n's installer does, runs the example
@@ -548,7 +549,7 @@ async function main(): Promise<void> {
 		await report.check(CHECKS.image, () => checkImageToVideo(ctx));
 		await report.check(CHECKS.batch, () => checkBatch(ctx));
 		await report.check(CHECKS.badFrames, () =>
-			checkValidation(ctx, workflows.badFrames, /"Frames" must be 121 \(5 s\) or 241 \(10 s\).*got number 120/),
+			checkValidation(ctx, workflows.badFrames, /"Duration" must be 5 s \(121 frames\) or 10 s \(241 frames\).*got number 120/),
 		);
 		await report.check(CHECKS.longPrompt, () =>
 			checkValidation(ctx, workflows.longPrompt, /"Prompt" must be at most 800 characters; got 801 characters/),

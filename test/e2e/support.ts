@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports -- test tooling, not shipped */
 /**
  * Small helpers for the end-to-end run: a local image server, reading n8n's stored binary data,
  * a request signed with the built credential class, and reading items out of n8n's run data.

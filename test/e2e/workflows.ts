@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The example workflows (examples/*.json) as the end-to-end run imports them: the same files users
  * import, patched only where a test run must differ (credential id, poll interval, wait time,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
 /**
  * A real n8n (pinned in ./package.json + ./package-lock.json) on Node 24, installed once into a
  * cache folder and reused: the base of the end-to-end tests, `npm start` and `npm run demo`.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * Headless n8n: `import:credentials`, `import:workflow`, `execute --id --rawOutput`,
  * `publish:workflow`, each a separate `n8n` process on the host's Node 24 in its own process group.

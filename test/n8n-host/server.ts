@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, @typescript-eslint/no-explicit-any -- test tooling, not shipped */
 /**
  * `n8n start` for end-to-end tests, `npm start` and the demo: waits for readiness, creates the
  * owner, logs in, creates a public-API key, and offers small clients for `/rest` and `/api/v1`.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
  * The services n8n's queue mode needs, as throw-away local processes: Redis (the Bull queue) and
  * PostgreSQL (n8n calls queue mode on SQLite "not officially supported"). Both listen on 127.0.0.1

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * Smoke check of the real-n8n tooling against what the package has today (the volcengineApi
  * credential): `npx tsx test/n8n-host/smoke.ts`. Not a jest test: it needs the ~3 GB n8n host.

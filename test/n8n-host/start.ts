@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * `npm start`: an n8n editor with this package installed, ready to try against the local Jimeng
  * simulator — for a newcomer's first ten minutes and for development.
@@ -10,41 +11,24 @@
  *
  * Env: N8N_PORT (5678), JIMENG_SIM_PORT (5699), JIMENG_N8N_HOST_CACHE, VOLC_SESSIONTOKEN, VOLC_BASEURL.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
+import { loadExamples, startBanner } from './examples';
 import { REPO_DIR, ensureN8nHost } from './host';
-import { importCredentials, importWorkflows, type WorkflowJson } from './n8nCli';
+import { importCredentials, importWorkflows } from './n8nCli';
 import { formatMs } from './proc';
 import { startN8n, type OwnerAccount } from './server';
 import { createUserFolder, installPackageTarball, packProject } from './userFolder';
 
 export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
 export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
-/** The credential id the example workflows reference (see examples/*.json). */
-const EXAMPLE_CREDENTIAL_ID = 'jimengCredential';
 /** A local development login (the editor listens on 127.0.0.1 only). */
 const DEV_OWNER: OwnerAccount = { email: 'dev@jimeng.local', password: 'Jimeng-dev-2026', firstName: 'Jimeng', lastName: 'Developer' };
 
 const started = Date.now();
 const say = (line: string) => console.log(`[start ${formatMs(Date.now() - started).padStart(7)}] ${line}`);
-
-/** Example files → workflows with stable ids (re-imported only when missing, so your edits stay). */
-function loadExamples(credentialId: string): WorkflowJson[] {
-	const dir = path.join(REPO_DIR, 'examples');
-	return readdirSync(dir)
-		.filter((file) => file.endsWith('.json'))
-		.sort()
-		.map((file, index) => {
-			const workflow = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson & { nodes: Array<{ credentials?: Record<string, { id: string; name: string }> }> };
-			for (const node of workflow.nodes) {
-				const ref = node.credentials?.volcengineApi;
-				if (ref?.id === EXAMPLE_CREDENTIAL_ID) node.credentials!.volcengineApi = { id: credentialId, name: 'Jimeng simulator' };
-			}
-			return { ...workflow, id: `JimengExample${String(index + 1).padStart(3, '0')}` };
-		});
-}
 
 async function main(): Promise<void> {
 	const n8nPort = Number(process.env.N8N_PORT ?? 5678);
@@ -99,7 +83,8 @@ async function main(): Promise<void> {
 
 	const marker = path.join(folderDir, '.jimeng-examples-imported.json');
 	const imported = new Set<string>(existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as string[]) : []);
-	const examples = loadExamples(SIMULATOR_CREDENTIAL_ID).filter((workflow) => !imported.has(workflow.id as string));
+	const allExamples = loadExamples(path.join(REPO_DIR, 'examples'), { id: SIMULATOR_CREDENTIAL_ID, name: 'Jimeng simulator' });
+	const examples = allExamples.map((example) => example.workflow).filter((workflow) => !imported.has(workflow.id as string));
 	if (examples.length) {
 		await importWorkflows(host, userFolder, examples);
 		for (const workflow of examples) imported.add(workflow.id as string);
@@ -117,15 +102,16 @@ async function main(): Promise<void> {
 	process.once('SIGINT', () => void stop());
 	process.once('SIGTERM', () => void stop());
 
-	console.log('');
-	console.log(`  n8n is ready:   ${server.baseUrl}`);
-	console.log(`  log in:         ${DEV_OWNER.email} / ${DEV_OWNER.password}`);
-	console.log('  try:            open "Jimeng: text-to-video (Generate and Wait)" and click "Execute workflow"');
-	console.log(`  simulator:      ${sim.url} (credential "Jimeng simulator"; videos in ~10 s)`);
-	if (credentials.length > 1) console.log('  real service:   credential "Volcengine (real service)" — switch a node to it to generate real (paid) videos');
-	console.log(`  n8n log:        ${server.logFile}`);
-	console.log('  stop:           Ctrl-C');
-	console.log('');
+	for (const line of startBanner({
+		baseUrl: server.baseUrl,
+		login: DEV_OWNER,
+		examples: allExamples,
+		simulatorUrl: sim.url,
+		realCredential: credentials.length > 1,
+		logFile: server.logFile,
+	})) {
+		console.log(line);
+	}
 	await server.exited;
 	say('n8n exited');
 	await sim.stop();

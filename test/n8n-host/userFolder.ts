@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * A throw-away n8n user folder (N8N_USER_FOLDER) with quiet, offline-safe settings, and installing
  * this package into it from its `npm pack` tarball exactly as n8n's community-package installer does.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
  * `n8n worker` for queue-mode tests: one process group per worker, its output in a log file (the
  * worker log is where n8n says which execution a worker ran, and where this package logs every

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
 // `npm run simulator`: a standalone Jimeng API simulator for manual runs, demos and out-of-process tests.
 // Configured by JIMENG_SIM_* environment variables; stops cleanly on SIGINT / SIGTERM.
 import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator, type SimulatorAccount, type SimulatorFaults, type SimulatorOptions } from './server';

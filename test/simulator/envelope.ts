@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 // The business-level answer envelope and error-code table of the visual service (see shared/jimeng-api.md).
 import { randomBytes } from 'node:crypto';
 

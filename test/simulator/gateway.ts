@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // The Volcengine API gateway in front of the visual service: signature verification and its error answers.
 // The signature is recomputed with the OFFICIAL SDK signer, never with the product's code, so the simulator
 // is an independent check of the product's signing.

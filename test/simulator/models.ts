@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 // Request validation for the Jimeng 3.0 video family (the family table in shared/jimeng-api.md and the
 // 3.0 Pro seed page). Every rule answers the business code the real service gives for it.
 import { BusinessError } from './envelope';
@@ -95,9 +96,7 @@ function given(value: unknown): boolean {
 }
 
 function codePoints(text: string): number {
-	let count = 0;
-	for (const _ of text) count++;
-	return count;
+	return [...text].length;
 }
 
 /** Validates a CVSync2AsyncSubmitTask body; throws BusinessError with the code the service answers. */

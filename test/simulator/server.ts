@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 // A local stand-in for the Jimeng AI video API (Volcengine visual service, cn-north-1 / cv): the gateway's
 // signature check, the two async actions, task lifecycle, limits, injected faults and the CDN download.
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Tests of the simulator itself. Requests are signed with the OFFICIAL Volcengine SDK signer and sent with
 // undici exactly as signed, so these tests check the simulator against the vendor's own signing code.
 import { createHash } from 'node:crypto';

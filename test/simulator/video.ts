@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Serving the generated video: the committed fixture, or the fixture padded to any size, streamed.
 //
 // test/fixtures/sample.mp4 (2 s, 320x180, H.264 yuv420p, moov first, ~20 KB) was made with ffmpeg 5.1:

@@ -75,7 +75,7 @@ export function catalogue(secrets: SoakSecrets): BadInputCase[] {
 		tooBig: /must be at most 4096×4096 pixels/,
 		taskId: /"Task ID" must be a task id/,
 		scheme: /must use http or https .*the scheme is/,
-		frames: /"Frames" must be 121 \(5 s\) or 241 \(10 s\)/,
+		frames: /"Duration" must be 5 s \(121 frames\) or 10 s \(241 frames\)/,
 		seed: /"Seed" must be a whole number: -1 for random, or 0 to 4294967295/,
 		aspect: /"Aspect Ratio" must be one of 16:9, 4:3, 1:1, 3:4, 9:16, 21:9/,
 		promptRequired: /"Prompt" is required for text-to-video/,
@@ -144,7 +144,7 @@ export function catalogue(secrets: SoakSecrets): BadInputCase[] {
 		// other parameters
 		{ group: 'other', name: 'unknown model', preCheckable: true, rule: /"Model" must be one of jimeng_ti2v_v30_pro/, run: text({ model: 'jimeng_v99' }) },
 		{ group: 'other', name: 'AIGC metadata value of 257 characters', preCheckable: true, rule: /"AIGC Metadata › Producer ID" must be at most 256 characters; got 257/, run: node({ operation: 'getResult', taskId: '7392616336519610409', options: { aigcMeta: { producerId: 'p'.repeat(257) } } }) },
-		{ group: 'other', name: 'one bad item in a Generate and Wait batch of 3', preCheckable: true, rule: /"Frames" must be 121.*\[item 1\]/, run: node({ operation: 'generateAndWait', prompt: '={{ $json.prompt }}', frames: '={{ $json.frames }}' }, [{ json: { prompt: 'a', frames: 121 } }, { json: { prompt: 'b', frames: 60 } }, { json: { prompt: 'c', frames: 241 } }]) },
+		{ group: 'other', name: 'one bad item in a Generate and Wait batch of 3', preCheckable: true, rule: /"Duration" must be 5 s.*\[item 1\]/, run: node({ operation: 'generateAndWait', prompt: '={{ $json.prompt }}', frames: '={{ $json.frames }}' }, [{ json: { prompt: 'a', frames: 121 } }, { json: { prompt: 'b', frames: 60 } }, { json: { prompt: 'c', frames: 241 } }]) },
 		// the trigger
 		{ group: 'trigger', name: 'generate mode with frames 120', preCheckable: true, rule: rule.frames, run: { kind: 'trigger', parameters: { mode: 'generate', prompt: 'waves', frames: 120 } } },
 		{ group: 'trigger', name: 'generate mode with an empty prompt', preCheckable: true, rule: rule.promptRequired, run: { kind: 'trigger', parameters: { mode: 'generate', prompt: '   ' } } },

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * Everything the soak produces, kept as text for the secret scan: n8n's log lines (the Logger that
  * node contexts get from the DI container), console output, output items, errors.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * The fault soak: tasks through Generate and Wait and the trigger while the simulator injects rate
  * limits, internal errors, connection resets before and after task creation, a concurrency limit,

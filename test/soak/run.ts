@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * `npm run soak`: the fault soak, the bad-input catalogue and the secret scan, against the local
  * Jimeng simulator on loopback. Bounded in time (SOAK_LIMIT_MS) and count; the simulator's fault

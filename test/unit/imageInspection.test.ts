@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 import {
 	detectImageFormat,
 	ImageInspectionError,
@@ -8,8 +9,6 @@ import {
 	APP0_JFIF,
 	AVIF,
 	BMP,
-	Bytes,
-	CRC_TABLE,
 	DHT,
 	DQT,
 	EOI,
@@ -26,7 +25,6 @@ import {
 	app1Exif,
 	ascii,
 	concat,
-	crc32,
 	ftyp,
 	ihdr,
 	jpeg,
@@ -37,7 +35,6 @@ import {
 	sofPayload,
 	u16be,
 	u32be,
-	u32le,
 } from '../fixtures/images';
 import { mulberry32 } from '../fixtures/random';
 

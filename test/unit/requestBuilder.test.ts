@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error, no-loss-of-precision -- test tooling, not shipped */
 import {
 	IMAGE_MAX_BYTES,
 	InputValidationError,
@@ -82,7 +83,7 @@ describe('buildVideoRequest: text-to-video', () => {
 		[null, 'null'],
 	])('refuses frames %p naming the rule and the value', (frames, shown) => {
 		const error = failure(textInput({ frames }));
-		expect(error.message).toBe(`"Frames" must be 121 (5 s) or 241 (10 s) — frames = 24 × seconds + 1; got ${shown}`);
+		expect(error.message).toBe(`"Duration" must be 5 s (121 frames) or 10 s (241 frames); got ${shown}`);
 	});
 
 	it.each([['16:10'], [''], [169], ['9:21']])('refuses aspect ratio %p', (aspectRatio) => {

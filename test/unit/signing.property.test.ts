@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- test tooling, not shipped */
 /**
  * Property test: requests signed by the credential (both request shapes n8n hands it) verify with
  * the official @volcengine/openapi signer, as the simulator's gateway runs it.

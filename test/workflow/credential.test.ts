@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @typescript-eslint/no-explicit-any -- test tooling, not shipped */
 /**
  * The credential's `authenticate` against the simulator's gateway (official SDK verification):
  * both request shapes n8n hands it are accepted; wrong keys, tampering and stale dates are refused

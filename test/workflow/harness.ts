@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * Runs real workflow JSON in-process with n8n-core, the way n8n runs it: the BUILT package is
  * loaded by n8n's own PackageDirectoryLoader (from the `n8n` field of package.json), credentials

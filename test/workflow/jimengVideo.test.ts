@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * The Jimeng Video node in real workflow runs (n8n-core, built package) against the simulator.
  */
@@ -153,7 +154,7 @@ describe('Jimeng Video node in a workflow', () => {
 			['a 4:1 image', { imageSource: 'binary' }, [imageItem(pngBytes(2000, 500))], /long\/short side ratio of at most 3; .*2000×500/],
 			['a GIF renamed .png', { imageSource: 'binary' }, [imageItem(gifBytes(800, 600), 'photo.png', 'image/png')], /must be a JPEG or PNG image .*is a GIF image/],
 			['an 801-character prompt', { prompt: 'x'.repeat(801) }, undefined, /"Prompt" must be at most 800 characters; got 801 characters/],
-			['frames 120', { prompt: 'ok', frames: 120 }, undefined, /"Frames" must be 121 \(5 s\) or 241 \(10 s\).*got number 120/],
+			['frames 120', { prompt: 'ok', frames: 120 }, undefined, /"Duration" must be 5 s \(121 frames\) or 10 s \(241 frames\).*got number 120/],
 			['an ftp image URL', { imageSource: 'url', imageUrl: 'ftp://x/a.png' }, undefined, /must use http or https/],
 		])('%s fails with the rule, and nothing reaches the API', async (_name, parameters, items, message) => {
 			for (const operation of ['submit', 'generateAndWait']) {

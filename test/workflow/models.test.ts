@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The whole Jimeng 3.0 video family behind one node: every model's request shape reaches the
  * simulator (which knows each model's rules), model-specific mistakes are stopped before sending,
@@ -57,7 +58,7 @@ const FAILURES: Array<[string, string, IDataObject, ItemSpec[] | undefined, RegE
 	['jimeng_i2v_first_tail_v30_1080', 'a last frame URL that is not a URL', { imageSource: 'url', imageUrl: 'https://cdn.example.com/first.png', lastFrameImageUrl: 'last.png' }, undefined, /"Last Frame Image URL" must be a valid http\(s\) URL/],
 	['jimeng_i2v_recamera_v30', 'an unknown camera template', { cameraTemplate: 'barrel_roll' }, [{ json: {}, binary: { data: image(1000, 1000) } }], /"Camera Template" must be one of hitchcock_dolly_in/],
 	['jimeng_i2v_recamera_v30', 'a 4:1 image', {}, [{ json: {}, binary: { data: image(2000, 500) } }], /long\/short side ratio of at most 3/],
-	['jimeng_ti2v_v30_pro', 'frames 240', { prompt: 'x', frames: 240 }, undefined, /"Frames" must be 121 \(5 s\) or 241 \(10 s\)/],
+	['jimeng_ti2v_v30_pro', 'frames 240', { prompt: 'x', frames: 240 }, undefined, /"Duration" must be 5 s \(121 frames\) or 10 s \(241 frames\)/],
 ];
 
 describe('every Jimeng 3.0 model', () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 import { readFileSync } from 'node:fs';
 
 import { FIXTURE_PATH, JimengSimulator } from '../simulator';

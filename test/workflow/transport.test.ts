@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * The transport's answers to every kind of failure, through real workflow runs against the simulator.
  */

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * The Jimeng Video Trigger driven the way n8n drives a poll trigger (see ./triggerHost): static data
  * saved as JSON only after the activation poll and after polls that emit; a restart loads the last
@@ -209,7 +210,7 @@ describe('Jimeng Video Trigger', () => {
 		});
 
 		it('an invalid parameter or a refused prompt fails the activation, with the rule', async () => {
-			await expect(new TriggerHost(harness, { ...parameters, frames: 120 }).activate()).rejects.toThrow(/"Frames" must be 121/);
+			await expect(new TriggerHost(harness, { ...parameters, frames: 120 }).activate()).rejects.toThrow(/"Duration" must be 5 s \(121 frames\)/);
 			await expect(new TriggerHost(harness, { ...parameters, prompt: 'x [sim:code=50412]' }).activate()).rejects.toThrow(/50412/);
 			expect(sim.createdTaskIds()).toHaveLength(0);
 		});

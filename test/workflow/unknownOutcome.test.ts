@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * Answers that do not prove a submit was refused — a gateway 5xx, a load balancer's HTML page, a
  * cut-off answer — leave the outcome unknown: sent once, reported as task_may_exist. Queries ride

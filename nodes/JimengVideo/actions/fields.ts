@@ -4,16 +4,17 @@
  */
 import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ASPECT_RATIOS } from '../helpers/aspectRatio';
+import { ASPECT_RATIOS, OUTPUT_SIZES } from '../helpers/aspectRatio';
 import {
-	ASPECT_RATIO_MODELS,
 	CAMERA_MODELS,
+	CAMERA_STRENGTHS,
 	CAMERA_TEMPLATES,
 	DEFAULT_MODEL,
 	IMAGE_MODELS,
 	LAST_FRAME_MODELS,
 	MODELS,
 } from '../helpers/models';
+import { DURATIONS } from '../helpers/requestBuilder';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -22,12 +23,44 @@ function withShow(show: Show, extra?: Show): IDisplayOptions {
 }
 
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
+// Option lists whose natural order is not alphabetical (models, durations, strengths) are built from
+// their tables, in the tables' order: a person reads 5 s before 10 s and weak before strong.
 export const modelOptions: INodePropertyOptions[] = MODELS.map((model) => ({
 	name: model.name,
 	value: model.id,
 	description: `${model.id} — about ${model.pricePerSecondCny} CNY per second of video`,
-})).sort(byName);
+}));
+
+const durationOptions: INodePropertyOptions[] = DURATIONS.map((duration) => ({
+	name: `${duration.seconds} Seconds (${duration.frames} Frames)`,
+	value: duration.frames,
+}));
+
+const cameraStrengthOptions: INodePropertyOptions[] = CAMERA_STRENGTHS.map((strength) => ({
+	name: capitalize(strength),
+	value: strength,
+}));
+
+/** One Aspect Ratio field per resolution (same parameter name), so each lists its models' sizes. */
+function aspectRatioProperties(show: Show): INodeProperties[] {
+	return (['1080p', '720p'] as const).map((resolution) => {
+		const sizes = OUTPUT_SIZES[resolution];
+		const models = MODELS.filter((model) => model.takesAspectRatio && model.resolution === resolution).map((model) => model.id);
+		return {
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio, description: `${sizes[ratio].width}×${sizes[ratio].height}` })),
+			default: '16:9',
+			description: `Shape of the video, text-to-video only (with an image Jimeng uses the ratio closest to the image). Sizes at ${resolution}: ${ASPECT_RATIOS.map((ratio) => `${ratio} → ${sizes[ratio].width}×${sizes[ratio].height}`).join(', ')}.`,
+			// With an image Jimeng takes the ratio from the image: the field is hidden (a value saved
+			// before is still accepted and ignored).
+			displayOptions: { show: { ...show, model: models }, hide: { imageSource: ['binary', 'url', 'base64'] } },
+		};
+	});
+}
 
 export function modelProperty(show: Show): INodeProperties {
 	return {
@@ -150,7 +183,7 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			options: CAMERA_TEMPLATES.map((template) => ({
 				name: template
 					.split('_')
-					.map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+					.map(capitalize)
 					.join(' '),
 				value: template,
 			})).sort(byName),
@@ -162,11 +195,7 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			displayName: 'Camera Strength',
 			name: 'cameraStrength',
 			type: 'options',
-			options: [
-				{ name: 'Medium', value: 'medium' },
-				{ name: 'Strong', value: 'strong' },
-				{ name: 'Weak', value: 'weak' },
-			],
+			options: cameraStrengthOptions,
 			default: 'medium',
 			description: 'How pronounced the camera movement is (camera_strength)',
 			displayOptions: withShow(show, { model: CAMERA_MODELS }),
@@ -175,24 +204,12 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			displayName: 'Duration',
 			name: 'frames',
 			type: 'options',
-			options: [
-				{ name: '10 Seconds (241 Frames)', value: 241 },
-				{ name: '5 Seconds (121 Frames)', value: 121 },
-			],
+			options: durationOptions,
 			default: 121,
 			description: 'Length of the video (frames = 24 × seconds + 1). Price is per second.',
 			displayOptions: withShow(show),
 		},
-		{
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'options',
-			options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
-			default: '16:9',
-			description:
-				'Text-to-video only: 21:9 → 2176×928, 16:9 → 1920×1088, 4:3 → 1664×1248, 1:1 → 1440×1440, 3:4 → 1248×1664, 9:16 → 1088×1920. With an image, Jimeng uses the ratio closest to the image and centre-crops it.',
-			displayOptions: withShow(show, { model: ASPECT_RATIO_MODELS }),
-		},
+		...aspectRatioProperties(show),
 		{
 			displayName: 'Seed',
 			name: 'seed',

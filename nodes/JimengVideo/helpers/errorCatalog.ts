@@ -165,7 +165,7 @@ export const BUSINESS_CODES: Readonly<Record<number, CodeExplanation>> = {
 	50400: {
 		title: 'Access denied',
 		meaning: 'The account has not activated this Jimeng model, or the keys lack permission for it.',
-		action: 'Activate the model in the Volcengine console (即梦AI → 开通) and grant the IAM user access to the visual service.',
+		action: 'Activate the model in the Volcengine console (Jimeng AI → activate the service) and grant the IAM user access to the visual service.',
 		retryable: false,
 	},
 	50402: {

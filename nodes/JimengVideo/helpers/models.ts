@@ -34,6 +34,8 @@ export interface ModelSpec {
 	/** The API's req_key. */
 	id: string;
 	name: string;
+	/** What the canvas subtitle shows (the req_key is too long and says little). */
+	shortName: string;
 	resolution: '720p' | '1080p';
 	/** Reported price per second of video, CNY (charged on success). */
 	pricePerSecondCny: number;
@@ -46,10 +48,12 @@ export interface ModelSpec {
 
 export const DEFAULT_MODEL = 'jimeng_ti2v_v30_pro';
 
+// The order the editor lists them in: Pro (the default) first, then by resolution.
 export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'jimeng_ti2v_v30_pro',
 		name: 'Video 3.0 Pro (1080p, text or first frame)',
+		shortName: 'Pro',
 		resolution: '1080p',
 		pricePerSecondCny: 1,
 		input: 'textOrFirstFrame',
@@ -59,17 +63,9 @@ export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'jimeng_t2v_v30_1080p',
 		name: 'Video 3.0 1080p: Text to Video',
+		shortName: '1080p Text',
 		resolution: '1080p',
 		pricePerSecondCny: 0.63,
-		input: 'text',
-		images: [0, 0],
-		takesAspectRatio: true,
-	},
-	{
-		id: 'jimeng_t2v_v30',
-		name: 'Video 3.0 720p: Text to Video',
-		resolution: '720p',
-		pricePerSecondCny: 0.28,
 		input: 'text',
 		images: [0, 0],
 		takesAspectRatio: true,
@@ -77,17 +73,9 @@ export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'jimeng_i2v_first_v30_1080',
 		name: 'Video 3.0 1080p: First Frame',
+		shortName: '1080p First Frame',
 		resolution: '1080p',
 		pricePerSecondCny: 0.63,
-		input: 'firstFrame',
-		images: [1, 1],
-		takesAspectRatio: false,
-	},
-	{
-		id: 'jimeng_i2v_first_v30',
-		name: 'Video 3.0 720p: First Frame',
-		resolution: '720p',
-		pricePerSecondCny: 0.28,
 		input: 'firstFrame',
 		images: [1, 1],
 		takesAspectRatio: false,
@@ -95,6 +83,7 @@ export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'jimeng_i2v_first_tail_v30_1080',
 		name: 'Video 3.0 1080p: First and Last Frame',
+		shortName: '1080p First & Last Frame',
 		resolution: '1080p',
 		pricePerSecondCny: 0.63,
 		input: 'firstAndLastFrame',
@@ -102,8 +91,29 @@ export const MODELS: readonly ModelSpec[] = [
 		takesAspectRatio: false,
 	},
 	{
+		id: 'jimeng_t2v_v30',
+		name: 'Video 3.0 720p: Text to Video',
+		shortName: '720p Text',
+		resolution: '720p',
+		pricePerSecondCny: 0.28,
+		input: 'text',
+		images: [0, 0],
+		takesAspectRatio: true,
+	},
+	{
+		id: 'jimeng_i2v_first_v30',
+		name: 'Video 3.0 720p: First Frame',
+		shortName: '720p First Frame',
+		resolution: '720p',
+		pricePerSecondCny: 0.28,
+		input: 'firstFrame',
+		images: [1, 1],
+		takesAspectRatio: false,
+	},
+	{
 		id: 'jimeng_i2v_first_tail_v30',
 		name: 'Video 3.0 720p: First and Last Frame',
+		shortName: '720p First & Last Frame',
 		resolution: '720p',
 		pricePerSecondCny: 0.28,
 		input: 'firstAndLastFrame',
@@ -113,6 +123,7 @@ export const MODELS: readonly ModelSpec[] = [
 	{
 		id: 'jimeng_i2v_recamera_v30',
 		name: 'Video 3.0 720p: Camera Motion',
+		shortName: '720p Camera Motion',
 		resolution: '720p',
 		pricePerSecondCny: 0.28,
 		input: 'cameraMotion',
@@ -127,6 +138,5 @@ export function findModel(id: string): ModelSpec | undefined {
 
 /** Models that can take a first-frame image. */
 export const IMAGE_MODELS = MODELS.filter((model) => model.images[1] > 0).map((model) => model.id);
-export const ASPECT_RATIO_MODELS = MODELS.filter((model) => model.takesAspectRatio).map((model) => model.id);
 export const LAST_FRAME_MODELS = MODELS.filter((model) => model.input === 'firstAndLastFrame').map((model) => model.id);
 export const CAMERA_MODELS = MODELS.filter((model) => model.input === 'cameraMotion').map((model) => model.id);

@@ -15,7 +15,12 @@ import {
 
 export const PROMPT_MAX_CHARS = 800;
 export const PROMPT_RECOMMENDED_CHARS = 400;
-export const FRAMES_VALUES = [121, 241] as const;
+/** The two video lengths Jimeng makes: frames = 24 × seconds + 1. */
+export const DURATIONS = [
+	{ seconds: 5, frames: 121 },
+	{ seconds: 10, frames: 241 },
+] as const;
+export const FRAMES_VALUES: readonly number[] = DURATIONS.map((duration) => duration.frames);
 /** The vendor's "4.7MB", read as MiB like the rest of its documentation. */
 export const IMAGE_MAX_BYTES = Math.floor(4.7 * 1024 * 1024);
 export const IMAGE_MAX_SIDE = 4096;
@@ -245,8 +250,10 @@ function checkPrompt(value: unknown, required: boolean, hints: string[]): string
 
 function checkFrames(value: unknown): number {
 	const frames = parseInteger(value === undefined ? 121 : value);
-	if (frames === undefined || !(FRAMES_VALUES as readonly number[]).includes(frames)) {
-		throw new InputValidationError('Frames', 'must be 121 (5 s) or 241 (10 s) — frames = 24 × seconds + 1', describeValue(value));
+	if (frames === undefined || !FRAMES_VALUES.includes(frames)) {
+		// Named as the editor labels the field (its parameter is `frames`, and its values are frame counts).
+		const allowed = DURATIONS.map((duration) => `${duration.seconds} s (${duration.frames} frames)`).join(' or ');
+		throw new InputValidationError('Duration', `must be ${allowed}`, describeValue(value));
 	}
 	return frames;
 }

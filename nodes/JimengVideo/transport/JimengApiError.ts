@@ -146,7 +146,7 @@ export function unknownOutcomeError(
 	};
 	const message =
 		`${input.cause} after the submit request was sent at ${submittedAt}, so Jimeng may have created the task (and may charge for it). It was NOT submitted again, to avoid paying twice. ` +
-		'Before retrying, check the Volcengine console (即梦AI → 任务/用量) for a task created at that time, or wait and see whether a video is billed.' +
+		'Before retrying, check the Volcengine console (Jimeng AI → tasks and usage) for a task created at that time, or wait and see whether a video is billed.' +
 		(input.advice ? ` ${input.advice}` : '') +
 		requestIdSuffix(input.requestId);
 	return new JimengApiError(node, details, message, input.description);

@@ -1,0 +1,58 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
+/**
+ * `npm start`'s examples and banner: the banner links straight to the text-to-video example, by the
+ * id the example is imported under.
+ */
+import path from 'node:path';
+
+import { EXAMPLE_CREDENTIAL_ID, FIRST_EXAMPLE_FILE, loadExamples, startBanner, workflowUrl } from '../n8n-host/examples';
+
+const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
+const credential = { id: 'JimengSimulator1', name: 'Jimeng simulator' };
+
+describe('npm start: examples and banner', () => {
+	const examples = loadExamples(EXAMPLES_DIR, credential);
+
+	it('imports every example under a stable id, using the simulator credential', () => {
+		expect(examples.length).toBeGreaterThanOrEqual(5);
+		const ids = examples.map((example) => example.workflow.id);
+		expect(new Set(ids).size).toBe(ids.length);
+		for (const id of ids) expect(id).toMatch(/^JimengExample\d{3}$/);
+		const text = JSON.stringify(examples.map((example) => example.workflow));
+		expect(text).not.toContain(`"id":"${EXAMPLE_CREDENTIAL_ID}"`);
+		expect(text).toContain('"volcengineApi":{"id":"JimengSimulator1","name":"Jimeng simulator"}');
+	});
+
+	it('prints a direct link to the text-to-video example', () => {
+		const first = examples.find((example) => example.file === FIRST_EXAMPLE_FILE);
+		expect(first?.workflow.name).toBe('Jimeng: text-to-video (Generate and Wait)');
+		const lines = startBanner({
+			baseUrl: 'http://localhost:5678/',
+			login: { email: 'dev@jimeng.local', password: 'pw' },
+			examples,
+			simulatorUrl: 'http://127.0.0.1:5699',
+			realCredential: false,
+			logFile: '/tmp/n8n.log',
+		});
+		const tryLine = lines.find((line) => line.includes('try:'));
+		expect(tryLine).toBe(
+			`  try:            http://localhost:5678/workflow/${first?.workflow.id as string} ("Jimeng: text-to-video (Generate and Wait)"), then click "Execute workflow"`,
+		);
+		expect(lines.join('\n')).toContain('n8n is ready:   http://localhost:5678/');
+		expect(lines.join('\n')).not.toContain('real service');
+		expect(lines.join('\n')).toContain('2-second test pattern');
+	});
+
+	it("the watch-tasks example's sticky note tells to paste your own task id", () => {
+		const watch = examples.find((example) => example.file === 'trigger-watch-tasks.json')?.workflow as { nodes: Array<{ type: string; parameters: Record<string, string> }> };
+		const trigger = watch.nodes.find((node) => node.type.endsWith('.jimengVideoTrigger'));
+		const note = watch.nodes.find((node) => node.type === 'n8n-nodes-base.stickyNote');
+		expect(note?.parameters.content).toContain('Paste your own task IDs');
+		expect(note?.parameters.content).toContain(trigger?.parameters.taskIds);
+	});
+
+	it('builds editor links without double slashes', () => {
+		expect(workflowUrl('http://127.0.0.1:5678', 'JimengExample005')).toBe('http://127.0.0.1:5678/workflow/JimengExample005');
+		expect(workflowUrl('http://127.0.0.1:5678//', 'a b')).toBe('http://127.0.0.1:5678/workflow/a%20b');
+	});
+});
