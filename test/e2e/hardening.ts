@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The money and duplicate guarantees, in a real n8n (issue "never pay twice, never emit twice"):
  * - a submit answered by the gateway's InternalServiceTimeout (HTTP 504) after the task was created

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, @typescript-eslint/no-explicit-any, no-console -- test tooling, not shipped */
 /**
  * Runs the README's nginx example (section "Behind a reverse proxy (Signing Host)") in a real nginx in
  * front of the local simulator, and checks what the README promises:

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any -- test tooling, not shipped */
 /**
  * Bodies that are not plain JSON, signed by the credential and sent by n8n's own HTTP client
  * (`OutboundHttp` of @n8n/backend-network: `requestLegacy` is what the HTTP Request node's

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * The trigger's money and duplicate guarantees under what production does to it: overlapping polls
  * behind a slow video link, restarts at any moment, n8n's durable poll scheduler, spending limits,

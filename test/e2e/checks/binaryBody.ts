@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * E2E check: n8n's HTTP Request node (v4.2, Authentication → Predefined Credential Type →
  * volcengineApi, Body → "n8n Binary File") posts a file that is NOT valid UTF-8 to the simulator,
