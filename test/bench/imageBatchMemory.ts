@@ -6,7 +6,12 @@
  * streamed into n8n's binary store) → Jimeng Video, Generate and Wait, against the simulator with an
  * account concurrency of 3. Each run is its own `n8n execute` process; its peak RSS is its VmHWM
  * (the kernel's high-water mark, monotonic), read every 25 ms from /proc while it runs. The figure
- * that matters is the growth from 10 to 40 items: n8n's own start-up peak cancels out.
+ * that matters is the growth from 10 to 40 items: n8n's own start-up peak cancels out. Each size
+ * runs twice, interleaved, and its lower peak counts (load from other processes only adds).
+ *
+ * BENCH_IMAGE_CONTROL=1: the same runs with Image Source "None" (the images are still read into
+ * n8n, the node sends text-to-video): what n8n and the batch cost per item without any image work.
+ * BENCH_IMAGE_TIMELINE=1: also logs the RSS before/after the first submit and every 2 s.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
@@ -40,7 +45,9 @@ export interface ImageBatchRun {
 export interface ImageBatchResult {
 	imageBytes: number;
 	runs: ImageBatchRun[];
-	/** peak(40) − peak(10) */
+	/** Per batch size, the lowest peak of its repeats. */
+	peaks: Record<number, number>;
+	/** peaks[40] − peaks[10] */
 	growth: number;
 	perExtraItem: number;
 }
@@ -86,7 +93,7 @@ function workflow(id: string, imageGlob: string): WorkflowJson {
 				parameters: {
 					operation: 'generateAndWait',
 					prompt: '={{ "the picture comes alive: " + $json.fileName }}',
-					imageSource: 'binary',
+					imageSource: process.env.BENCH_IMAGE_CONTROL ? 'none' : 'binary',
 					binaryPropertyName: 'data',
 					options: { pollInterval: 0.2 },
 				},
@@ -100,8 +107,8 @@ function workflow(id: string, imageGlob: string): WorkflowJson {
 	};
 }
 
-/** Runs the whole measurement; `log` gets progress lines. */
-export async function measureImageBatchMemory(log: (line: string) => void): Promise<ImageBatchResult> {
+/** Runs the whole measurement (each batch size `repeats` times); `log` gets progress lines. */
+export async function measureImageBatchMemory(log: (line: string) => void, repeats = 2): Promise<ImageBatchResult> {
 	const host = await ensureN8nHost({ log: (line) => log(`[n8n-host] ${line}`) });
 	const imagesDir = await fs.mkdtemp(path.join(tmpdir(), 'jimeng-bench-images-'));
 	const sim = new JimengSimulator({ queueMs: 1000, generateMs: 2000, concurrency: IMAGE_BATCH_CONCURRENCY, seed: 505 });
@@ -150,13 +157,24 @@ export async function measureImageBatchMemory(log: (line: string) => void): Prom
 		);
 
 		const runs: ImageBatchRun[] = [];
-		for (const [index, items] of IMAGE_BATCH_SIZES.entries()) {
+		// Interleaved repeats (10, 40, 10, 40…): the machine's load and GC timing add noise to a peak, never take it away.
+		const plan = Array.from({ length: repeats }, () => [...IMAGE_BATCH_SIZES.entries()]).flat();
+		for (const [index, items] of plan) {
 			sim.reset();
 			let pid: number | undefined;
 			let peakRss = 0;
+			const timeline: Array<[number, number]> = [];
 			const sampler = setInterval(() => {
 				const hwm = pid === undefined ? undefined : vmHwm(pid);
 				if (hwm !== undefined) peakRss = Math.max(peakRss, hwm);
+				if (process.env.BENCH_IMAGE_TIMELINE && pid !== undefined) {
+					try {
+						const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+						if (rss) timeline.push([Date.now(), Number(rss[1]) * 1024]);
+					} catch {
+						// gone
+					}
+				}
 			}, 25);
 			let run;
 			try {
@@ -172,6 +190,12 @@ export async function measureImageBatchMemory(log: (line: string) => void): Prom
 				error ??= caught instanceof Error ? caught.message : String(caught);
 			}
 			const submits = sim.submits();
+			if (process.env.BENCH_IMAGE_TIMELINE && submits.length) {
+				const firstSubmit = submits[0].at;
+				const before = Math.max(...timeline.filter(([at]) => at < firstSubmit).map(([, rss]) => rss));
+				const after = Math.max(...timeline.filter(([at]) => at >= firstSubmit).map(([, rss]) => rss));
+				log(`timeline: max RSS before the first submit ${mb(before)}, after ${mb(after)}; every 2 s: ${timeline.filter((_, i) => i % 80 === 0).map(([, rss]) => Math.round(rss / 1048576)).join(' ')}`);
+			}
 			runs.push({
 				items,
 				peakRss,
@@ -184,10 +208,11 @@ export async function measureImageBatchMemory(log: (line: string) => void): Prom
 			});
 			log(`${items} items: peak RSS ${mb(peakRss)}, ${done}/${items} done in ${seconds(run.durationMs)}`);
 		}
-		const first = runs[0];
-		const last = runs[runs.length - 1];
-		const growth = last.peakRss - first.peakRss;
-		return { imageBytes: IMAGE_MAX_BYTES, runs, growth, perExtraItem: growth / (last.items - first.items) };
+		const lowest = (items: number) => Math.min(...runs.filter((run) => run.items === items).map((run) => run.peakRss));
+		const [fewest, most] = [IMAGE_BATCH_SIZES[0], IMAGE_BATCH_SIZES[IMAGE_BATCH_SIZES.length - 1]];
+		const peaks = { [fewest]: lowest(fewest), [most]: lowest(most) };
+		const growth = peaks[most] - peaks[fewest];
+		return { imageBytes: IMAGE_MAX_BYTES, runs, peaks, growth, perExtraItem: growth / (most - fewest) };
 	} finally {
 		await sim.stop();
 		await userFolder?.cleanup();
