@@ -26,7 +26,8 @@ import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
 import { pngBytes } from '../fixtures/images';
 import { mb, seconds, table } from './report';
 
-export const IMAGE_BATCH_SIZES = [10, 40] as const;
+/** BENCH_IMAGE_SIZES=10,20,40 adds sizes in between (the growth is still first → last). */
+export const IMAGE_BATCH_SIZES: readonly number[] = process.env.BENCH_IMAGE_SIZES?.split(',').map(Number) ?? [10, 40];
 export const IMAGE_BATCH_CONCURRENCY = 3;
 /** The issue's target for the growth of peak RSS from 10 to 40 items. */
 export const IMAGE_BATCH_GROWTH_TARGET = 40 * 1024 * 1024;
@@ -108,7 +109,7 @@ function workflow(id: string, imageGlob: string): WorkflowJson {
 }
 
 /** Runs the whole measurement (each batch size `repeats` times); `log` gets progress lines. */
-export async function measureImageBatchMemory(log: (line: string) => void, repeats = 2): Promise<ImageBatchResult> {
+export async function measureImageBatchMemory(log: (line: string) => void, repeats = Number(process.env.BENCH_IMAGE_REPEATS ?? 2)): Promise<ImageBatchResult> {
 	const host = await ensureN8nHost({ log: (line) => log(`[n8n-host] ${line}`) });
 	const imagesDir = await fs.mkdtemp(path.join(tmpdir(), 'jimeng-bench-images-'));
 	const sim = new JimengSimulator({ queueMs: 1000, generateMs: 2000, concurrency: IMAGE_BATCH_CONCURRENCY, seed: 505 });
@@ -210,7 +211,7 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 		}
 		const lowest = (items: number) => Math.min(...runs.filter((run) => run.items === items).map((run) => run.peakRss));
 		const [fewest, most] = [IMAGE_BATCH_SIZES[0], IMAGE_BATCH_SIZES[IMAGE_BATCH_SIZES.length - 1]];
-		const peaks = { [fewest]: lowest(fewest), [most]: lowest(most) };
+		const peaks = Object.fromEntries(IMAGE_BATCH_SIZES.map((size) => [size, lowest(size)]));
 		const growth = peaks[most] - peaks[fewest];
 		return { imageBytes: IMAGE_MAX_BYTES, runs, peaks, growth, perExtraItem: growth / (most - fewest) };
 	} finally {
