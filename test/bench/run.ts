@@ -19,6 +19,7 @@ import { Capture } from '../soak/capture';
 import { createHarness, outputOf, useMemoryBinaryData } from '../workflow/harness';
 import { jimengWorkflow, simulatorCredential } from '../workflow/workflows';
 import { heading, mb, out, seconds, sleep, table, Verdicts } from './report';
+import { IMAGE_BATCH_CONCURRENCY, IMAGE_BATCH_GROWTH_TARGET, imageBatchTable, measureImageBatchMemory } from './imageBatchMemory';
 import type { WorkerInput, WorkerResult } from './memoryWorker';
 
 const verdicts = new Verdicts();
@@ -292,6 +293,23 @@ async function benchSigning(): Promise<void> {
 	verdicts.add('signing cost (reported, no target)', `${rows[0][2]}/s typical, ${rows[1][2]}/s with a 4.7 MB image`, true);
 }
 
+// ---- 5. image-batch memory (real n8n) ---------------------------------------------------------------
+
+async function benchImageBatch(): Promise<void> {
+	out(heading(`5. Image-batch memory: Generate and Wait with 10 vs 40 large PNGs in a real n8n (filesystem binary mode, concurrency ${IMAGE_BATCH_CONCURRENCY})`));
+	const result = await measureImageBatchMemory((line) => process.stderr.write(`[bench 5] ${line}\n`));
+	out(`each item a distinct PNG of ${result.imageBytes} bytes (the largest the node accepts); one \`n8n execute\` process per run; peak RSS = its VmHWM; each size twice, the lower peak counts`);
+	out(imageBatchTable(result));
+	const failed = result.runs.filter((run) => run.error);
+	out(`growth 10 → 40 items: ${mb(result.growth)} = ${mb(result.perExtraItem)} per extra item`);
+	for (const run of failed) out(`${run.items} items: ${run.error}`);
+	verdicts.add(
+		'image batch: peak RSS growth 10 → 40 items ≤ 40 MB',
+		`${mb(result.growth)} (${mb(result.perExtraItem)} per extra item; peak ${Object.entries(result.peaks).map(([items, peak]) => `${items}: ${mb(peak)}`).join(', ')})`,
+		result.growth <= IMAGE_BATCH_GROWTH_TARGET && failed.length === 0,
+	);
+}
+
 // ---- main ------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -306,6 +324,7 @@ async function main(): Promise<void> {
 		['2', benchMemory],
 		['3', benchRequests],
 		['4', benchSigning],
+		['5', benchImageBatch],
 	];
 	for (const [id, bench] of benches) if (!only || only.includes(id)) await bench();
 	out(heading('Targets'));

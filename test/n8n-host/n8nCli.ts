@@ -18,6 +18,8 @@ export interface CliOptions {
 	env?: Record<string, string>;
 	/** Print each output line as it comes (debugging); also on with env JIMENG_N8N_VERBOSE=1. */
 	verbose?: boolean;
+	/** Called with the n8n process's pid right after it starts (e.g. to sample its memory). */
+	onSpawn?: (pid: number) => void;
 }
 
 export interface CliResult extends RunResult {
@@ -94,6 +96,7 @@ export async function runN8n(host: N8nHost, userFolder: UserFolder, args: string
 		env: { ...host.env, ...userFolder.env, N8N_RUNNERS_BROKER_PORT: brokerPort, ...options.env },
 		timeoutMs: options.timeoutMs ?? 120_000,
 		onLine: verbose ? (line, stream) => process.stderr.write(`[n8n ${args[0]} ${stream}] ${line}\n`) : undefined,
+		onSpawn: options.onSpawn,
 	});
 	return { ...res, args };
 }

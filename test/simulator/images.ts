@@ -34,12 +34,13 @@ function isStandaloneMarker(marker: number): boolean {
 function readJpeg(bytes: Buffer): ImageInfo {
 	let pos = 2;
 	while (pos < bytes.length) {
-		if (bytes[pos] !== 0xff) return { ok: false, reason: `JPEG marker expected at byte ${pos}` };
+		// Like libjpeg's next_marker: bytes before a marker (padding) are skipped with a warning, not refused.
+		while (pos < bytes.length && bytes[pos] !== 0xff) pos++;
 		// Any number of 0xFF fill bytes may precede a marker code.
 		while (pos < bytes.length && bytes[pos] === 0xff) pos++;
 		if (pos >= bytes.length) break;
 		const marker = bytes[pos++];
-		if (isStandaloneMarker(marker)) continue;
+		if (marker === 0x00 || isStandaloneMarker(marker)) continue;
 		if (marker === 0xd9) return { ok: false, reason: 'JPEG ends before a frame header' };
 		if (pos + 2 > bytes.length) break;
 		const length = bytes.readUInt16BE(pos);

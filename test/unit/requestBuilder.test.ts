@@ -1,14 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error, no-loss-of-precision -- test tooling, not shipped */
+import { createHash } from 'node:crypto';
+
 import {
 	IMAGE_MAX_BYTES,
 	InputValidationError,
+	attachImageData,
 	buildReqJson,
 	buildVideoRequest,
 	checkTaskId,
 	decodeBase64Image,
+	type ImageBytes,
 	type ImageInput,
 	type VideoRequestInput,
 } from '../../nodes/JimengVideo/helpers/requestBuilder';
+import { SubmissionLedger } from '../../nodes/JimengVideo/helpers/submissionLedger';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
 
 const textInput = (overrides: Partial<VideoRequestInput> = {}): VideoRequestInput => ({
@@ -186,6 +191,75 @@ describe('buildVideoRequest: image-to-video', () => {
 
 	it('accepts exactly ratio 3 and a 320 px short side', () => {
 		expect(() => buildVideoRequest(textInput({ images: [bytesImage(pngBytes(960, 320))] }))).not.toThrow();
+	});
+});
+
+describe('buildVideoRequest with deferImageData, then attachImageData', () => {
+	const scope = { executionId: 'e1', nodeName: 'Jimeng Video', runIndex: 0, itemIndex: 0 };
+	const cameraInput = (images: ImageInput[]) =>
+		textInput({ model: 'jimeng_i2v_recamera_v30', prompt: 'orbit', images, cameraTemplate: 'hitchcock_dolly_in', cameraStrength: 'strong' });
+
+	it('checks the image in full but keeps only its size and sha256; attaching gives the very body (and ledger key) of a direct build', () => {
+		const png = pngBytes(1280, 720);
+		const direct = buildVideoRequest(cameraInput([bytesImage(png)]));
+		const deferred = buildVideoRequest(cameraInput([bytesImage(png)]), { deferImageData: true });
+		expect(deferred.images).toEqual(direct.images);
+		expect(deferred.summary).toEqual(direct.summary);
+		expect(deferred.deferredImages).toEqual([
+			{ slot: 'first', parameter: 'Input Binary Field', origin: 'binary property "data"', bytes: png.length, sha256: createHash('sha256').update(png).digest('hex') },
+		]);
+		// No image data in what is kept, and no way to send it by mistake (it cannot be serialised).
+		expect(() => JSON.stringify(deferred.body)).toThrow(/before its image data was attached/);
+		expect(() => SubmissionLedger.key(scope, deferred.body)).toThrow();
+
+		const attached = attachImageData(deferred, [bytesImage(Uint8Array.from(png)) as ImageBytes]);
+		expect(JSON.stringify(attached.body)).toBe(JSON.stringify(direct.body));
+		expect(Object.keys(attached.body)).toEqual(['req_key', 'prompt', 'seed', 'frames', 'binary_data_base64', 'template_id', 'camera_strength']);
+		expect(SubmissionLedger.key(scope, attached.body)).toBe(SubmissionLedger.key(scope, direct.body));
+		expect(attached.deferredImages).toBeUndefined();
+		// The deferred request itself still holds no bytes after an attach.
+		expect(deferred.body.binary_data_base64).not.toBeInstanceOf(Array);
+	});
+
+	it('still refuses every bad image before anything is kept (format, size, dimensions, ratio)', () => {
+		for (const bytes of [gifBytes(800, 600), pngBytes(2000, 500), pngBytes(100, 100), pngBytes(5000, 3000)]) {
+			expect(() => buildVideoRequest(textInput({ images: [bytesImage(bytes)] }), { deferImageData: true })).toThrow(InputValidationError);
+		}
+	});
+
+	it('fails the item, naming the parameter and both digests, when the image changed since the check', () => {
+		const png = pngBytes(1280, 720);
+		const deferred = buildVideoRequest(textInput({ prompt: '', images: [bytesImage(png)] }), { deferImageData: true });
+		const changed = Uint8Array.from(png);
+		changed[changed.length - 1] ^= 0xff;
+		const attach = (bytes: Uint8Array) => () => attachImageData(deferred, [bytesImage(bytes) as ImageBytes]);
+		expect(attach(changed)).toThrow(InputValidationError);
+		expect(attach(changed)).toThrow(
+			/^"Input Binary Field" changed after the batch was checked: binary property "data" was \d+ bytes, sha256 [0-9a-f]{16}… when checked and is \d+ bytes, sha256 [0-9a-f]{16}… at submit time; nothing was sent for this item$/,
+		);
+		expect(attach(png.subarray(0, png.length - 1))).toThrow(/changed after the batch was checked/);
+		expect(() => attachImageData(deferred, [])).toThrow(/1 image\(s\) were checked, 0 found/);
+	});
+
+	it('first and last frame: both images checked, both attached in order', () => {
+		const first = pngBytes(1280, 720);
+		const last = jpegBytes(1920, 1080);
+		const input = textInput({ model: 'jimeng_i2v_first_tail_v30', prompt: 'x', images: [bytesImage(first), bytesImage(last, 'last')] });
+		const deferred = buildVideoRequest(input, { deferImageData: true });
+		expect(deferred.deferredImages?.map((image) => image.slot)).toEqual(['first', 'last']);
+		const attached = attachImageData(deferred, [bytesImage(first), bytesImage(last, 'last')] as ImageBytes[]);
+		expect(attached.body).toEqual(buildVideoRequest(input).body);
+		expect(() => attachImageData(deferred, [bytesImage(last), bytesImage(first, 'last')] as ImageBytes[])).toThrow(/"Input Binary Field" changed/);
+	});
+
+	it('a text-only or URL request is the same with or without deferImageData', () => {
+		const url = textInput({ images: [{ slot: 'first', kind: 'url', url: 'https://example.com/a.jpg', parameter: 'Image URL' }] });
+		for (const input of [textInput(), url]) {
+			const deferred = buildVideoRequest(input, { deferImageData: true });
+			expect(deferred.deferredImages).toBeUndefined();
+			expect(attachImageData(deferred, [])).toBe(deferred);
+			expect(deferred.body).toEqual(buildVideoRequest(input).body);
+		}
 	});
 });
 

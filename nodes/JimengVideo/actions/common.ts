@@ -8,10 +8,10 @@ import {
 
 import { DEFAULT_MODEL, findModel } from '../helpers/models';
 import { SubmissionLedger, submissionLedger } from '../helpers/submissionLedger';
-import { InputValidationError, buildVideoRequest, type VideoRequest } from '../helpers/requestBuilder';
+import { InputValidationError, attachImageData, buildVideoRequest, type VideoRequest } from '../helpers/requestBuilder';
 import { JimengApiError } from '../transport/JimengApiError';
 import { submitTask, type CallOptions, type SubmitAnswer } from '../transport/jimengApi';
-import { readImageInputs } from './imageInput';
+import { readImageInputs, type ItemImages } from './imageInput';
 
 export type Operation = 'submit' | 'getResult' | 'generateAndWait';
 
@@ -23,19 +23,53 @@ function optionalParameter(ctx: IExecuteFunctions, name: string, itemIndex: numb
 
 /** Reads and checks one item's video parameters. Throws InputValidationError before any request. */
 export async function buildItemRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<VideoRequest> {
+	return (await checkItemRequest(ctx, itemIndex, false)).request;
+}
+
+/**
+ * An item checked in full but holding no image bytes: `request` has everything except the image
+ * data, `complete()` reads the images again and returns the sendable request.
+ */
+export interface DeferredItemRequest {
+	request: VideoRequest;
+	complete(): Promise<VideoRequest>;
+}
+
+/**
+ * Like buildItemRequest, for a batch: every rule is checked now (format by content, size,
+ * dimensions, ratio), but only each image's size and sha256 are kept. `complete()` reads it again
+ * just before the submit and fails the item, sending nothing, if it is no longer the same bytes.
+ */
+export async function deferItemRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<DeferredItemRequest> {
+	return await checkItemRequest(ctx, itemIndex, true);
+}
+
+async function checkItemRequest(ctx: IExecuteFunctions, itemIndex: number, deferImageData: boolean): Promise<DeferredItemRequest> {
 	const modelKey = ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL);
 	const model = typeof modelKey === 'string' ? findModel(modelKey) : undefined;
-	const images = model ? await readImageInputs(ctx, itemIndex, model) : [];
-	return buildVideoRequest({
-		model: modelKey,
-		prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
-		frames: ctx.getNodeParameter('frames', itemIndex, 121),
-		aspectRatio: optionalParameter(ctx, 'aspectRatio', itemIndex),
-		seed: ctx.getNodeParameter('seed', itemIndex, -1),
-		images,
-		cameraTemplate: optionalParameter(ctx, 'cameraTemplate', itemIndex),
-		cameraStrength: optionalParameter(ctx, 'cameraStrength', itemIndex),
-	});
+	const itemImages = model ? await readImageInputs(ctx, itemIndex, model) : undefined;
+	const request = buildVideoRequest(
+		{
+			model: modelKey,
+			prompt: ctx.getNodeParameter('prompt', itemIndex, ''),
+			frames: ctx.getNodeParameter('frames', itemIndex, 121),
+			aspectRatio: optionalParameter(ctx, 'aspectRatio', itemIndex),
+			seed: ctx.getNodeParameter('seed', itemIndex, -1),
+			images: itemImages?.images ?? [],
+			cameraTemplate: optionalParameter(ctx, 'cameraTemplate', itemIndex),
+			cameraStrength: optionalParameter(ctx, 'cameraStrength', itemIndex),
+		},
+		{ deferImageData },
+	);
+	return deferred(request, itemImages?.readAgain);
+}
+
+/** Outside checkItemRequest so that `complete` keeps the reader, not the bytes read for the check. */
+function deferred(request: VideoRequest, readAgain: ItemImages['readAgain'] | undefined): DeferredItemRequest {
+	return {
+		request,
+		complete: async () => (request.deferredImages && readAgain ? attachImageData(request, await readAgain()) : request),
+	};
 }
 
 /** n8n's own error for anything that went wrong with one item; Jimeng errors keep their details. */

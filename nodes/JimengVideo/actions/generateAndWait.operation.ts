@@ -22,7 +22,7 @@ import { buildReqJson, type VideoRequest } from '../helpers/requestBuilder';
 import { submissionLedger } from '../helpers/submissionLedger';
 import { JimengApiError } from '../transport/JimengApiError';
 import { downloadVideo, executionSignal, getTaskResult } from '../transport/jimengApi';
-import { addHints, buildItemRequest, errorJson, isToolCall, submitOnce, toNodeError } from './common';
+import { addHints, deferItemRequest, errorJson, isToolCall, submitOnce, toNodeError } from './common';
 import { videoInputProperties } from './fields';
 import { missingTaskError } from './taskResult';
 import type { ResultOptions } from './getResult.operation';
@@ -54,7 +54,12 @@ interface WaitOptions extends ResultOptions {
 
 interface Job {
 	itemIndex: number;
+	/** Checked in full, without image data (for the output item and the polls). */
 	request: VideoRequest;
+	/** Reads the images again and returns the sendable request (verified against the checked bytes). */
+	complete(): Promise<VideoRequest>;
+	/** The sendable request, only from just before this item's submit until it is answered. */
+	sendable?: VideoRequest;
 	reqJson?: string;
 	download: boolean;
 	binaryProperty: string;
@@ -77,6 +82,11 @@ function describeTasks(tasks: Array<{ index: number; taskId: string; state: stri
  * The whole batch at once: every item is checked first (nothing is sent if one is invalid and
  * continueOnFail is off), then submitted as far as the account's concurrency allows and polled
  * together. Results come back in input order, one per input item.
+ *
+ * Memory: a checked item keeps its image's size and sha256, not its bytes. The image is read and
+ * encoded just before the item's submit and let go once the submit is answered; an item refused
+ * for the concurrency limit (50430) keeps its body until it is accepted, so it is read once. Submits
+ * go one at a time, so at most one encoded image body is held at any moment.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -87,12 +97,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const request = await buildItemRequest(this, itemIndex);
+			const { request, complete } = await deferItemRequest(this, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as WaitOptions;
 			hints.push(...request.hints);
 			jobs.push({
 				itemIndex,
 				request,
+				complete,
 				reqJson: buildReqJson(options.aigcMeta),
 				download: options.downloadVideo ?? !isToolCall(this),
 				binaryProperty: options.binaryPropertyOutput || 'data',
@@ -109,10 +120,42 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const maxWaitMs = Math.max(1000, Math.round((options.maxWait ?? 1800) * 1000));
 	const signal = executionSignal(this);
 	const created = new Map<number, string>();
+	const isConcurrencyLimit = (error: unknown) => error instanceof JimengApiError && error.details.code === 50430;
+	// Image bodies held right now; logged at debug level (item, alive) so their number can be checked.
+	let imageBodies = 0;
+	const logImageBody = (action: 'read' | 'released', job: Job) =>
+		this.logger.debug(`Jimeng Generate and Wait: ${JSON.stringify({ type: 'imageBody', action, item: job.itemIndex, alive: imageBodies })}`);
+	const releaseBody = (job: Job) => {
+		if (!job.sendable) return;
+		job.sendable = undefined;
+		if (job.request.deferredImages) {
+			imageBodies--;
+			logImageBody('released', job);
+		}
+	};
 
 	const effects: SchedulerEffects<Job, IBinaryData, unknown> = {
-		submit: async (job) => await submitOnce(this, job.itemIndex, job.request, { retry: { retryConcurrencyLimit: false } }),
-		isConcurrencyLimit: (error) => error instanceof JimengApiError && error.details.code === 50430,
+		submit: async (job) => {
+			if (!job.sendable) {
+				job.sendable = await job.complete();
+				if (job.request.deferredImages) {
+					imageBodies++;
+					logImageBody('read', job);
+				}
+			}
+			let keepBody = false;
+			try {
+				return await submitOnce(this, job.itemIndex, job.sendable, { retry: { retryConcurrencyLimit: false } });
+			} catch (error) {
+				// Refused for the concurrency limit: nothing was created and this item is sent again next.
+				keepBody = isConcurrencyLimit(error);
+				// submitOnce throws NodeApiErrors only: wrapping one again hands back the same error.
+				throw new NodeApiError(this.getNode(), error as JsonObject);
+			} finally {
+				if (!keepBody) releaseBody(job);
+			}
+		},
+		isConcurrencyLimit,
 		poll: async (job, taskId): Promise<PollOutcome<unknown>> => {
 			const result = await getTaskResult(this, { reqKey: job.request.model.id, taskId, reqJson: job.reqJson });
 			// A task that ended badly is never handed back to a retry of this node: it submits anew.
@@ -173,6 +216,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			stopOnError: !continueOnFail,
 		});
 	} catch (error) {
+		for (const job of jobs) releaseBody(job);
 		// Every created task id goes into the error and the log: nothing paid for is lost.
 		const tasks =
 			error instanceof BatchStoppedError
@@ -189,6 +233,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		throw nodeError instanceof NodeApiError ? new NodeApiError(this.getNode(), nodeError as unknown as JsonObject) : new NodeOperationError(this.getNode(), nodeError);
 	}
 
+	// An item still refused for the concurrency limit when the wait ended: its body goes too.
+	for (const job of jobs) releaseBody(job);
 	const output: INodeExecutionData[] = [];
 	const outcomeByItem = new Map(jobs.map((job, index) => [job.itemIndex, { job, outcome: outcomes[index] }]));
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -245,9 +245,11 @@ function readJpegSize(bytes: Uint8Array): { width: number; height: number } {
 	// Each pass moves past at least one marker, so the walk always ends.
 	for (;;) {
 		if (offset >= end) throw jpegTruncated(end);
-		// Strict like most header readers: bytes between segments mean the segment lengths are wrong.
+		// Padding between segments (zero bytes after an APPn segment, say) is skipped up to the next
+		// 0xFF, as libjpeg, libjpeg-turbo and Pillow do (with at most a warning): they decode such files.
 		if (bytes[offset] !== 0xff) {
-			throw jpegError('corrupt', `the JPEG is damaged: expected a marker at byte ${offset}`);
+			offset = bytes.indexOf(0xff, offset);
+			if (offset < 0) throw jpegTruncated(end);
 		}
 		// Any number of 0xFF fill bytes may precede a marker.
 		while (offset + 1 < end && bytes[offset + 1] === 0xff) offset++;
@@ -257,9 +259,8 @@ function readJpegSize(bytes: Uint8Array): { width: number; height: number } {
 		offset += 2;
 
 		if (isStandaloneMarker(marker)) continue;
-		if (marker === 0x00) {
-			throw jpegError('corrupt', `the JPEG is damaged: a stuffed 0xFF00 byte at ${markerOffset} is outside image data`);
-		}
+		// 0xFF00 is no marker: outside image data it is padding too (libjpeg skips it the same way).
+		if (marker === 0x00) continue;
 		if (marker === SOS) throw jpegError('corrupt', 'the JPEG has no frame header (SOF) before its image data');
 		if (marker === EOI) throw jpegError('corrupt', 'the JPEG ends (EOI marker) before its frame header (SOF)');
 

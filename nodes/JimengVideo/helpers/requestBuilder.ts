@@ -3,6 +3,8 @@
  * enforce first: a request the API will refuse is never sent (and never paid for).
  * Pure: parameter values and image bytes in, a body and a preview out.
  */
+import { createHash } from 'crypto';
+
 import { ASPECT_RATIOS, planImageCrop, type AspectRatio, type CropRect } from './aspectRatio';
 import { ImageInspectionError, detectImageFormat, readImageInfo, type ImageInfo } from './imageInspection';
 import {
@@ -72,18 +74,40 @@ export function parseInteger(value: unknown): number | undefined {
 
 export type ImageSlot = 'first' | 'last';
 
-export type ImageInput =
-	| { slot: ImageSlot; kind: 'url'; url: unknown; parameter: string }
-	| {
-			slot: ImageSlot;
-			kind: 'bytes';
-			bytes: Uint8Array;
-			parameter: string;
-			/** where the bytes came from, for messages: 'binary property "data"', 'the base64 string' */
-			origin: string;
-			/** the full size when `bytes` is only the first part of a larger file (read from a stream) */
-			totalBytes?: number;
-	  };
+export interface ImageBytes {
+	slot: ImageSlot;
+	kind: 'bytes';
+	bytes: Uint8Array;
+	parameter: string;
+	/** where the bytes came from, for messages: 'binary property "data"', 'the base64 string' */
+	origin: string;
+	/** the full size when `bytes` is only the first part of a larger file (read from a stream) */
+	totalBytes?: number;
+}
+
+export type ImageInput = { slot: ImageSlot; kind: 'url'; url: unknown; parameter: string } | ImageBytes;
+
+/** What a deferred build remembers of a checked image instead of its bytes. */
+export interface CheckedImageDigest {
+	slot: ImageSlot;
+	parameter: string;
+	origin: string;
+	bytes: number;
+	sha256: string;
+}
+
+/**
+ * Stands in for `binary_data_base64` in the body of a deferred build. It cannot be serialised, so a
+ * request whose images were never attached fails before it is signed or sent (and before the
+ * submission ledger keys it).
+ */
+export class DeferredImageData {
+	constructor(readonly images: CheckedImageDigest[]) {}
+
+	toJSON(): never {
+		throw new Error('internal error: a request was about to be sent before its image data was attached');
+	}
+}
 
 export interface VideoRequestInput {
 	model: unknown;
@@ -124,6 +148,19 @@ export interface VideoRequest {
 	images: ImagePreview[];
 	/** Advice that does not stop the request (shown as n8n execution hints). */
 	hints: string[];
+	/**
+	 * Built with `deferImageData`: the checked images by size and sha256; `body` holds no image data
+	 * until attachImageData puts it in.
+	 */
+	deferredImages?: CheckedImageDigest[];
+}
+
+export interface BuildOptions {
+	/**
+	 * Check the images but leave their base64 out of the body (a batch keeps only a digest per item
+	 * and reads the image again just before its submit).
+	 */
+	deferImageData?: boolean;
 }
 
 /** Strips a `data:` URL prefix and whitespace; refuses what is not base64. */
@@ -157,7 +194,11 @@ function inspectImage(bytes: Uint8Array): ImageInfo | ImageInspectionError {
 	}
 }
 
-function checkImageBytes(image: Extract<ImageInput, { kind: 'bytes' }>): ImagePreview {
+function sha256Of(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+function checkImageBytes(image: ImageBytes): ImagePreview {
 	const { bytes, parameter, origin } = image;
 	if (bytes.length === 0) throw new InputValidationError(parameter, `must be a JPEG or PNG image; ${origin} is empty (0 bytes)`, '');
 	const size = image.totalBytes ?? bytes.length;
@@ -281,7 +322,7 @@ function checkOneOf<T extends string>(parameter: string, value: unknown, allowed
 	return candidate as T;
 }
 
-export function buildVideoRequest(input: VideoRequestInput): VideoRequest {
+export function buildVideoRequest(input: VideoRequestInput, options: BuildOptions = {}): VideoRequest {
 	const hints: string[] = [];
 	const model = checkModel(input.model);
 	const [minImages, maxImages] = model.images;
@@ -313,15 +354,18 @@ export function buildVideoRequest(input: VideoRequestInput): VideoRequest {
 			throw new InputValidationError('Last Frame Source', 'must be the same kind as the first image (both URLs, or both binary/base64): the API takes one list', '');
 		}
 		const previews: ImagePreview[] = [];
+		let deferredImages: CheckedImageDigest[] | undefined;
 		if (images[0].kind === 'url') {
 			body.image_urls = images.map((image) => checkImageUrl(image as Extract<ImageInput, { kind: 'url' }>));
 		} else {
-			const encoded: string[] = [];
-			for (const image of images as Array<Extract<ImageInput, { kind: 'bytes' }>>) {
-				previews.push(checkImageBytes(image));
-				encoded.push(Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength).toString('base64'));
+			const byteImages = images as ImageBytes[];
+			for (const image of byteImages) previews.push(checkImageBytes(image));
+			if (options.deferImageData) {
+				deferredImages = byteImages.map((image) => digestOf(image));
+				body.binary_data_base64 = new DeferredImageData(deferredImages);
+			} else {
+				body.binary_data_base64 = byteImages.map((image) => encodeBase64(image.bytes));
 			}
-			body.binary_data_base64 = encoded;
 		}
 		if (previews.length === 2 && previews[0].expectedAspectRatio !== previews[1].expectedAspectRatio) {
 			throw new InputValidationError(
@@ -341,7 +385,7 @@ export function buildVideoRequest(input: VideoRequestInput): VideoRequest {
 			summary.template_id = body.template_id as string;
 			summary.camera_strength = body.camera_strength as string;
 		}
-		return { model, body, summary, images: previews, hints };
+		return deferredImages ? { model, body, summary, images: previews, hints, deferredImages } : { model, body, summary, images: previews, hints };
 	}
 
 	if (model.takesAspectRatio) {
@@ -350,6 +394,51 @@ export function buildVideoRequest(input: VideoRequestInput): VideoRequest {
 		summary.aspect_ratio = aspectRatio;
 	}
 	return { model, body, summary, images: [], hints };
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+function digestOf(image: ImageBytes): CheckedImageDigest {
+	return { slot: image.slot, parameter: image.parameter, origin: image.origin, bytes: image.bytes.length, sha256: sha256Of(image.bytes) };
+}
+
+function shortDigest(digest: { bytes: number; sha256: string }): string {
+	return `${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 16)}…`;
+}
+
+/**
+ * The sendable request of a deferred build: the images read again just before the submit go into
+ * the body, in the place and form a direct build gives them (same body, same ledger key), once they
+ * prove to be the very bytes that were checked. An image that changed in between fails the item:
+ * nothing is sent for it.
+ */
+export function attachImageData(request: VideoRequest, images: ImageBytes[]): VideoRequest {
+	const checked = request.deferredImages;
+	if (!checked) return request;
+	if (images.length !== checked.length) {
+		throw new InputValidationError(
+			checked[0]?.parameter ?? 'Image Source',
+			`changed after the batch was checked: ${checked.length} image(s) were checked, ${images.length} found at submit time; nothing was sent for this item`,
+			'',
+		);
+	}
+	const encoded = images.map((image, index) => {
+		const before = checked[index];
+		const now = { bytes: image.bytes.length, sha256: sha256Of(image.bytes) };
+		if (now.bytes !== before.bytes || now.sha256 !== before.sha256) {
+			throw new InputValidationError(
+				before.parameter,
+				`changed after the batch was checked: ${before.origin} was ${shortDigest(before)} when checked and is ${shortDigest(now)} at submit time; nothing was sent for this item`,
+				'',
+			);
+		}
+		return encodeBase64(image.bytes);
+	});
+	// Replacing the key keeps its position: the body is the one a direct build gives.
+	const body = { ...request.body, binary_data_base64: encoded };
+	return { model: request.model, body, summary: request.summary, images: request.images, hints: request.hints };
 }
 
 /** Get Result's optional provenance metadata, sent as a JSON string inside JSON (`req_json`). */
