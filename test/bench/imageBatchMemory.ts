@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * Bench 5: memory of a Generate and Wait batch of large images, measured in a REAL n8n (the cached
  * n8n 2.41.1 host on Node 24, filesystem binary mode, the package installed from its tarball).

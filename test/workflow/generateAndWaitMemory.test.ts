@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * Generate and Wait keeps no image bytes per item between its check and its submit: each image is
  * read again just before its submit, verified against the sha256 taken at the check, and let go
