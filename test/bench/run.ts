@@ -301,7 +301,11 @@ async function benchImageBatch(): Promise<void> {
 	out(`each item a distinct PNG of ${result.imageBytes} bytes (the largest the node accepts); one \`n8n execute\` process per run; peak RSS = its VmHWM; each size twice, the lower peak counts`);
 	out(imageBatchTable(result));
 	const failed = result.runs.filter((run) => run.error);
-	out(`growth 10 → 40 items: ${mb(result.growth)} = ${mb(result.perExtraItem)} per extra item`);
+	out(`growth 10 → 40 items with images: ${mb(result.growth)} = ${mb(result.perExtraItem)} per extra item`);
+	if (result.control) {
+		out(`growth 10 → 40 items without images (control, same run): ${mb(result.control.growth)} = ${mb(result.control.perExtraItem)} per extra item`);
+		out(`what the node's image handling adds per extra item: ${mb(result.perExtraItem - result.control.perExtraItem)} (with images − control; below zero is noise)`);
+	}
 	for (const run of failed) out(`${run.items} items: ${run.error}`);
 	verdicts.add(
 		'image batch: peak RSS growth 10 → 40 items ≤ 40 MB',
