@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { modelProperty } from './actions/fields';
+import { modelProperty } from '../shared/descriptions/fields';
 import * as generateAndWait from './actions/generateAndWait.operation';
 import * as getResult from './actions/getResult.operation';
 import { router } from './actions/router';

@@ -6,8 +6,8 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { modelProperty, triggerGenerateProperties } from '../JimengVideo/actions/fields';
-import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../JimengVideo/actions/options';
+import { modelProperty, triggerGenerateProperties } from '../shared/descriptions/fields';
+import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../shared/descriptions/options';
 import { DEFAULT_MAX_VIDEOS, pollGenerate } from './generateMode';
 import { isActivationPoll, oneAtATime } from './pollScheduling';
 import { pollWatchedTasks } from './pollTasks';

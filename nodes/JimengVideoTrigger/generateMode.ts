@@ -15,8 +15,9 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { doneTaskItem, type TaskQuery } from '../JimengVideo/actions/taskResult';
-import { DEFAULT_MODEL, findModel } from '../JimengVideo/helpers/models';
+import { errorFields, taskFailureJson } from '../shared/errorItems';
+import { doneTaskItem, itemOptions, type TaskQuery } from '../shared/taskResult';
+import { DEFAULT_MODEL, findModel } from '../shared/helpers/models';
 import {
 	InputValidationError,
 	buildReqJson,
@@ -25,14 +26,13 @@ import {
 	parseInteger,
 	type ImageInput,
 	type VideoRequest,
-} from '../JimengVideo/helpers/requestBuilder';
-import { JimengApiError } from '../JimengVideo/transport/JimengApiError';
-import { submitTask, type CallOptions } from '../JimengVideo/transport/jimengApi';
+} from '../shared/helpers/requestBuilder';
+import { JimengApiError } from '../shared/transport/JimengApiError';
+import { submitTask, type CallOptions } from '../shared/transport/jimengApi';
+import { readVideoParameters } from '../shared/videoParameters';
 import { UNLEASED_POLL_BUDGET_MS, isUserActivation, pollBudgetMs } from './pollScheduling';
 import {
 	POLL_CALL_OPTIONS,
-	failureJson,
-	itemOptions,
 	queryTask,
 	rethrowIfFatal,
 	triggerOptions,
@@ -70,18 +70,8 @@ function generateRequest(ctx: IPollFunctions): VideoRequest {
 			images.push({ slot: 'last', kind: 'url', url: ctx.getNodeParameter('lastFrameImageUrl', ''), parameter: 'Last Frame Image URL' });
 		}
 	}
-	const optional = (name: string) => ctx.getNodeParameter(name, null) ?? undefined;
 	try {
-		return buildVideoRequest({
-			model,
-			prompt: ctx.getNodeParameter('prompt', ''),
-			frames: ctx.getNodeParameter('frames', 121),
-			aspectRatio: optional('aspectRatio'),
-			seed: ctx.getNodeParameter('seed', -1),
-			images,
-			cameraTemplate: optional('cameraTemplate'),
-			cameraStrength: optional('cameraStrength'),
-		});
+		return buildVideoRequest(readVideoParameters((name, fallback) => ctx.getNodeParameter(name, fallback), images));
 	} catch (error) {
 		if (error instanceof InputValidationError) throw invalidParameter(ctx, error);
 		throw new NodeOperationError(ctx.getNode(), error as Error);
@@ -151,15 +141,14 @@ function isPassingRefusal(error: unknown): boolean {
 function pauseItem(ctx: IPollFunctions, state: TriggerState, request: VideoRequest, error: unknown): IDataObject {
 	const details = error instanceof JimengApiError ? error.details : undefined;
 	const status = details?.taskMayExist ? 'submit_outcome_unknown' : 'submit_failed';
-	state.paused = { reason: status, at: Date.now(), detail: error instanceof Error ? error.message : String(error) };
+	const fields = errorFields(error);
+	state.paused = { reason: status, at: Date.now(), detail: fields.error };
 	ctx.logger.warn(`Jimeng Video Trigger "${ctx.getNode().name}": generation paused (${status}). ${RESUME}`);
 	return {
 		task_id: null,
 		status,
 		req_key: request.model.id,
-		error: error instanceof Error ? error.message : String(error),
-		code: details?.code ?? null,
-		request_id: details?.requestId ?? null,
+		...fields,
 		retryable: false,
 		task_may_exist: details?.taskMayExist === true,
 		submitted_at: details?.submittedAt ?? null,
@@ -239,9 +228,9 @@ async function collect(ctx: IPollFunctions, state: TriggerState): Promise<INodeE
 		return null;
 	}
 	if (outcome.kind === 'pending') return null;
-	if (outcome.kind === 'failed') return { json: failureJson(query, outcome.status, outcome.error) };
+	if (outcome.kind === 'failed') return { json: taskFailureJson(query, outcome.status, outcome.error) };
 	try {
-		return await doneTaskItem(ctx, query, outcome.result, itemOptions(opts), POLL_CALL_OPTIONS);
+		return await doneTaskItem(ctx, query, outcome.result, itemOptions(opts, true), POLL_CALL_OPTIONS);
 	} catch (error) {
 		rethrowIfFatal(ctx, error);
 		ctx.logger.warn(`Jimeng Video Trigger: the video of task ${current.taskId} will be downloaded at the next poll (${(error as Error).message})`);

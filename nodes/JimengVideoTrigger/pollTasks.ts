@@ -10,30 +10,25 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { doneTaskItem, missingTaskError, type ItemOptions, type TaskQuery } from '../JimengVideo/actions/taskResult';
-import { DEFAULT_MODEL } from '../JimengVideo/helpers/models';
-import { buildReqJson, type AigcMeta } from '../JimengVideo/helpers/requestBuilder';
-import { JimengApiError } from '../JimengVideo/transport/JimengApiError';
-import { getTaskResult, type CallOptions, type TaskResult } from '../JimengVideo/transport/jimengApi';
+import { taskFailureJson } from '../shared/errorItems';
+import { doneTaskItem, itemOptions, missingTaskError, type OutputOptions, type TaskQuery } from '../shared/taskResult';
+import { DEFAULT_MODEL } from '../shared/helpers/models';
+import { buildReqJson, type AigcMeta } from '../shared/helpers/requestBuilder';
+import { JimengApiError } from '../shared/transport/JimengApiError';
+import { getTaskResult, type CallOptions, type TaskResult } from '../shared/transport/jimengApi';
 import { pollBudgetMs } from './pollScheduling';
 import { hasEmitted, markEmitted, parseTaskIds, type TriggerState } from './triggerState';
 
 /** Inside a poll: few, short retries; what still fails waits for the next poll. */
 export const POLL_CALL_OPTIONS: CallOptions = { retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 } };
 
-export interface TriggerOptions {
-	downloadVideo?: boolean;
-	binaryPropertyOutput?: string;
+export interface TriggerOptions extends OutputOptions {
 	emitFailures?: boolean;
 	aigcMeta?: AigcMeta;
 }
 
 export function triggerOptions(ctx: IPollFunctions): TriggerOptions {
 	return ctx.getNodeParameter('options', {}) as TriggerOptions;
-}
-
-export function itemOptions(options: TriggerOptions): ItemOptions {
-	return { download: options.downloadVideo ?? true, binaryProperty: options.binaryPropertyOutput || 'data' };
 }
 
 /** Errors that no later poll can fix without the user: they fail the poll (or the activation). */
@@ -47,19 +42,6 @@ export function isFatal(error: unknown): boolean {
 
 export function rethrowIfFatal(ctx: IPollFunctions, error: unknown): void {
 	if (isFatal(error)) throw new NodeApiError(ctx.getNode(), error as JsonObject);
-}
-
-export function failureJson(query: TaskQuery, status: string, error: unknown): IDataObject {
-	const details = error instanceof JimengApiError ? error.details : undefined;
-	return {
-		task_id: query.taskId,
-		status,
-		req_key: query.reqKey,
-		error: error instanceof Error ? error.message : String(error),
-		code: details?.code ?? null,
-		request_id: details?.requestId ?? null,
-		retryable: details?.retryable ?? false,
-	};
 }
 
 export type Final =
@@ -128,11 +110,11 @@ export async function pollWatchedTasks(ctx: IPollFunctions, state: TriggerState)
 		}
 		if (outcome.kind === 'failed') {
 			finished.push(taskId);
-			if (emitFailures) items.push({ json: failureJson(query, outcome.status, outcome.error) });
+			if (emitFailures) items.push({ json: taskFailureJson(query, outcome.status, outcome.error) });
 			continue;
 		}
 		try {
-			items.push(await doneTaskItem(ctx, query, outcome.result, itemOptions(opts), POLL_CALL_OPTIONS));
+			items.push(await doneTaskItem(ctx, query, outcome.result, itemOptions(opts, true), POLL_CALL_OPTIONS));
 			finished.push(taskId);
 		} catch (error) {
 			rethrowIfFatal(ctx, error);

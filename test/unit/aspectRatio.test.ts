@@ -7,7 +7,7 @@ import {
 	planImageCrop,
 	type AspectRatio,
 	type CropRect,
-} from '../../nodes/JimengVideo/helpers/aspectRatio';
+} from '../../nodes/shared/helpers/aspectRatio';
 import { mulberry32 } from '../fixtures/random';
 
 const TERMS: Record<AspectRatio, [number, number]> = {

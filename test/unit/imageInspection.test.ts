@@ -4,7 +4,7 @@ import {
 	ImageInspectionError,
 	readImageInfo,
 	type DetectedFormat,
-} from '../../nodes/JimengVideo/helpers/imageInspection';
+} from '../../nodes/shared/helpers/imageInspection';
 import {
 	APP0_JFIF,
 	AVIF,

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error, no-loss-of-precision -- test tooling, not shipped */
 import { createHash } from 'node:crypto';
 
-import { jsonBodyBytes } from '../../nodes/JimengVideo/helpers/jsonBody';
+import { jsonBodyBytes } from '../../nodes/shared/helpers/jsonBody';
 import {
 	IMAGE_MAX_BYTES,
 	InputValidationError,
@@ -13,8 +13,8 @@ import {
 	type ImageBytes,
 	type ImageInput,
 	type VideoRequestInput,
-} from '../../nodes/JimengVideo/helpers/requestBuilder';
-import { SubmissionLedger } from '../../nodes/JimengVideo/helpers/submissionLedger';
+} from '../../nodes/shared/helpers/requestBuilder';
+import { SubmissionLedger } from '../../nodes/shared/helpers/submissionLedger';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
 
 const textInput = (overrides: Partial<VideoRequestInput> = {}): VideoRequestInput => ({

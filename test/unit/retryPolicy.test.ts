@@ -1,5 +1,5 @@
-import { BUSINESS_CODES, CALL_RETRY_CODES, findNetworkFailure } from '../../nodes/JimengVideo/helpers/errorCatalog';
-import { DEFAULT_RETRY_OPTIONS, backoffDelay, decideRetry, submitOutcomeUnknown } from '../../nodes/JimengVideo/transport/retryPolicy';
+import { BUSINESS_CODES, CALL_RETRY_CODES, findNetworkFailure } from '../../nodes/shared/helpers/errorCatalog';
+import { DEFAULT_RETRY_OPTIONS, backoffDelay, decideRetry, submitOutcomeUnknown } from '../../nodes/shared/transport/retryPolicy';
 
 describe('error catalogue', () => {
 	// The vendor's "retry?" column (seed page + shared/jimeng-api.md).

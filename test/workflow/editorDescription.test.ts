@@ -13,8 +13,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { OUTPUT_SIZES } from '../../nodes/JimengVideo/helpers/aspectRatio';
-import { DEFAULT_MODEL, MODELS } from '../../nodes/JimengVideo/helpers/models';
+import { OUTPUT_SIZES } from '../../nodes/shared/helpers/aspectRatio';
+import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/helpers/models';
 import { JimengSimulator } from '../simulator';
 import { NODE_TYPE, TRIGGER_TYPE, createHarness, errorOf, loadPackage, outputOf } from './harness';
 import { jimengWorkflow, simulatorCredential } from './workflows';

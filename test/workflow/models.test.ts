@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { MODELS } from '../../nodes/JimengVideo/helpers/models';
+import { MODELS } from '../../nodes/shared/helpers/models';
 import { pngBytes } from '../fixtures/images';
 import { JimengSimulator } from '../simulator';
 import { createHarness, errorOf, outputOf, useMemoryBinaryData, type Harness, type WorkflowJson } from './harness';

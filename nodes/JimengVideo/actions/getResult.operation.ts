@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../helpers/models';
-import { buildReqJson, checkTaskId, type AigcMeta } from '../helpers/requestBuilder';
-import { getTaskResult } from '../transport/jimengApi';
-import { isToolCall } from './common';
-import { doneTaskItem, missingTaskError, type TaskQuery } from './taskResult';
-import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from './options';
+import { DEFAULT_MODEL } from '../../shared/helpers/models';
+import { buildReqJson, checkTaskId, type AigcMeta } from '../../shared/helpers/requestBuilder';
+import { getTaskResult } from '../../shared/transport/jimengApi';
+import { isToolCall } from './runContext';
+import { doneTaskItem, itemOptions, missingTaskError, type OutputOptions, type TaskQuery } from '../../shared/taskResult';
+import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../../shared/descriptions/options';
 
 export const description: INodeProperties[] = [
 	{
@@ -30,9 +30,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export interface ResultOptions {
-	downloadVideo?: boolean;
-	binaryPropertyOutput?: string;
+export interface ResultOptions extends OutputOptions {
 	aigcMeta?: AigcMeta;
 }
 
@@ -51,10 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		case 'expired':
 			throw missingTaskError(this, query, result);
 		case 'done':
-			return await doneTaskItem(this, query, result, {
-				download: options.downloadVideo ?? !isToolCall(this),
-				binaryProperty: options.binaryPropertyOutput || 'data',
-			});
+			return await doneTaskItem(this, query, result, itemOptions(options, !isToolCall(this)));
 		default:
 			return { json: { task_id: taskId, status: result.status, req_key: reqKey, request_id: result.requestId } };
 	}

@@ -6,8 +6,8 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput, type ImageSlot } from '../helpers/requestBuilder';
-import type { ModelSpec } from '../helpers/models';
+import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput, type ImageSlot } from '../../shared/helpers/requestBuilder';
+import type { ModelSpec } from '../../shared/helpers/models';
 
 const SOURCE_PARAMETERS: Record<ImageSlot, { binary: string; url: string; base64: string; label: string }> = {
 	first: { binary: 'binaryPropertyName', url: 'imageUrl', base64: 'imageBase64', label: 'Image' },

@@ -1,15 +1,12 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type JsonObject,
-} from 'n8n-workflow';
+import { errorJson } from '../../shared/errorItems';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { errorJson, toNodeError, type Operation } from './common';
+import { appendToDescription, toNodeError } from './itemErrors';
 import * as generateAndWait from './generateAndWait.operation';
 import * as getResult from './getResult.operation';
 import * as submit from './submit.operation';
+
+export type Operation = 'submit' | 'getResult' | 'generateAndWait';
 
 const perItem: Record<Exclude<Operation, 'generateAndWait'>, (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData>> = {
 	submit: submit.execute,
@@ -40,10 +37,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (operation === 'submit' && created.length) {
 				const ids = created.map((item) => `item ${(item.pairedItem as { item: number }).item}: task_id ${item.json.task_id as string}`).join('; ');
 				const note = `Tasks already created by earlier items (collect them with Get Result): ${ids}.`;
-				nodeError.description = nodeError.description ? `${nodeError.description} ${note}` : note;
+				appendToDescription(nodeError, note);
 				this.logger.warn(`Jimeng Submit stopped at item ${itemIndex}; ${note}`);
 			}
-			throw nodeError instanceof NodeApiError ? new NodeApiError(this.getNode(), nodeError as unknown as JsonObject) : new NodeOperationError(this.getNode(), nodeError);
+			throw nodeError;
 		}
 	}
 	return [output];

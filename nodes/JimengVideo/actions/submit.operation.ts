@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { submittedJson } from '../helpers/outputItems';
-import { addHints, buildItemRequest, submitOnce } from './common';
-import { videoInputProperties } from './fields';
+import { buildItemRequest } from './itemRequest';
+import { addHints } from './runContext';
+import { submitOnce } from './submitOnce';
+import { videoInputProperties } from '../../shared/descriptions/fields';
 
 export const description: INodeProperties[] = [
 	{

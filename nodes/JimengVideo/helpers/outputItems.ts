@@ -2,9 +2,9 @@
  * The `json` of output items, snake_case as the API names things (the public contract).
  * Pure: no n8n types beyond plain objects.
  */
-import type { CropRect } from './aspectRatio';
+import type { CropRect } from '../../shared/helpers/aspectRatio';
 import type { JobOutcome } from './batchScheduler';
-import type { VideoRequest } from './requestBuilder';
+import type { VideoRequest } from '../../shared/helpers/requestBuilder';
 
 export type OutputJson = Record<string, unknown>;
 

@@ -4,9 +4,10 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { TASK_RETENTION_NOTE } from '../helpers/errorCatalog';
-import { JimengApiError } from '../transport/JimengApiError';
-import { downloadVideo, getTaskResult, type CallOptions, type JimengContext, type TaskResult } from '../transport/jimengApi';
+import { TASK_RETENTION_NOTE } from './helpers/errorCatalog';
+import { JimengApiError } from './transport/JimengApiError';
+import { downloadVideo } from './transport/download';
+import { getTaskResult, type CallOptions, type JimengContext, type TaskResult } from './transport/jimengApi';
 
 export interface TaskQuery {
 	reqKey: string;
@@ -17,6 +18,24 @@ export interface TaskQuery {
 export interface ItemOptions {
 	download: boolean;
 	binaryProperty: string;
+}
+
+/** The Download Video and Put Output File in Field options as read from a node's Options collection. */
+export interface OutputOptions {
+	downloadVideo?: boolean;
+	binaryPropertyOutput?: string;
+}
+
+/** What an item carries: the video unless turned off (off by default for an AI agent's tool call), in field `data` unless named. */
+export function itemOptions(options: OutputOptions, downloadByDefault: boolean): ItemOptions {
+	return { download: options.downloadVideo ?? downloadByDefault, binaryProperty: options.binaryPropertyOutput || 'data' };
+}
+
+/** A fresh, newly signed video URL for a done task (signed CDN links expire after an hour). */
+export async function freshVideoUrl(ctx: JimengContext, query: TaskQuery, callOptions: CallOptions = {}): Promise<string> {
+	const fresh = await getTaskResult(ctx, query, callOptions);
+	if (fresh.status === 'done') return fresh.videoUrl;
+	throw fresh.status === 'failed' ? fresh.error : new Error(`task is ${fresh.status}`);
 }
 
 /** not_found / expired as the error a user can act on. */
@@ -59,12 +78,8 @@ export async function doneTaskItem(
 			videoUrl: result.videoUrl,
 			fileName: `${query.taskId}.mp4`,
 			refreshUrl: async () => {
-				const fresh = await getTaskResult(ctx, query, callOptions);
-				if (fresh.status === 'done') {
-					json.video_url = fresh.videoUrl;
-					return fresh.videoUrl;
-				}
-				throw fresh.status === 'failed' ? fresh.error : new Error(`task is ${fresh.status}`);
+				json.video_url = await freshVideoUrl(ctx, query, callOptions);
+				return json.video_url;
 			},
 		},
 		callOptions,

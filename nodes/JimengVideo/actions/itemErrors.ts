@@ -1,0 +1,26 @@
+/** Errors of one item as n8n shows them, and the notes that keep created task ids visible in them. */
+import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import { InputValidationError } from '../../shared/helpers/requestBuilder';
+import { JimengApiError } from '../../shared/transport/JimengApiError';
+
+/** n8n's own error for anything that went wrong with one item; Jimeng errors keep their details. */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof JimengApiError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	if (error instanceof InputValidationError) {
+		return new NodeOperationError(ctx.getNode(), `${error.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'Nothing was sent to Jimeng for this item.',
+		});
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+/** Adds a sentence to an error's description (n8n shows it under the message). */
+export function appendToDescription(error: NodeApiError | NodeOperationError, note: string): void {
+	error.description = error.description ? `${error.description} ${note}` : note;
+}

@@ -1,0 +1,135 @@
+/**
+ * Video downloads: the video URL is pre-signed by the CDN, so the plain helper streams it (no
+ * credential) into n8n's binary data store. An expired URL gets one fresh URL; broken transfers are
+ * retried by the same policy as API calls.
+ */
+import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { findNetworkFailure } from '../helpers/errorCatalog';
+import { cancelledError, sleepUnlessCancelled } from './cancellation';
+import { executionSignal, type CallOptions, type JimengContext } from './jimengApi';
+import { responseError } from './JimengApiError';
+import { DEFAULT_RETRY_OPTIONS, decideRetry, type AttemptFailure, type RetryOptions } from './retryPolicy';
+
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+export interface DownloadInput {
+	taskId: string;
+	videoUrl: string;
+	/** A fresh video URL: signed CDN links expire after an hour (a new Get Result signs a new one). */
+	refreshUrl: () => Promise<string>;
+	fileName: string;
+}
+
+type DownloadAttempt =
+	| { kind: 'ok'; binary: IBinaryData }
+	| { kind: 'expired'; httpStatus: number }
+	| { kind: 'failed'; failure: AttemptFailure; detail: string };
+
+async function downloadOnce(
+	ctx: JimengContext,
+	url: string,
+	fileName: string,
+	signal: AbortSignal | undefined,
+): Promise<DownloadAttempt> {
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			// An mp4 gains nothing from gzip; asking for none keeps Content-Length the stored size.
+			headers: { 'Accept-Encoding': 'identity' },
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: DOWNLOAD_TIMEOUT_MS,
+			abortSignal: signal,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+		const failure = findNetworkFailure(error) ?? { code: 'DOWNLOAD_FAILED', phase: 'unknown', detail: (error as Error).message };
+		return { kind: 'failed', failure: { kind: 'network', failure }, detail: failure.detail };
+	}
+	const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
+	if (response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410) {
+		stream.destroy?.();
+		return { kind: 'expired', httpStatus: response.statusCode };
+	}
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		stream.destroy?.();
+		return {
+			kind: 'failed',
+			failure: { kind: 'http', httpStatus: response.statusCode },
+			detail: `HTTP ${response.statusCode}`,
+		};
+	}
+	const expected = Number(response.headers['content-length'] ?? NaN);
+	try {
+		const binary = await ctx.helpers.prepareBinaryData(stream as unknown as Buffer, fileName, 'video/mp4');
+		// A cut connection must not become a short, broken video.
+		if (isShort(binary.bytes, expected)) {
+			return {
+				kind: 'failed',
+				failure: { kind: 'network', failure: { code: 'TRUNCATED', phase: 'unknown', detail: 'truncated' } },
+				detail: `received ${binary.bytes} of ${expected} bytes`,
+			};
+		}
+		return { kind: 'ok', binary };
+	} catch (error) {
+		if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+		const failure = findNetworkFailure(error) ?? { code: 'DOWNLOAD_FAILED', phase: 'unknown', detail: (error as Error).message };
+		return {
+			kind: 'failed',
+			failure: { kind: 'network', failure },
+			detail: `${failure.detail} (expected ${Number.isFinite(expected) ? expected : '?'} bytes)`,
+		};
+	}
+}
+
+/**
+ * Whether the stored video is shorter than announced. A body that the HTTP client decompressed
+ * (a CDN that gzips although the request asked for identity) is checked by the decompressor's own
+ * checksum, and its Content-Length is the compressed size: more bytes than announced can only mean
+ * that, never a cut connection.
+ */
+function isShort(storedBytes: number | undefined, announced: number): boolean {
+	return Number.isFinite(announced) && typeof storedBytes === 'number' && storedBytes < announced;
+}
+
+/**
+ * Streams the video into n8n's binary data store (never whole in memory in filesystem mode).
+ * An expired URL (403/404) gets one fresh URL from Get Result; broken transfers are retried.
+ */
+export async function downloadVideo(ctx: JimengContext, input: DownloadInput, options: CallOptions = {}): Promise<IBinaryData> {
+	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, maxAttempts: 4, ...options.retry };
+	const signal = options.signal ?? executionSignal(ctx);
+	let url = input.videoUrl;
+	let refreshed = false;
+	for (let attempt = 1; ; attempt++) {
+		if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+		const result = await downloadOnce(ctx, url, input.fileName, signal);
+		if (result.kind === 'ok') return result.binary;
+		if (result.kind === 'expired') {
+			if (refreshed) {
+				throw responseError(ctx.getNode(), {
+					what: `The video of task ${input.taskId} could not be downloaded: its URL answered HTTP ${result.httpStatus} even after a fresh Get Result. Run Get Result again later (videos are kept 12 hours).`,
+					httpStatus: result.httpStatus,
+					taskId: input.taskId,
+				});
+			}
+			refreshed = true;
+			url = await input.refreshUrl();
+			continue;
+		}
+		const decision = decideRetry('download', result.failure, attempt, retry);
+		if (!decision.retry) {
+			throw responseError(ctx.getNode(), {
+				what: `The video of task ${input.taskId} could not be downloaded (${result.detail}). The task is done: run Get Result with this task id to try again within 12 hours.`,
+				taskId: input.taskId,
+				retryable: true,
+			});
+		}
+		options.onRetry?.({ call: 'download', attempt, delayMs: decision.delayMs, failure: result.failure });
+		await sleepUnlessCancelled(decision.delayMs, signal, () => cancelledError(ctx.getNode(), 'Cancelled while waiting to retry the download'));
+	}
+}
