@@ -18,15 +18,10 @@ import {
 import { errorFields, taskFailureJson } from '../shared/errorItems';
 import { doneTaskItem, itemOptions, type TaskQuery } from '../shared/taskResult';
 import { DEFAULT_MODEL, findModel } from '../shared/helpers/models';
-import {
-	InputValidationError,
-	buildReqJson,
-	buildVideoRequest,
-	describeValue,
-	parseInteger,
-	type ImageInput,
-	type VideoRequest,
-} from '../shared/helpers/requestBuilder';
+import { type ImageInput } from '../shared/helpers/imageRules';
+import { InputValidationError, describeValue, parseInteger } from '../shared/helpers/inputValues';
+import { buildVideoRequest, type VideoRequest } from '../shared/helpers/requestBuilder';
+import { buildReqJson } from '../shared/helpers/taskParameters';
 import { JimengApiError } from '../shared/transport/JimengApiError';
 import { submitTask, type CallOptions } from '../shared/transport/jimengApi';
 import { readVideoParameters } from '../shared/videoParameters';

@@ -13,7 +13,7 @@ import {
 import { taskFailureJson } from '../shared/errorItems';
 import { doneTaskItem, itemOptions, missingTaskError, type OutputOptions, type TaskQuery } from '../shared/taskResult';
 import { DEFAULT_MODEL } from '../shared/helpers/models';
-import { buildReqJson, type AigcMeta } from '../shared/helpers/requestBuilder';
+import { buildReqJson, type AigcMeta } from '../shared/helpers/taskParameters';
 import { JimengApiError } from '../shared/transport/JimengApiError';
 import { getTaskResult, type CallOptions, type TaskResult } from '../shared/transport/jimengApi';
 import { pollBudgetMs } from './pollScheduling';

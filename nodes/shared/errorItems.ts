@@ -4,7 +4,7 @@
  */
 import type { GenericValue, IDataObject, JsonObject } from 'n8n-workflow';
 
-import { InputValidationError } from './helpers/requestBuilder';
+import { InputValidationError } from './helpers/inputValues';
 import { JimengApiError } from './transport/JimengApiError';
 
 /** error, code, request_id and retryable of any error. */

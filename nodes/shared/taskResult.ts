@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { TASK_RETENTION_NOTE } from './helpers/errorCatalog';
+import { TASK_RETENTION_NOTE } from './helpers/businessCodes';
 import { JimengApiError } from './transport/JimengApiError';
 import { downloadVideo } from './transport/download';
 import { getTaskResult, type CallOptions, type JimengContext, type TaskResult } from './transport/jimengApi';

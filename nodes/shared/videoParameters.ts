@@ -3,7 +3,8 @@
  * motion), read by name: the node reads them per item, the trigger once.
  */
 import { DEFAULT_MODEL } from './helpers/models';
-import type { ImageInput, VideoRequestInput } from './helpers/requestBuilder';
+import type { ImageInput } from './helpers/imageRules';
+import type { VideoRequestInput } from './helpers/requestBuilder';
 
 /** `getNodeParameter` with the item index (node) or without (trigger) already applied. */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;

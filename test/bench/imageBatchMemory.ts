@@ -24,7 +24,7 @@ import path from 'node:path';
 import { ensureN8nHost, REPO_DIR } from '../n8n-host/host';
 import { executeWorkflow, importCredentials, importWorkflows, nodeOutput, type WorkflowJson } from '../n8n-host/n8nCli';
 import { createUserFolder, installPackageTarball, packProject, type UserFolder } from '../n8n-host/userFolder';
-import { IMAGE_MAX_BYTES } from '../../nodes/shared/helpers/requestBuilder';
+import { IMAGE_MAX_BYTES } from '../../nodes/shared/helpers/imageRules';
 import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
 import { pngBytes } from '../fixtures/images';
 import { mb, seconds, table } from './report';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
 import { signRequest, type SignableRequest, type SigningCredentials } from '../../credentials/signing/volcengineSigner';
-import { IMAGE_MAX_BYTES } from '../../nodes/shared/helpers/requestBuilder';
+import { IMAGE_MAX_BYTES } from '../../nodes/shared/helpers/imageRules';
 import { JimengSimulator } from '../simulator';
 import { loadFixture, VideoFile } from '../simulator/video';
 import { Capture } from '../soak/capture';

@@ -2,18 +2,10 @@
 import { createHash } from 'node:crypto';
 
 import { jsonBodyBytes } from '../../nodes/shared/helpers/jsonBody';
-import {
-	IMAGE_MAX_BYTES,
-	InputValidationError,
-	attachImageData,
-	buildReqJson,
-	buildVideoRequest,
-	checkTaskId,
-	decodeBase64Image,
-	type ImageBytes,
-	type ImageInput,
-	type VideoRequestInput,
-} from '../../nodes/shared/helpers/requestBuilder';
+import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput } from '../../nodes/shared/helpers/imageRules';
+import { InputValidationError } from '../../nodes/shared/helpers/inputValues';
+import { attachImageData, buildVideoRequest, type VideoRequestInput } from '../../nodes/shared/helpers/requestBuilder';
+import { buildReqJson, checkTaskId } from '../../nodes/shared/helpers/taskParameters';
 import { SubmissionLedger } from '../../nodes/shared/helpers/submissionLedger';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
 

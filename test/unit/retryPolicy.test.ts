@@ -1,4 +1,5 @@
-import { BUSINESS_CODES, CALL_RETRY_CODES, findNetworkFailure } from '../../nodes/shared/helpers/errorCatalog';
+import { BUSINESS_CODES, CALL_RETRY_CODES } from '../../nodes/shared/helpers/businessCodes';
+import { findNetworkFailure } from '../../nodes/shared/helpers/networkFailure';
 import { DEFAULT_RETRY_OPTIONS, backoffDelay, decideRetry, submitOutcomeUnknown } from '../../nodes/shared/transport/retryPolicy';
 
 describe('error catalogue', () => {

@@ -8,7 +8,8 @@ import {
 
 import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption, maxWaitOption, pollIntervalOption } from '../../shared/descriptions/options';
 import { errorJson } from '../../shared/errorItems';
-import { buildReqJson, type VideoRequest } from '../../shared/helpers/requestBuilder';
+import { type VideoRequest } from '../../shared/helpers/requestBuilder';
+import { buildReqJson } from '../../shared/helpers/taskParameters';
 import { submissionLedger } from '../../shared/helpers/submissionLedger';
 import { freshVideoUrl, itemOptions, missingTaskError } from '../../shared/taskResult';
 import { cancelledError, sleepUnlessCancelled } from '../../shared/transport/cancellation';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../../shared/helpers/models';
-import { buildReqJson, checkTaskId, type AigcMeta } from '../../shared/helpers/requestBuilder';
+import { buildReqJson, checkTaskId, type AigcMeta } from '../../shared/helpers/taskParameters';
 import { getTaskResult } from '../../shared/transport/jimengApi';
 import { isToolCall } from './runContext';
 import { doneTaskItem, itemOptions, missingTaskError, type OutputOptions, type TaskQuery } from '../../shared/taskResult';

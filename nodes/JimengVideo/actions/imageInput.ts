@@ -6,7 +6,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput, type ImageSlot } from '../../shared/helpers/requestBuilder';
+import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput, type ImageSlot } from '../../shared/helpers/imageRules';
 import type { ModelSpec } from '../../shared/helpers/models';
 
 const SOURCE_PARAMETERS: Record<ImageSlot, { binary: string; url: string; base64: string; label: string }> = {

@@ -10,77 +10,16 @@
  *  - every accepted task id reaches the output (done, failed, timed out) or the error of the run.
  */
 
-export type PollOutcome<TError> =
-	| { status: 'in_queue' | 'generating' }
-	| { status: 'done'; videoUrl: string; requestId: string }
-	/** the task ended badly (moderation, not_found, expired…) */
-	| { status: 'failed'; error: TError };
+import {
+	BatchStoppedError,
+	type JobOutcome,
+	type PollOutcome,
+	type SchedulerEffects,
+	type SchedulerEvent,
+	type SchedulerOptions,
+} from './batchContract';
 
-export type JobOutcome<TBinary, TError> =
-	| {
-			state: 'done';
-			taskId: string;
-			submitRequestId: string;
-			resultRequestId: string;
-			videoUrl: string;
-			binary?: TBinary;
-	  }
-	| { state: 'timedOut'; taskId?: string; submitRequestId?: string; lastStatus: string }
-	| { state: 'failed'; error: TError; taskId?: string; submitRequestId?: string };
-
-export interface SchedulerEffects<TJob, TBinary, TError> {
-	submit(job: TJob): Promise<{ taskId: string; requestId: string }>;
-	/** The submit was refused for the account's concurrency limit (50430): nothing was created. */
-	isConcurrencyLimit(error: unknown): boolean;
-	poll(job: TJob, taskId: string): Promise<PollOutcome<TError>>;
-	/** undefined when the caller does not want the video downloaded */
-	download(job: TJob, taskId: string, videoUrl: string): Promise<TBinary | undefined>;
-	/** Converts anything thrown by the effects into the caller's error type. */
-	toError(error: unknown): TError;
-	/** Resolves after ms; rejects when the execution is cancelled. */
-	sleep(ms: number): Promise<void>;
-	now(): number;
-	onEvent?(event: SchedulerEvent): void;
-}
-
-export type SchedulerEvent =
-	| { type: 'submitted'; index: number; taskId: string }
-	| { type: 'concurrencyLimit'; index: number; inFlight: number }
-	| { type: 'status'; index: number; taskId: string; status: string }
-	| { type: 'done'; index: number; taskId: string }
-	| { type: 'failed'; index: number; taskId?: string }
-	| { type: 'timedOut'; index: number; taskId?: string };
-
-export interface SchedulerOptions {
-	pollIntervalMs: number;
-	maxWaitMs: number;
-	/** Get Result calls in parallel per cycle. */
-	pollConcurrency: number;
-	/** Videos downloaded in parallel. */
-	downloadConcurrency: number;
-	/** Get Result failures in a row (after the transport's own retries) before a task is reported failed. */
-	maxPollFailures: number;
-	/** Stop at the first failed item (continueOnFail off). */
-	stopOnError: boolean;
-}
-
-export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'pollIntervalMs' | 'maxWaitMs' | 'stopOnError'> = {
-	pollConcurrency: 4,
-	downloadConcurrency: 2,
-	maxPollFailures: 5,
-};
-
-/** The batch stopped early: carries every task the batch created, so none is lost. */
-export class BatchStoppedError<TError> extends Error {
-	constructor(
-		readonly index: number,
-		readonly error: TError,
-		readonly tasks: Array<{ index: number; taskId: string; state: string }>,
-	) {
-		super(`Item ${index} failed; the batch was stopped`);
-		this.name = 'BatchStoppedError';
-	}
-}
+export * from './batchContract';
 
 interface InFlight {
 	index: number;
@@ -89,6 +28,12 @@ interface InFlight {
 	nextPollAt: number;
 	lastStatus: string;
 	pollFailures: number;
+}
+
+interface CreatedTask {
+	index: number;
+	taskId: string;
+	state: string;
 }
 
 /** Runs `worker` over `inputs` with at most `limit` at once. */
@@ -103,179 +48,203 @@ async function runLimited<T>(inputs: T[], limit: number, worker: (input: T) => P
 	await Promise.all(lanes);
 }
 
+/** At most `limit` holders at once; the others wait in order. */
+class Lanes {
+	private active = 0;
+	private readonly waiters: Array<() => void> = [];
+
+	constructor(private readonly limit: number) {}
+
+	async run<T>(work: () => Promise<T>): Promise<T> {
+		while (this.active >= this.limit) await new Promise<void>((resolve) => this.waiters.push(resolve));
+		this.active++;
+		try {
+			return await work();
+		} finally {
+			this.active--;
+			this.waiters.shift()?.();
+		}
+	}
+}
+
+/** One batch: its queue, its tasks in flight, its downloads. */
+class BatchRun<TJob, TBinary, TError> {
+	private readonly outcomes: Array<JobOutcome<TBinary, TError> | undefined>;
+	private readonly pending: number[];
+	private readonly inFlight = new Map<number, InFlight>();
+	private readonly downloads = new Set<Promise<void>>();
+	private readonly downloadLanes: Lanes;
+	private readonly deadline: number;
+	// After a 50430: no new submit until one of our tasks finishes, or (none running) until this time.
+	private submitBlocked = false;
+	private blockedRetryAt = 0;
+	private blockedBackoffMs: number;
+	private stopped: BatchStoppedError<TError> | undefined;
+
+	constructor(
+		private readonly jobs: TJob[],
+		private readonly effects: SchedulerEffects<TJob, TBinary, TError>,
+		private readonly options: SchedulerOptions,
+	) {
+		this.outcomes = new Array(jobs.length);
+		this.pending = jobs.map((_, index) => index);
+		this.downloadLanes = new Lanes(options.downloadConcurrency);
+		this.deadline = effects.now() + options.maxWaitMs;
+		this.blockedBackoffMs = options.pollIntervalMs;
+	}
+
+	async run(): Promise<Array<JobOutcome<TBinary, TError>>> {
+		while (true) {
+			await this.submitReady();
+			await this.pollDue();
+			if (this.stopped || (this.pending.length === 0 && this.inFlight.size === 0)) break;
+			const now = this.effects.now();
+			if (now >= this.deadline) break;
+			// A slot freed during the polls: submit the next item now, not after a sleep.
+			if (this.pending.length > 0 && this.maySubmit(now)) continue;
+			await this.effects.sleep(Math.max(0, this.wakeAt() - now));
+		}
+		// Videos already being downloaded are finished, also when the batch stops or times out.
+		while (this.downloads.size > 0) await Promise.all([...this.downloads]);
+		if (this.stopped) throw new BatchStoppedError(this.stopped.index, this.stopped.error, this.createdTasks());
+		return this.finalOutcomes();
+	}
+
+	private emit(event: SchedulerEvent): void {
+		this.effects.onEvent?.(event);
+	}
+
+	private maySubmit(now: number): boolean {
+		return !this.submitBlocked || (this.inFlight.size === 0 && now >= this.blockedRetryAt);
+	}
+
+	private wakeAt(): number {
+		let wakeAt = this.deadline;
+		for (const task of this.inFlight.values()) wakeAt = Math.min(wakeAt, task.nextPollAt);
+		if (this.pending.length > 0 && this.submitBlocked && this.inFlight.size === 0) wakeAt = Math.min(wakeAt, this.blockedRetryAt);
+		return wakeAt;
+	}
+
+	private createdTasks(): CreatedTask[] {
+		const tasks: CreatedTask[] = [];
+		this.outcomes.forEach((outcome, index) => {
+			if (outcome && 'taskId' in outcome && outcome.taskId) tasks.push({ index, taskId: outcome.taskId, state: outcome.state });
+		});
+		for (const task of this.inFlight.values()) tasks.push({ index: task.index, taskId: task.taskId, state: task.lastStatus });
+		return tasks.sort((a, b) => a.index - b.index);
+	}
+
+	private fail(index: number, error: TError, task?: { taskId: string; submitRequestId: string }): void {
+		this.outcomes[index] = { state: 'failed', error, taskId: task?.taskId, submitRequestId: task?.submitRequestId };
+		this.emit({ type: 'failed', index, taskId: task?.taskId });
+		if (this.options.stopOnError && !this.stopped) this.stopped = new BatchStoppedError(index, error, []);
+	}
+
+	/** One of our tasks ended: its slot is free, and so is the account's (as far as we know). */
+	private finish(task: InFlight): void {
+		this.inFlight.delete(task.index);
+		this.submitBlocked = false;
+		this.blockedBackoffMs = this.options.pollIntervalMs;
+	}
+
+	private async submitReady(): Promise<void> {
+		while (this.pending.length > 0 && !this.stopped && this.effects.now() < this.deadline) {
+			if (this.submitBlocked && (this.inFlight.size > 0 || this.effects.now() < this.blockedRetryAt)) return;
+			const index = this.pending[0];
+			try {
+				const answer = await this.effects.submit(this.jobs[index]);
+				this.pending.shift();
+				this.submitBlocked = false;
+				const nextPollAt = this.effects.now() + this.options.pollIntervalMs;
+				this.inFlight.set(index, { index, taskId: answer.taskId, submitRequestId: answer.requestId, nextPollAt, lastStatus: 'in_queue', pollFailures: 0 });
+				this.emit({ type: 'submitted', index, taskId: answer.taskId });
+			} catch (error) {
+				if (!this.effects.isConcurrencyLimit(error)) {
+					this.pending.shift();
+					this.fail(index, this.effects.toError(error));
+					continue;
+				}
+				this.emit({ type: 'concurrencyLimit', index, inFlight: this.inFlight.size });
+				if (this.inFlight.size === 0) {
+					// The account's slots are held by other workflows: try again later, backing off.
+					this.blockedRetryAt = this.effects.now() + this.blockedBackoffMs;
+					this.blockedBackoffMs = Math.min(this.blockedBackoffMs * 2, Math.max(60_000, this.options.pollIntervalMs));
+				}
+				this.submitBlocked = true;
+				return;
+			}
+		}
+	}
+
+	private async pollDue(): Promise<void> {
+		const now = this.effects.now();
+		const due = [...this.inFlight.values()].filter((task) => task.nextPollAt <= now);
+		await runLimited(due, this.options.pollConcurrency, async (task) => await this.pollOne(task));
+	}
+
+	private async pollOne(task: InFlight): Promise<void> {
+		if (this.stopped) return;
+		let outcome: PollOutcome<TError>;
+		try {
+			outcome = await this.effects.poll(this.jobs[task.index], task.taskId);
+		} catch (error) {
+			// A failed query is not a failed task: ask again next cycle, a few times.
+			task.pollFailures++;
+			if (task.pollFailures < this.options.maxPollFailures) {
+				task.nextPollAt = this.effects.now() + this.options.pollIntervalMs;
+				return;
+			}
+			this.finish(task);
+			this.fail(task.index, this.effects.toError(error), task);
+			return;
+		}
+		task.pollFailures = 0;
+		if (outcome.status === 'done') {
+			this.finish(task);
+			task.lastStatus = 'done';
+			this.startDownload(task, outcome.videoUrl, outcome.requestId);
+		} else if (outcome.status === 'failed') {
+			this.finish(task);
+			this.fail(task.index, outcome.error, task);
+		} else {
+			if (outcome.status !== task.lastStatus) this.emit({ type: 'status', index: task.index, taskId: task.taskId, status: outcome.status });
+			task.lastStatus = outcome.status;
+			task.nextPollAt = this.effects.now() + this.options.pollIntervalMs;
+		}
+	}
+
+	private startDownload(task: InFlight, videoUrl: string, resultRequestId: string): void {
+		const run = this.downloadLanes.run(async () => {
+			try {
+				const binary = await this.effects.download(this.jobs[task.index], task.taskId, videoUrl);
+				this.outcomes[task.index] = { state: 'done', taskId: task.taskId, submitRequestId: task.submitRequestId, resultRequestId, videoUrl, binary };
+				this.emit({ type: 'done', index: task.index, taskId: task.taskId });
+			} catch (error) {
+				this.fail(task.index, this.effects.toError(error), task);
+			}
+		});
+		this.downloads.add(run);
+		void run.finally(() => this.downloads.delete(run));
+	}
+
+	/** Tasks still running at the deadline and items never submitted are reported as timed out. */
+	private finalOutcomes(): Array<JobOutcome<TBinary, TError>> {
+		for (const task of this.inFlight.values()) {
+			this.outcomes[task.index] = { state: 'timedOut', taskId: task.taskId, submitRequestId: task.submitRequestId, lastStatus: task.lastStatus };
+			this.emit({ type: 'timedOut', index: task.index, taskId: task.taskId });
+		}
+		for (const index of this.pending) {
+			this.outcomes[index] = { state: 'timedOut', lastStatus: 'not_submitted' };
+			this.emit({ type: 'timedOut', index });
+		}
+		return this.outcomes.map((outcome) => outcome ?? { state: 'timedOut', lastStatus: 'not_submitted' });
+	}
+}
+
 export async function runBatch<TJob, TBinary, TError>(
 	jobs: TJob[],
 	effects: SchedulerEffects<TJob, TBinary, TError>,
 	options: SchedulerOptions,
 ): Promise<Array<JobOutcome<TBinary, TError>>> {
-	const outcomes: Array<JobOutcome<TBinary, TError> | undefined> = new Array(jobs.length);
-	const pending: number[] = jobs.map((_, index) => index);
-	const inFlight = new Map<number, InFlight>();
-	const downloads = new Set<Promise<void>>();
-	let activeDownloads = 0;
-	const downloadWaiters: Array<() => void> = [];
-	const start = effects.now();
-	const deadline = start + options.maxWaitMs;
-	// After a 50430: no new submit until one of our tasks finishes, or (none running) until this time.
-	let submitBlocked = false;
-	let blockedRetryAt = 0;
-	let blockedBackoffMs = options.pollIntervalMs;
-	let stopped: BatchStoppedError<TError> | undefined;
-
-	const emit = (event: SchedulerEvent) => effects.onEvent?.(event);
-
-	const createdTasks = () => {
-		const tasks: Array<{ index: number; taskId: string; state: string }> = [];
-		outcomes.forEach((outcome, index) => {
-			if (outcome && 'taskId' in outcome && outcome.taskId) tasks.push({ index, taskId: outcome.taskId, state: outcome.state });
-		});
-		for (const task of inFlight.values()) tasks.push({ index: task.index, taskId: task.taskId, state: task.lastStatus });
-		return tasks.sort((a, b) => a.index - b.index);
-	};
-
-	const fail = (index: number, error: TError, task?: { taskId: string; submitRequestId: string }) => {
-		outcomes[index] = { state: 'failed', error, taskId: task?.taskId, submitRequestId: task?.submitRequestId };
-		emit({ type: 'failed', index, taskId: task?.taskId });
-		if (options.stopOnError && !stopped) stopped = new BatchStoppedError(index, error, []);
-	};
-
-	const freeSlot = () => {
-		submitBlocked = false;
-		blockedBackoffMs = options.pollIntervalMs;
-	};
-
-	const startDownload = (task: InFlight, videoUrl: string, resultRequestId: string) => {
-		const job = jobs[task.index];
-		const run = (async () => {
-			while (activeDownloads >= options.downloadConcurrency) {
-				await new Promise<void>((resolve) => downloadWaiters.push(resolve));
-			}
-			activeDownloads++;
-			try {
-				const binary = await effects.download(job, task.taskId, videoUrl);
-				outcomes[task.index] = {
-					state: 'done',
-					taskId: task.taskId,
-					submitRequestId: task.submitRequestId,
-					resultRequestId,
-					videoUrl,
-					binary,
-				};
-				emit({ type: 'done', index: task.index, taskId: task.taskId });
-			} catch (error) {
-				fail(task.index, effects.toError(error), task);
-			} finally {
-				activeDownloads--;
-				downloadWaiters.shift()?.();
-			}
-		})();
-		downloads.add(run);
-		void run.finally(() => downloads.delete(run));
-	};
-
-	const submitReady = async () => {
-		while (pending.length > 0 && !stopped && effects.now() < deadline) {
-			if (submitBlocked) {
-				if (inFlight.size > 0 || effects.now() < blockedRetryAt) return;
-			}
-			const index = pending[0];
-			try {
-				const answer = await effects.submit(jobs[index]);
-				pending.shift();
-				submitBlocked = false;
-				inFlight.set(index, {
-					index,
-					taskId: answer.taskId,
-					submitRequestId: answer.requestId,
-					nextPollAt: effects.now() + options.pollIntervalMs,
-					lastStatus: 'in_queue',
-					pollFailures: 0,
-				});
-				emit({ type: 'submitted', index, taskId: answer.taskId });
-			} catch (error) {
-				if (effects.isConcurrencyLimit(error)) {
-					emit({ type: 'concurrencyLimit', index, inFlight: inFlight.size });
-					if (inFlight.size === 0) {
-						// The account's slots are held by other workflows: try again later, backing off.
-						blockedRetryAt = effects.now() + blockedBackoffMs;
-						blockedBackoffMs = Math.min(blockedBackoffMs * 2, Math.max(60_000, options.pollIntervalMs));
-					}
-					submitBlocked = true;
-					return;
-				}
-				pending.shift();
-				fail(index, effects.toError(error));
-			}
-		}
-	};
-
-	const pollDue = async () => {
-		const now = effects.now();
-		const due = [...inFlight.values()].filter((task) => task.nextPollAt <= now);
-		await runLimited(due, options.pollConcurrency, async (task) => {
-			if (stopped) return;
-			let outcome: PollOutcome<TError>;
-			try {
-				outcome = await effects.poll(jobs[task.index], task.taskId);
-			} catch (error) {
-				// A failed query is not a failed task: ask again next cycle, a few times.
-				task.pollFailures++;
-				if (task.pollFailures >= options.maxPollFailures) {
-					inFlight.delete(task.index);
-					freeSlot();
-					fail(task.index, effects.toError(error), task);
-				} else {
-					task.nextPollAt = effects.now() + options.pollIntervalMs;
-				}
-				return;
-			}
-			task.pollFailures = 0;
-			if (outcome.status !== 'done' && outcome.status !== 'failed') {
-				if (outcome.status !== task.lastStatus) emit({ type: 'status', index: task.index, taskId: task.taskId, status: outcome.status });
-				task.lastStatus = outcome.status;
-				task.nextPollAt = effects.now() + options.pollIntervalMs;
-				return;
-			}
-			inFlight.delete(task.index);
-			freeSlot();
-			if (outcome.status === 'done') {
-				task.lastStatus = 'done';
-				startDownload(task, outcome.videoUrl, outcome.requestId);
-			} else {
-				fail(task.index, outcome.error, task);
-			}
-		});
-	};
-
-	while (true) {
-		await submitReady();
-		await pollDue();
-		if (stopped) break;
-		if (pending.length === 0 && inFlight.size === 0) break;
-		const now = effects.now();
-		if (now >= deadline) break;
-		// A slot freed during the polls: submit the next item now, not after a sleep.
-		const canSubmit = pending.length > 0 && (!submitBlocked || (inFlight.size === 0 && now >= blockedRetryAt));
-		if (canSubmit) continue;
-		let wakeAt = deadline;
-		for (const task of inFlight.values()) wakeAt = Math.min(wakeAt, task.nextPollAt);
-		if (pending.length > 0 && submitBlocked && inFlight.size === 0) wakeAt = Math.min(wakeAt, blockedRetryAt);
-		await effects.sleep(Math.max(0, wakeAt - now));
-	}
-
-	// Videos already being downloaded are finished, also when the batch stops or times out.
-	while (downloads.size > 0) await Promise.all([...downloads]);
-
-	if (stopped) {
-		throw new BatchStoppedError(stopped.index, stopped.error, createdTasks());
-	}
-	for (const task of inFlight.values()) {
-		outcomes[task.index] = { state: 'timedOut', taskId: task.taskId, submitRequestId: task.submitRequestId, lastStatus: task.lastStatus };
-		emit({ type: 'timedOut', index: task.index, taskId: task.taskId });
-	}
-	for (const index of pending) {
-		outcomes[index] = { state: 'timedOut', lastStatus: 'not_submitted' };
-		emit({ type: 'timedOut', index });
-	}
-	return outcomes.map((outcome, index) => outcome ?? { state: 'timedOut', lastStatus: 'not_submitted', taskId: undefined, index } as JobOutcome<TBinary, TError>);
+	return await new BatchRun(jobs, effects, options).run();
 }

@@ -1,11 +1,8 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
-import {
-	explainBusinessCode,
-	explainGatewayCode,
-	type CodeExplanation,
-	type NetworkFailure,
-} from '../helpers/errorCatalog';
+import { explainBusinessCode, type CodeExplanation } from '../helpers/businessCodes';
+import { explainGatewayCode } from '../helpers/gatewayCodes';
+import { type NetworkFailure } from '../helpers/networkFailure';
 
 export type JimengErrorKind =
 	/** the business API answered a code other than 10000 */

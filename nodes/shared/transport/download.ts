@@ -5,7 +5,7 @@
  */
 import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { findNetworkFailure } from '../helpers/errorCatalog';
+import { findNetworkFailure } from '../helpers/networkFailure';
 import { cancelledError, sleepUnlessCancelled } from './cancellation';
 import { executionSignal, type CallOptions, type JimengContext } from './jimengApi';
 import { responseError } from './JimengApiError';

@@ -11,26 +11,22 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { SUCCESS_CODE, findNetworkFailure, type NetworkFailure } from '../helpers/errorCatalog';
+import { SUCCESS_CODE } from '../helpers/businessCodes';
+import { findNetworkFailure } from '../helpers/networkFailure';
 import { jsonBodyBytes } from '../helpers/jsonBody';
 import {
-	JimengApiError,
-	businessError,
-	gatewayError,
-	networkError,
-	responseError,
-	unknownOutcomeError,
-} from './JimengApiError';
+	judgeAnswer,
+	judgeNetworkFailure,
+	parseBody,
+	snippetOf,
+	type AttemptInfo,
+	type ParsedAnswer,
+	type RawOutcome,
+} from './answers';
+import { JimengApiError, businessError, responseError, unknownOutcomeError } from './JimengApiError';
 import { cancelledError, sleepUnlessCancelled } from './cancellation';
 import { proxySignatureHint } from './signatureHint';
-import {
-	DEFAULT_RETRY_OPTIONS,
-	decideRetry,
-	submitOutcomeUnknown,
-	type AttemptFailure,
-	type CallKind,
-	type RetryOptions,
-} from './retryPolicy';
+import { DEFAULT_RETRY_OPTIONS, decideRetry, type AttemptFailure, type CallKind, type RetryOptions } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'volcengineApi';
 export const API_VERSION = '2022-08-31';
@@ -57,44 +53,8 @@ export type TaskResult =
 	| { status: 'done'; videoUrl: string; requestId: string; data: IDataObject }
 	| { status: 'failed'; error: JimengApiError; requestId: string };
 
-/** Codes that Get Result answers for a task that finished badly (as opposed to a bad call). */
-function isTaskFailureCode(code: number): boolean {
-	return (code >= 50411 && code <= 50413) || (code >= 50511 && code <= 50522);
-}
-
 export function executionSignal(ctx: JimengContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
-}
-
-type RawOutcome =
-	| { kind: 'answer'; httpStatus: number; body: unknown; contentType: string }
-	| { kind: 'network'; failure: NetworkFailure }
-	| { kind: 'cancelled' }
-	/** the request was never made: the credential refused to sign (an empty field…) */
-	| { kind: 'local'; message: string; description: string };
-
-interface ParsedAnswer {
-	code: number;
-	data: IDataObject | null;
-	message: string;
-	requestId: string;
-	httpStatus: number;
-	/** when the attempt that got this answer was sent */
-	sentAt?: Date;
-}
-
-function parseBody(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	try {
-		return JSON.parse(body);
-	} catch {
-		return body;
-	}
-}
-
-function snippetOf(body: unknown): string {
-	const text = typeof body === 'string' ? body : JSON.stringify(body);
-	return (text ?? '').slice(0, 300);
 }
 
 /**
@@ -134,76 +94,6 @@ async function sendOnce(ctx: JimengContext, action: string, body: Buffer, signal
 	}
 }
 
-/** An answer that is neither Jimeng's envelope nor the gateway's: a proxy's HTML page, a cut-off body. */
-interface UnreadableAnswer {
-	unreadable: true;
-	httpStatus: number;
-	contentType: string;
-	snippet: string;
-}
-
-function readAnswer(
-	ctx: JimengContext,
-	outcome: { httpStatus: number; body: unknown; contentType: string },
-): ParsedAnswer | { gateway: JimengApiError } | UnreadableAnswer {
-	const body = outcome.body as IDataObject | null;
-	const metadata = (body && typeof body === 'object' ? body.ResponseMetadata : undefined) as IDataObject | undefined;
-	const gateway = metadata?.Error as IDataObject | undefined;
-	if (gateway && typeof gateway === 'object') {
-		return {
-			gateway: gatewayError(ctx.getNode(), {
-				code: String(gateway.Code ?? 'UnknownError'),
-				codeN: typeof gateway.CodeN === 'number' ? gateway.CodeN : undefined,
-				serviceMessage: typeof gateway.Message === 'string' ? gateway.Message : undefined,
-				httpStatus: outcome.httpStatus,
-				requestId: typeof metadata?.RequestId === 'string' ? metadata.RequestId : undefined,
-			}),
-		};
-	}
-	if (!body || typeof body !== 'object' || typeof body.code !== 'number') {
-		return { unreadable: true, httpStatus: outcome.httpStatus, contentType: outcome.contentType, snippet: snippetOf(outcome.body) };
-	}
-	return {
-		code: body.code,
-		data: body.data && typeof body.data === 'object' ? (body.data as IDataObject) : null,
-		message: typeof body.message === 'string' ? body.message : '',
-		requestId: typeof body.request_id === 'string' ? body.request_id : '',
-		httpStatus: outcome.httpStatus,
-	};
-}
-
-const CHECK_BASE_URL = 'Check the Base URL of the credential (a proxy or a wrong host?).';
-
-function describeUnreadable(answer: UnreadableAnswer): string {
-	return `HTTP ${answer.httpStatus}${answer.contentType ? `, ${answer.contentType.split(';')[0]}` : ''}`;
-}
-
-/** The error of an answer that is not Jimeng's; a submit's outcome is then unknown. */
-function unreadableError(ctx: JimengContext, call: Exclude<CallKind, 'download'>, answer: UnreadableAnswer, sentAt: Date, taskId?: string): JimengApiError {
-	if (call === 'submit') {
-		return unknownOutcomeError(ctx.getNode(), {
-			kind: 'response',
-			cause: `The answer was not a Jimeng answer (${describeUnreadable(answer)})`,
-			code: `HTTP_${answer.httpStatus}`,
-			httpStatus: answer.httpStatus,
-			sentAt,
-			description: `Answer received: ${answer.snippet}`,
-			advice: answer.httpStatus >= 500 ? 'A load balancer or proxy between n8n and Jimeng failed.' : CHECK_BASE_URL,
-		});
-	}
-	return responseError(ctx.getNode(), {
-		what:
-			answer.httpStatus >= 500
-				? `The Jimeng API kept answering with an error page (${describeUnreadable(answer)}) instead of a Jimeng answer. ${CHECK_BASE_URL.replace('Check', 'Try again later, and check')}`
-				: `The Jimeng API answered ${describeUnreadable(answer)} with something that is not a Jimeng answer. ${CHECK_BASE_URL}`,
-		httpStatus: answer.httpStatus,
-		snippet: answer.snippet,
-		taskId,
-		retryable: answer.httpStatus >= 500,
-	});
-}
-
-
 /** SignatureDoesNotMatch through a non-Volcengine Base URL: say that a proxy may be the cause. */
 async function withProxyHint(ctx: JimengContext, error: JimengApiError): Promise<JimengApiError> {
 	if (error.details.code !== 'SignatureDoesNotMatch') return error;
@@ -219,8 +109,8 @@ async function withProxyHint(ctx: JimengContext, error: JimengApiError): Promise
 
 
 /**
- * A signed call with the retry policy applied. Returns a success answer (code 10000) or, for
- * Get Result, a task-failure answer; throws JimengApiError for everything else.
+ * A signed call with the retry policy applied (retryPolicy.ts decides). Returns a success answer
+ * (code 10000) or, for Get Result, a task-failure answer; throws JimengApiError for everything else.
  */
 async function callApi(
 	ctx: JimengContext,
@@ -232,70 +122,24 @@ async function callApi(
 ): Promise<ParsedAnswer> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
 	const signal = options.signal ?? executionSignal(ctx);
+	const cancelled = (what: string) => () => cancelledError(ctx.getNode(), `Cancelled while ${what}`);
 	// Serialised once: a retried submit sends the same bytes, and an image body is not rebuilt.
 	const payload = jsonBodyBytes(body);
 	for (let attempt = 1; ; attempt++) {
-		if (signal?.aborted) throw cancelledError(ctx.getNode(), `Cancelled while calling ${action}`);
+		if (signal?.aborted) throw cancelled(`calling ${action}`)();
 		const sentAt = new Date();
 		const outcome = await sendOnce(ctx, action, payload, signal);
-		if (outcome.kind === 'cancelled') throw cancelledError(ctx.getNode(), `Cancelled while calling ${action}`);
+		if (outcome.kind === 'cancelled') throw cancelled(`calling ${action}`)();
 		if (outcome.kind === 'local') {
-			throw new JimengApiError(
-				ctx.getNode(),
-				{ kind: 'response', code: 'REQUEST_NOT_SENT', retryable: false },
-				outcome.message,
-				outcome.description,
-			);
+			throw new JimengApiError(ctx.getNode(), { kind: 'response', code: 'REQUEST_NOT_SENT', retryable: false }, outcome.message, outcome.description);
 		}
-
-		let failure: AttemptFailure;
-		let error: JimengApiError;
-		if (outcome.kind === 'network') {
-			failure = { kind: 'network', failure: outcome.failure };
-			error = networkError(ctx.getNode(), {
-				failure: outcome.failure,
-				call: action,
-				attempts: attempt,
-				taskMayExist: call === 'submit' && outcome.failure.phase !== 'before-send',
-				sentAt,
-			});
-		} else {
-			const answer = readAnswer(ctx, outcome);
-			if ('unreadable' in answer) {
-				error = unreadableError(ctx, call, answer, sentAt, taskId);
-				failure = { kind: 'unreadable', httpStatus: answer.httpStatus };
-			} else if ('gateway' in answer) {
-				failure = { kind: 'gateway', code: String(answer.gateway.details.code), httpStatus: outcome.httpStatus };
-				error =
-					call === 'submit' && submitOutcomeUnknown(failure)
-						? unknownOutcomeError(ctx.getNode(), {
-								kind: 'gateway',
-								cause: `The Volcengine gateway answered ${failure.code} (HTTP ${failure.httpStatus})`,
-								code: failure.code,
-								httpStatus: failure.httpStatus,
-								requestId: answer.gateway.details.requestId,
-								sentAt,
-								description: answer.gateway.message,
-							})
-						: answer.gateway;
-			} else if (answer.code === SUCCESS_CODE || (call === 'getResult' && isTaskFailureCode(answer.code))) {
-				return { ...answer, sentAt };
-			} else {
-				error = businessError(ctx.getNode(), {
-					code: answer.code,
-					serviceMessage: answer.message,
-					httpStatus: answer.httpStatus,
-					requestId: answer.requestId,
-					taskId,
-				});
-				failure = { kind: 'business', code: answer.code };
-			}
-		}
-
-		const decision = decideRetry(call, failure, attempt, retry);
-		if (!decision.retry) throw await withProxyHint(ctx, error);
-		options.onRetry?.({ call, attempt, delayMs: decision.delayMs, failure });
-		await sleepUnlessCancelled(decision.delayMs, signal, () => cancelledError(ctx.getNode(), `Cancelled while waiting to retry ${action}`));
+		const info: AttemptInfo = { call, action, attempt, sentAt, taskId };
+		const judged = outcome.kind === 'network' ? judgeNetworkFailure(ctx.getNode(), outcome.failure, info) : judgeAnswer(ctx.getNode(), outcome, info);
+		if ('answer' in judged) return judged.answer;
+		const decision = decideRetry(call, judged.failure, attempt, retry);
+		if (!decision.retry) throw await withProxyHint(ctx, judged.error);
+		options.onRetry?.({ call, attempt, delayMs: decision.delayMs, failure: judged.failure });
+		await sleepUnlessCancelled(decision.delayMs, signal, cancelled(`waiting to retry ${action}`));
 	}
 }
 

@@ -1,0 +1,169 @@
+/**
+ * The API's rules for an image (JPEG or PNG by content, 4.7 MB, 4096 px, short side 320 px, ratio
+ * at most 3), checked before anything is sent, and what a checked image is remembered by. Pure.
+ */
+import { createHash } from 'crypto';
+
+import { planImageCrop, type AspectRatio, type CropRect } from './aspectRatio';
+import { ImageInspectionError, detectImageFormat, readImageInfo, type ImageInfo } from './imageInspection';
+import { InputValidationError, describeValue, formatBytes } from './inputValues';
+
+/** The vendor's "4.7MB", read as MiB like the rest of its documentation. */
+export const IMAGE_MAX_BYTES = Math.floor(4.7 * 1024 * 1024);
+export const IMAGE_MAX_SIDE = 4096;
+export const IMAGE_MIN_SHORT_SIDE = 320;
+export const IMAGE_MAX_RATIO = 3;
+
+export type ImageSlot = 'first' | 'last';
+
+export interface ImageBytes {
+	slot: ImageSlot;
+	kind: 'bytes';
+	bytes: Uint8Array;
+	parameter: string;
+	/** where the bytes came from, for messages: 'binary property "data"', 'the base64 string' */
+	origin: string;
+	/** the full size when `bytes` is only the first part of a larger file (read from a stream) */
+	totalBytes?: number;
+}
+
+export type ImageInput = { slot: ImageSlot; kind: 'url'; url: unknown; parameter: string } | ImageBytes;
+
+/** What a deferred build remembers of a checked image instead of its bytes. */
+export interface CheckedImageDigest {
+	slot: ImageSlot;
+	parameter: string;
+	origin: string;
+	bytes: number;
+	sha256: string;
+}
+
+/**
+ * Stands in for `binary_data_base64` in the body of a deferred build. It cannot be serialised, so a
+ * request whose images were never attached fails before it is signed or sent (and before the
+ * submission ledger keys it).
+ */
+export class DeferredImageData {
+	constructor(readonly images: CheckedImageDigest[]) {}
+
+	toJSON(): never {
+		throw new Error('internal error: a request was about to be sent before its image data was attached');
+	}
+}
+
+export interface ImagePreview {
+	slot: ImageSlot;
+	width: number;
+	height: number;
+	format: ImageInfo['format'];
+	bytes: number;
+	expectedAspectRatio: AspectRatio;
+	crop: CropRect;
+	cropped: boolean;
+}
+
+/** Strips a `data:` URL prefix and whitespace; refuses what is not base64. */
+export function decodeBase64Image(text: unknown, parameter: string): Uint8Array {
+	if (typeof text !== 'string') {
+		throw new InputValidationError(parameter, 'must be a base64 string (raw or a data: URL)', describeValue(text));
+	}
+	let payload = text.trim();
+	const dataUrl = /^data:([^,]*?),/i.exec(payload);
+	if (dataUrl) {
+		if (!/;base64$/i.test(dataUrl[1])) {
+			throw new InputValidationError(parameter, 'must be a base64 data: URL (";base64,")', describeValue(text));
+		}
+		payload = payload.slice(dataUrl[0].length);
+	}
+	payload = payload.replace(/\s+/g, '');
+	if (payload === '') throw new InputValidationError(parameter, 'must contain an image; it is empty', describeValue(text));
+	// Accept the URL-safe alphabet too; refuse anything else instead of letting the decoder skip it.
+	if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(payload) || payload.length % 4 === 1) {
+		throw new InputValidationError(parameter, 'is not valid base64', describeValue(text));
+	}
+	return Buffer.from(payload, 'base64');
+}
+
+/** readImageInfo, with its failure as a value. */
+function inspectImage(bytes: Uint8Array): ImageInfo | ImageInspectionError {
+	try {
+		return readImageInfo(bytes);
+	} catch (error) {
+		return error instanceof ImageInspectionError ? error : new ImageInspectionError('corrupt', `the image header could not be read (${String(error)})`);
+	}
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function checkImageBytes(image: ImageBytes): ImagePreview {
+	const { bytes, parameter, origin } = image;
+	if (bytes.length === 0) throw new InputValidationError(parameter, `must be a JPEG or PNG image; ${origin} is empty (0 bytes)`, '');
+	const size = image.totalBytes ?? bytes.length;
+	if (size > IMAGE_MAX_BYTES || bytes.length > IMAGE_MAX_BYTES) {
+		const shown = size > IMAGE_MAX_BYTES ? formatBytes(size) : `more than ${formatBytes(IMAGE_MAX_BYTES)}`;
+		throw new InputValidationError(parameter, `must be at most 4.7 MB (${IMAGE_MAX_BYTES} bytes); ${origin} is ${shown}`, '');
+	}
+	const info = inspectImage(bytes);
+	if (info instanceof ImageInspectionError) {
+		const detected = detectImageFormat(bytes.subarray(0, 32));
+		const what =
+			detected !== 'unknown' && detected !== 'png' && detected !== 'jpeg'
+				? `${origin} is a ${detected.toUpperCase()} image`
+				: `${origin}: ${info.message}`;
+		throw new InputValidationError(parameter, `must be a JPEG or PNG image (judged by its bytes, not its name); ${what}`, '');
+	}
+	const { width, height } = info;
+	const dimensions = `${width}×${height}`;
+	if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE) {
+		throw new InputValidationError(parameter, `must be at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels; ${origin} is ${dimensions}`, '');
+	}
+	const shortSide = Math.min(width, height);
+	const longSide = Math.max(width, height);
+	if (shortSide < IMAGE_MIN_SHORT_SIDE) {
+		throw new InputValidationError(parameter, `must have a short side of at least ${IMAGE_MIN_SHORT_SIDE} pixels; ${origin} is ${dimensions}`, '');
+	}
+	// long/short ≤ 3, compared without division: 3 × short ≥ long
+	if (longSide > IMAGE_MAX_RATIO * shortSide) {
+		throw new InputValidationError(
+			parameter,
+			`must have a long/short side ratio of at most ${IMAGE_MAX_RATIO}; ${origin} is ${dimensions} (ratio ${(longSide / shortSide).toFixed(2)})`,
+			'',
+		);
+	}
+	const plan = planImageCrop(width, height);
+	return {
+		slot: image.slot,
+		width,
+		height,
+		format: info.format,
+		bytes: size,
+		expectedAspectRatio: plan.expectedAspectRatio,
+		crop: plan.crop,
+		cropped: plan.cropped,
+	};
+}
+
+export function checkImageUrl(image: Extract<ImageInput, { kind: 'url' }>): string {
+	const { url, parameter } = image;
+	if (typeof url !== 'string' || url.trim() === '') {
+		throw new InputValidationError(parameter, 'must be an http(s) URL of a JPEG or PNG image', describeValue(url));
+	}
+	if (!URL.canParse(url.trim())) {
+		throw new InputValidationError(parameter, 'must be a valid http(s) URL', describeValue(url));
+	}
+	const parsed = new URL(url.trim());
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new InputValidationError(parameter, `must use http or https (Jimeng downloads it); the scheme is "${parsed.protocol.replace(/:$/, '')}"`, describeValue(url));
+	}
+	return parsed.href;
+}
+
+export function digestOf(image: ImageBytes): CheckedImageDigest {
+	return { slot: image.slot, parameter: image.parameter, origin: image.origin, bytes: image.bytes.length, sha256: sha256Of(image.bytes) };
+}
+
+export function shortDigest(digest: { bytes: number; sha256: string }): string {
+	return `${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 16)}…`;
+}
