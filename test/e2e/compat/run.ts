@@ -163,6 +163,13 @@ async function checkTrigger(ctx: Ctx, server: N8nServer): Promise<void> {
 	assert.equal(workflow.active, true, 'the trigger workflow is not active');
 	type Summary = { id: string; status: string };
 	const execution = await waitFor('the trigger workflow execution', 60_000, async () => {
+		// n8n retries a failed activation with back-off and keeps `active`: its log says why.
+		const log = server.logTail(2_000).split('\n');
+		const failed = log.findIndex((l) => l.includes(`(${wfId})`) && /did fail with error|Issue on initial workflow activation/.test(l));
+		if (failed >= 0) {
+			const cause = log.slice(failed).find((l) => /did fail with error/.test(l)) ?? log.slice(failed, failed + 3).join(' / ');
+			throw new Error(`n8n could not activate the trigger workflow: ${cause.trim()}`);
+		}
 		const list = await server.api<{ data: Summary[] }>('GET', `/executions?workflowId=${wfId}`);
 		return list.data.find((e) => e.status !== 'running' && e.status !== 'new');
 	});
