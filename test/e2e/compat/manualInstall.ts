@@ -95,6 +95,14 @@ async function installedPackageRows(host: N8nHost, userFolder: UserFolder): Prom
 	return JSON.parse(res.stdout.trim()) as string[];
 }
 
+function installedVersion(nodesDir: string, name: string): string {
+	try {
+		return (JSON.parse(readFileSync(path.join(nodesDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+	} catch {
+		return '?';
+	}
+}
+
 const CREDENTIAL: CredentialRef = { id: 'ManualJimengSim1', name: 'Jimeng simulator (manual install)' };
 
 /**
@@ -108,12 +116,16 @@ export async function checkManualInstall(o: ManualInstallOptions): Promise<void>
 	try {
 		const installed = await npmInstallIntoNodesDir(o.host, uf, o.tarball, flags);
 		o.report.note(
-			`N8N_USER_FOLDER=${uf.dir}: cd .n8n/nodes && npm install ${flags.join(' ')} ${path.basename(o.tarball)} (npm on Node ${o.host.nodeVersion}) in ${formatMs(installed.durationMs)}`,
+			`N8N_USER_FOLDER=${uf.dir}: cd .n8n/nodes && ${['npm install', ...flags, path.basename(o.tarball)].join(' ')} (npm on Node ${o.host.nodeVersion}) in ${formatMs(installed.durationMs)}`,
 		);
-		o.report.note(`node_modules holds: ${installed.packages.join(', ') || 'nothing'}`);
+		const shown = installed.packages.slice(0, 8).join(', ');
+		o.report.note(`node_modules holds ${installed.packages.length} package(s): ${shown || 'nothing'}${installed.packages.length > 8 ? ', …' : ''}`);
 		assert.ok(installed.packages.includes(PACKAGE_NAME), `${PACKAGE_NAME} is not in .n8n/nodes/node_modules`);
 		const peers = installed.packages.filter((p) => p === 'n8n-workflow' || p === 'isolated-vm');
-		assert.deepEqual(peers, [], `the install pulled in ${peers.join(' and ')} (peer dependency not omitted)`);
+		if (peers.length) {
+			const versions = peers.map((p) => `${p}@${installedVersion(installed.nodesDir, p)}`);
+			throw new Error(`the install pulled in ${versions.join(' and ')} among ${installed.packages.length} packages (peer dependency not omitted)`);
+		}
 		const pkg = JSON.parse(readFileSync(path.join(installed.nodesDir, 'node_modules', PACKAGE_NAME, 'package.json'), 'utf8')) as { version: string };
 		o.report.note(`${PACKAGE_NAME}@${pkg.version} installed; no n8n-workflow, no isolated-vm`);
 		assert.equal(existsSync(path.join(uf.dir, '.n8n', 'database.sqlite')), false, 'the fresh user folder already has a database');
