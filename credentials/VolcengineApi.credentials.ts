@@ -7,7 +7,9 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { applySignature, bufferStreamBody, normalizeRequest, type N8nRequestLike, type SigningTarget } from './signing/requestShapes';
+import { type N8nRequestLike } from './signing/requestLike';
+import { applySignature, normalizeRequest, type SigningTarget } from './signing/requestShapes';
+import { bufferStreamBody } from './signing/streamBody';
 import { signRequest, type SigningCredentials } from './signing/volcengineSigner';
 
 export const DEFAULT_VOLCENGINE_BASE_URL = 'https://visual.volcengineapi.com';

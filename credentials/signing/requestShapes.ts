@@ -12,31 +12,11 @@
  * file's metadata). A stream is read into memory, up to MAX_STREAM_BODY_BYTES, because the signature
  * covers the hash of the whole body before the first byte is sent.
  */
+import { formArrayFormat, stringifyForm } from './formBody';
+import { UnsignableRequestError, findHeader, isByteView, isPlainObject, type N8nRequestLike } from './requestLike';
+import { isReadableBody } from './streamBody';
 import type { QueryValue, SignableRequest } from './volcengineSigner';
 
-/** The largest streamed body the credential reads into memory to sign (64 MiB). */
-export const MAX_STREAM_BODY_BYTES = 64 * 1024 * 1024;
-
-/** How form bodies serialise arrays, as n8n's HTTP client (the `qs` package) names the formats. */
-export type FormArrayFormat = 'indices' | 'brackets' | 'repeat' | 'comma';
-const FORM_ARRAY_FORMATS: readonly FormArrayFormat[] = ['indices', 'brackets', 'repeat', 'comma'];
-
-/** The fields of n8n's request options this module reads or writes (both shapes). */
-export interface N8nRequestLike {
-	method?: string;
-	url?: string;
-	uri?: string;
-	baseURL?: string;
-	qs?: Record<string, unknown>;
-	headers?: Record<string, unknown>;
-	body?: unknown;
-	form?: unknown;
-	formData?: unknown;
-	json?: boolean;
-	qsStringifyOptions?: { arrayFormat?: unknown };
-	useQuerystring?: boolean;
-	[key: string]: unknown;
-}
 
 export interface NormalizedRequest {
 	/** Absolute URL without the query. */
@@ -50,29 +30,11 @@ export interface NormalizedRequest {
 	targetKey: 'url' | 'uri';
 }
 
-export class UnsignableRequestError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'UnsignableRequestError';
-	}
-}
-
 /** axios joins baseURL and a relative url by concatenation, not by URL resolution: so do we. */
 function combineUrl(baseURL: string | undefined, url: string | undefined): string {
 	const target = url ?? '';
 	if (/^[a-z][a-z\d+\-.]*:\/\//i.test(target) || !baseURL) return target;
 	return target ? `${baseURL.replace(/\/+$/, '')}/${target.replace(/^\/+/, '')}` : baseURL;
-}
-
-function findHeader(headers: Record<string, string>, name: string): string | undefined {
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-	return key === undefined ? undefined : headers[key];
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	if (value === null || typeof value !== 'object') return false;
-	const proto = Object.getPrototypeOf(value);
-	return proto === Object.prototype || proto === null;
 }
 
 function toQueryValue(value: unknown): QueryValue {
@@ -92,113 +54,6 @@ function addQuery(query: Record<string, QueryValue>, key: string, value: QueryVa
 	const before = Array.isArray(existing) ? existing : [existing];
 	const after = Array.isArray(value) ? value : [value];
 	query[key] = [...before, ...after].map(String);
-}
-
-function isByteView(value: unknown): value is Uint8Array {
-	return value instanceof Uint8Array;
-}
-
-/** A Node.js Readable (what n8n's `getBinaryStream` returns): async-iterable and pipeable. */
-export function isReadableBody(value: unknown): value is AsyncIterable<unknown> & { pipe: unknown; destroy?: (error?: Error) => void } {
-	return (
-		value !== null &&
-		typeof value === 'object' &&
-		!isByteView(value) &&
-		typeof (value as { pipe?: unknown }).pipe === 'function' &&
-		typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-	);
-}
-
-function formatMiB(bytes: number): string {
-	return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
-}
-
-/**
- * Reads a streamed body into one Buffer so it can be hashed and sent unchanged; refuses, and stops
- * reading, past `maxBytes`. Strings yielded by a stream with an encoding are taken as UTF-8.
- */
-export async function readStreamBody(stream: AsyncIterable<unknown> & { destroy?: (error?: Error) => void }, maxBytes = MAX_STREAM_BODY_BYTES): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of stream) {
-		const bytes = Buffer.isBuffer(chunk) ? chunk : isByteView(chunk) ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.from(String(chunk), 'utf8');
-		size += bytes.length;
-		if (size > maxBytes) {
-			const error = new UnsignableRequestError(
-				`Volcengine signing reads a streamed (binary file) body into memory to hash it, up to ${formatMiB(maxBytes)} (${maxBytes} bytes); ` +
-					`this body is larger (more than ${size} bytes read). Send a file of at most ${formatMiB(maxBytes)}.`,
-			);
-			stream.destroy?.(error);
-			throw error;
-		}
-		chunks.push(bytes);
-	}
-	return Buffer.concat(chunks, size);
-}
-
-/**
- * Replaces a streamed body by its bytes (the only asynchronous step of signing). Returns the
- * request unchanged when its body is not a stream.
- */
-export async function bufferStreamBody<T extends N8nRequestLike>(request: T, maxBytes = MAX_STREAM_BODY_BYTES): Promise<T> {
-	if (!isReadableBody(request.body)) return request;
-	return { ...request, body: await readStreamBody(request.body, maxBytes) };
-}
-
-function formArrayFormat(request: N8nRequestLike): FormArrayFormat {
-	const requested = request.qsStringifyOptions?.arrayFormat;
-	if (requested !== undefined) {
-		if (typeof requested === 'string' && (FORM_ARRAY_FORMATS as readonly string[]).includes(requested)) return requested as FormArrayFormat;
-		throw new UnsignableRequestError(
-			`Cannot sign the form body: qsStringifyOptions.arrayFormat must be one of ${FORM_ARRAY_FORMATS.join(', ')}; got ${JSON.stringify(requested)}.`,
-		);
-	}
-	// n8n's HTTP client: `useQuerystring` repeats keys, otherwise qs's default (indices).
-	return request.useQuerystring === true ? 'repeat' : 'indices';
-}
-
-function formScalar(value: unknown): string {
-	if (value instanceof Date) return value.toISOString();
-	return String(value);
-}
-
-/**
- * `application/x-www-form-urlencoded` the way n8n's HTTP client writes form objects (the `qs`
- * package's stringify with its defaults): nested keys as `a[b]`, arrays per `arrayFormat`, keys
- * and values percent-encoded per RFC 3986 (brackets too), `undefined` skipped, `null` as `k=`.
- */
-export function stringifyForm(form: Record<string, unknown>, arrayFormat: FormArrayFormat = 'indices'): string {
-	const parts: string[] = [];
-	const add = (key: string, value: unknown): void => {
-		if (value === undefined) return;
-		if (value === null) {
-			parts.push(`${uriEncodeForm(key)}=`);
-			return;
-		}
-		if (Array.isArray(value)) {
-			if (arrayFormat === 'comma') {
-				if (value.length > 0) parts.push(`${uriEncodeForm(key)}=${uriEncodeForm(value.map((v) => (v === null || v === undefined ? '' : formScalar(v))).join(','))}`);
-				return;
-			}
-			value.forEach((item, index) => {
-				const itemKey = arrayFormat === 'indices' ? `${key}[${index}]` : arrayFormat === 'brackets' ? `${key}[]` : key;
-				add(itemKey, item);
-			});
-			return;
-		}
-		if (typeof value === 'object' && !(value instanceof Date)) {
-			for (const [childKey, childValue] of Object.entries(value as Record<string, unknown>)) add(`${key}[${childKey}]`, childValue);
-			return;
-		}
-		parts.push(`${uriEncodeForm(key)}=${uriEncodeForm(formScalar(value))}`);
-	};
-	for (const [key, value] of Object.entries(form)) add(key, value);
-	return parts.join('&');
-}
-
-/** qs's RFC 3986 encoding: only A-Z a-z 0-9 - _ . ~ stay literal (same set as the signature's). */
-function uriEncodeForm(text: string): string {
-	return encodeURIComponent(text).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function dropHeader(headers: Record<string, string>, name: string): void {

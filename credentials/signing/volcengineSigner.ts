@@ -118,6 +118,34 @@ function canonicalHeaderValue(value: string): string {
 	return value.replace(/\s+/g, ' ').trim();
 }
 
+/** The headers to sign, by sorted lower-case name, with the values the request will carry (the signer's own win). */
+function headersToSign(
+	credentials: SigningCredentials,
+	request: SignableRequest,
+	added: Record<string, string>,
+	signedHeaderNames: readonly string[] | undefined,
+): Array<[string, string]> {
+	const byName = new Map<string, string>();
+	for (const [name, value] of Object.entries(request.headers)) byName.set(name.toLowerCase(), value);
+	for (const [name, value] of Object.entries(added)) byName.set(name.toLowerCase(), value);
+	const wanted = signedHeaderNames ?? [...DEFAULT_SIGNED_HEADERS, ...(credentials.sessionToken ? ['x-security-token'] : [])];
+	const signedNames = [...new Set(wanted.map((name) => name.toLowerCase()))].sort();
+	return signedNames.map((name) => {
+		const value = byName.get(name);
+		if (value === undefined) throw new Error(`Cannot sign header "${name}": the request does not carry it`);
+		return [name, value];
+	});
+}
+
+/** Step 1 of the algorithm (docs/volcengine-signing.md): the canonical request. */
+function canonicalRequestOf(request: SignableRequest, signed: Array<[string, string]>, payloadHash: string) {
+	const canonicalHeaders = signed.map(([name, value]) => `${name}:${canonicalHeaderValue(value)}`).join('\n');
+	const signedHeaders = signed.map(([name]) => name).join(';');
+	const canonicalQuery = canonicalQueryString(request.query);
+	const canonicalRequest = [request.method.toUpperCase(), request.path || '/', canonicalQuery, `${canonicalHeaders}\n`, signedHeaders, payloadHash].join('\n');
+	return { canonicalRequest, canonicalQuery, signedHeaders };
+}
+
 export function signRequest(
 	credentials: SigningCredentials,
 	request: SignableRequest,
@@ -126,53 +154,14 @@ export function signRequest(
 	const xDate = formatXDate(options.date);
 	const shortDate = xDate.slice(0, 8);
 	const payloadHash = sha256Hex(request.body);
-
-	const added: Record<string, string> = {
-		'X-Date': xDate,
-		'X-Content-Sha256': payloadHash,
-	};
+	const added: Record<string, string> = { 'X-Date': xDate, 'X-Content-Sha256': payloadHash };
 	if (credentials.sessionToken) added['X-Security-Token'] = credentials.sessionToken;
 
-	// Every header the request will carry, by lower-case name; the signer's own win.
-	const byName = new Map<string, string>();
-	for (const [name, value] of Object.entries(request.headers)) byName.set(name.toLowerCase(), value);
-	for (const [name, value] of Object.entries(added)) byName.set(name.toLowerCase(), value);
-
-	const wanted = options.signedHeaderNames ?? [
-		...DEFAULT_SIGNED_HEADERS,
-		...(credentials.sessionToken ? ['x-security-token'] : []),
-	];
-	const signedNames = [...new Set(wanted.map((name) => name.toLowerCase()))].sort();
-	for (const name of signedNames) {
-		if (!byName.has(name)) {
-			throw new Error(`Cannot sign header "${name}": the request does not carry it`);
-		}
-	}
-
-	const canonicalHeaders = signedNames
-		.map((name) => `${name}:${canonicalHeaderValue(byName.get(name) as string)}`)
-		.join('\n');
-	const signedHeaders = signedNames.join(';');
-	const canonicalQuery = canonicalQueryString(request.query);
-	const canonicalRequest = [
-		request.method.toUpperCase(),
-		request.path || '/',
-		canonicalQuery,
-		`${canonicalHeaders}\n`,
-		signedHeaders,
-		payloadHash,
-	].join('\n');
-
+	const signed = headersToSign(credentials, request, added, options.signedHeaderNames);
+	const { canonicalRequest, canonicalQuery, signedHeaders } = canonicalRequestOf(request, signed, payloadHash);
 	const credentialScope = `${shortDate}/${credentials.region}/${credentials.service}/request`;
-	const stringToSign = [SIGNING_ALGORITHM, xDate, credentialScope, sha256Hex(canonicalRequest)].join(
-		'\n',
-	);
-	const signingKey = deriveSigningKey(
-		credentials.secretAccessKey,
-		shortDate,
-		credentials.region,
-		credentials.service,
-	);
+	const stringToSign = [SIGNING_ALGORITHM, xDate, credentialScope, sha256Hex(canonicalRequest)].join('\n');
+	const signingKey = deriveSigningKey(credentials.secretAccessKey, shortDate, credentials.region, credentials.service);
 	const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 	const authorization = `${SIGNING_ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 

@@ -8,7 +8,8 @@ import {
 
 import { modelProperty, triggerGenerateProperties } from '../shared/descriptions/fields';
 import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../shared/descriptions/options';
-import { DEFAULT_MAX_VIDEOS, pollGenerate } from './generateMode';
+import { DEFAULT_MAX_VIDEOS } from './generateLimits';
+import { pollGenerate } from './generateMode';
 import { isActivationPoll, oneAtATime } from './pollScheduling';
 import { pollWatchedTasks } from './pollTasks';
 import type { TriggerState } from './triggerState';
@@ -60,7 +61,7 @@ export class JimengVideoTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Each video costs money. While the workflow is active, one task is in flight at a time and the next is submitted when a video is emitted, up to Max Videos per activation (and Max Videos per Day). Worst case per day: Max Videos per Day (without it, Max Videos) × the Duration, in seconds of video — e.g. 10 videos of 10 s = 100 s, about 100 CNY with Video 3.0 Pro (see the README for prices). Fetch Test Event submits nothing; it shows the request and the remaining allowance.',
+					'Each video costs money. While the workflow is active, one task is in flight at a time and the next is submitted when a video is emitted, up to Max Videos per activation (and Max Videos per Day). Worst case per day: Max Videos per Day (without it, Max Videos) × the Duration, in seconds of video — e.g. 10 videos of 10 s = 100 s of video, paid per second (the README lists the prices). Fetch Test Event submits nothing; it shows the request and the remaining allowance.',
 				name: 'generateNotice',
 				type: 'notice',
 				default: '',

@@ -18,13 +18,14 @@ import {
 import { errorFields, taskFailureJson } from '../shared/errorItems';
 import { doneTaskItem, itemOptions, type TaskQuery } from '../shared/taskResult';
 import { DEFAULT_MODEL, findModel } from '../shared/helpers/models';
-import { type ImageInput } from '../shared/helpers/imageRules';
-import { InputValidationError, describeValue, parseInteger } from '../shared/helpers/inputValues';
+import type { ImageInput } from '../shared/helpers/imageRules';
+import { InputValidationError } from '../shared/helpers/inputValues';
 import { buildVideoRequest, type VideoRequest } from '../shared/helpers/requestBuilder';
 import { buildReqJson } from '../shared/helpers/taskParameters';
 import { JimengApiError } from '../shared/transport/JimengApiError';
 import { submitTask, type CallOptions } from '../shared/transport/jimengApi';
 import { readVideoParameters } from '../shared/videoParameters';
+import { RESUME, allowanceJson, invalidParameter, limitJson, readLimits } from './generateLimits';
 import { UNLEASED_POLL_BUDGET_MS, isUserActivation, pollBudgetMs } from './pollScheduling';
 import {
 	POLL_CALL_OPTIONS,
@@ -41,18 +42,10 @@ import {
 	pauseOf,
 	startActivation,
 	type Limits,
-	type SubmitVerdict,
 	type TriggerState,
 } from './triggerState';
 
-export const DEFAULT_MAX_VIDEOS = 10;
-const RESUME = 'To resume, deactivate and activate the workflow again (publishing a change to it does the same). This pause survives n8n restarts.';
-
 type Items = INodeExecutionData[][] | null;
-
-function invalidParameter(ctx: IPollFunctions, error: InputValidationError): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), error.message, { description: 'Nothing was sent to Jimeng.' });
-}
 
 function generateRequest(ctx: IPollFunctions): VideoRequest {
 	const model = String(ctx.getNodeParameter('model', DEFAULT_MODEL));
@@ -71,60 +64,6 @@ function generateRequest(ctx: IPollFunctions): VideoRequest {
 		if (error instanceof InputValidationError) throw invalidParameter(ctx, error);
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
-}
-
-function readLimits(ctx: IPollFunctions): Limits {
-	const read = (name: string, label: string, fallback: number, min: number): number => {
-		const value = ctx.getNodeParameter(name, fallback);
-		const parsed = parseInteger(value);
-		if (parsed === undefined || parsed < min) {
-			throw invalidParameter(ctx, new InputValidationError(label, `must be a whole number of at least ${min}`, describeValue(value)));
-		}
-		return parsed;
-	};
-	return {
-		maxVideos: read('maxVideos', 'Max Videos', DEFAULT_MAX_VIDEOS, 1),
-		maxVideosPerDay: read('maxVideosPerDay', 'Max Videos per Day', 0, 0),
-	};
-}
-
-function allowanceJson(state: TriggerState, limits: Limits, today: string, request: VideoRequest): IDataObject {
-	const allowance = currentAllowance(state, today);
-	const seconds = (request.summary.frames - 1) / 24;
-	const perDay = limits.maxVideosPerDay > 0 ? Math.min(limits.maxVideosPerDay, limits.maxVideos) : limits.maxVideos;
-	return {
-		max_videos: limits.maxVideos,
-		submitted_this_activation: allowance.submitted,
-		remaining: Math.max(0, limits.maxVideos - allowance.submitted),
-		max_videos_per_day: limits.maxVideosPerDay || null,
-		submitted_today: allowance.submittedToday,
-		remaining_today: limits.maxVideosPerDay > 0 ? Math.max(0, limits.maxVideosPerDay - allowance.submittedToday) : null,
-		paused: pauseOf(state)?.reason ?? null,
-		// What the limits allow at most: each video of this configuration is `seconds` long, paid per second.
-		worst_case_seconds_of_video_per_day: perDay * seconds,
-	};
-}
-
-function limitJson(verdict: Extract<SubmitVerdict, { allowed: false }>, today: string, timeZone: string): IDataObject {
-	if (verdict.limit === 'max_videos') {
-		return {
-			task_id: null,
-			status: 'limit_reached',
-			limit: 'max_videos',
-			max_videos: verdict.max,
-			submitted: verdict.count,
-			note: `Max Videos (${verdict.max} per activation) reached: no more tasks are submitted. ${RESUME} Each activation allows Max Videos more.`,
-		};
-	}
-	return {
-		task_id: null,
-		status: 'limit_reached',
-		limit: 'max_videos_per_day',
-		max_videos_per_day: verdict.max,
-		submitted_today: verdict.count,
-		day: today,
-		note: `Max Videos per Day (${verdict.max}) reached for ${today} (${timeZone}): generation resumes by itself on the next day. To resume sooner, raise Max Videos per Day and publish the change.`,
-	};
 }
 
 /** Refused for a reason that passes (concurrency, rate limit, outage): nothing was created. */

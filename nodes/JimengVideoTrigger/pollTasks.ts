@@ -69,6 +69,11 @@ export function pollDeadline(ctx: IPollFunctions, start: number): number {
 	return start + pollBudgetMs(ctx) * 0.7;
 }
 
+/** A listed token that is not a task id: reported once, like a failed task. */
+function invalidIdJson(token: string, reqKey: string): IDataObject {
+	return { task_id: token, status: 'invalid', req_key: reqKey, error: `"${token}" is not a task id (task ids are digits)`, code: 'INVALID_TASK_ID', request_id: null, retryable: false };
+}
+
 /** watchTasks: one item per listed task when it reaches a final state, never twice while it is listed. */
 export async function pollWatchedTasks(ctx: IPollFunctions, state: TriggerState): Promise<INodeExecutionData[][] | null> {
 	const manual = ctx.getMode() === 'manual';
@@ -85,11 +90,7 @@ export async function pollWatchedTasks(ctx: IPollFunctions, state: TriggerState)
 
 	for (const token of invalid.filter((token) => !hasEmitted(state, token))) {
 		finished.push(token);
-		if (emitFailures) {
-			items.push({
-				json: { task_id: token, status: 'invalid', req_key: reqKey, error: `"${token}" is not a task id (task ids are digits)`, code: 'INVALID_TASK_ID', request_id: null, retryable: false },
-			});
-		}
+		if (emitFailures) items.push({ json: invalidIdJson(token, reqKey) });
 	}
 
 	for (const taskId of ids) {

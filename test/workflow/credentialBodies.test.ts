@@ -24,7 +24,8 @@ import { Readable } from 'node:stream';
 import { Container } from '@n8n/di';
 
 import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
-import { MAX_STREAM_BODY_BYTES, readStreamBody, stringifyForm, type FormArrayFormat } from '../../credentials/signing/requestShapes';
+import { stringifyForm, type FormArrayFormat } from '../../credentials/signing/formBody';
+import { MAX_STREAM_BODY_BYTES, readStreamBody } from '../../credentials/signing/streamBody';
 import { signRequest } from '../../credentials/signing/volcengineSigner';
 import { DEFAULT_SIMULATOR_ACCOUNT, ECHO_BODY_ACTION, JimengSimulator } from '../simulator';
 import { verifySignature } from '../simulator/gateway';

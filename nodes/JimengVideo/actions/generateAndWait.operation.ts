@@ -129,13 +129,15 @@ function batchEffects(ctx: IExecuteFunctions, jobs: Job[], bodies: ImageBodies, 
 	const cancelled = () => cancelledError(ctx.getNode(), 'Generate and Wait was cancelled');
 	return {
 		submit: async (job) => {
+			// An image that changed since the check fails here, as itself (an input error): nothing is sent.
+			const request = await bodies.sendable(job);
 			let keepBody = false;
 			try {
-				return await submitOnce(ctx, job.itemIndex, await bodies.sendable(job), { retry: { retryConcurrencyLimit: false } });
+				return await submitOnce(ctx, job.itemIndex, request, { retry: { retryConcurrencyLimit: false } });
 			} catch (error) {
 				// Refused for the concurrency limit: nothing was created and this item is sent again next.
 				keepBody = isConcurrencyLimit(error);
-				throw error;
+				throw toNodeError(ctx, error, job.itemIndex);
 			} finally {
 				if (!keepBody) bodies.release(job);
 			}

@@ -2,7 +2,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { findModel } from '../../shared/helpers/models';
-import { attachImageData, buildVideoRequest, type VideoRequest } from '../../shared/helpers/requestBuilder';
+import { attachImageData } from '../../shared/helpers/deferredImages';
+import { buildVideoRequest, type VideoRequest } from '../../shared/helpers/requestBuilder';
 import { readModelParameter, readVideoParameters, type ParameterReader } from '../../shared/videoParameters';
 import { readImageInputs, type ItemImages } from './imageInput';
 

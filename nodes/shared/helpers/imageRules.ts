@@ -2,8 +2,6 @@
  * The API's rules for an image (JPEG or PNG by content, 4.7 MB, 4096 px, short side 320 px, ratio
  * at most 3), checked before anything is sent, and what a checked image is remembered by. Pure.
  */
-import { createHash } from 'crypto';
-
 import { planImageCrop, type AspectRatio, type CropRect } from './aspectRatio';
 import { ImageInspectionError, detectImageFormat, readImageInfo, type ImageInfo } from './imageInspection';
 import { InputValidationError, describeValue, formatBytes } from './inputValues';
@@ -28,28 +26,6 @@ export interface ImageBytes {
 }
 
 export type ImageInput = { slot: ImageSlot; kind: 'url'; url: unknown; parameter: string } | ImageBytes;
-
-/** What a deferred build remembers of a checked image instead of its bytes. */
-export interface CheckedImageDigest {
-	slot: ImageSlot;
-	parameter: string;
-	origin: string;
-	bytes: number;
-	sha256: string;
-}
-
-/**
- * Stands in for `binary_data_base64` in the body of a deferred build. It cannot be serialised, so a
- * request whose images were never attached fails before it is signed or sent (and before the
- * submission ledger keys it).
- */
-export class DeferredImageData {
-	constructor(readonly images: CheckedImageDigest[]) {}
-
-	toJSON(): never {
-		throw new Error('internal error: a request was about to be sent before its image data was attached');
-	}
-}
 
 export interface ImagePreview {
 	slot: ImageSlot;
@@ -91,10 +67,6 @@ function inspectImage(bytes: Uint8Array): ImageInfo | ImageInspectionError {
 	} catch (error) {
 		return error instanceof ImageInspectionError ? error : new ImageInspectionError('corrupt', `the image header could not be read (${String(error)})`);
 	}
-}
-
-export function sha256Of(bytes: Uint8Array): string {
-	return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function checkImageBytes(image: ImageBytes): ImagePreview {
@@ -158,12 +130,4 @@ export function checkImageUrl(image: Extract<ImageInput, { kind: 'url' }>): stri
 		throw new InputValidationError(parameter, `must use http or https (Jimeng downloads it); the scheme is "${parsed.protocol.replace(/:$/, '')}"`, describeValue(url));
 	}
 	return parsed.href;
-}
-
-export function digestOf(image: ImageBytes): CheckedImageDigest {
-	return { slot: image.slot, parameter: image.parameter, origin: image.origin, bytes: image.bytes.length, sha256: sha256Of(image.bytes) };
-}
-
-export function shortDigest(digest: { bytes: number; sha256: string }): string {
-	return `${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 16)}…`;
 }

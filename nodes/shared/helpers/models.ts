@@ -16,10 +16,8 @@ export const CAMERA_TEMPLATES = [
 	'handheld',
 	'rapid_push_pull',
 ] as const;
-export type CameraTemplate = (typeof CAMERA_TEMPLATES)[number];
 
 export const CAMERA_STRENGTHS = ['weak', 'medium', 'strong'] as const;
-export type CameraStrength = (typeof CAMERA_STRENGTHS)[number];
 
 /** How a model takes its input. */
 export type ModelInput =
@@ -37,8 +35,6 @@ export interface ModelSpec {
 	/** What the canvas subtitle shows (the req_key is too long and says little). */
 	shortName: string;
 	resolution: '720p' | '1080p';
-	/** Reported price per second of video, CNY (charged on success). */
-	pricePerSecondCny: number;
 	input: ModelInput;
 	/** Images the model needs: [min, max]. */
 	images: readonly [number, number];
@@ -55,7 +51,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 Pro (1080p, text or first frame)',
 		shortName: 'Pro',
 		resolution: '1080p',
-		pricePerSecondCny: 1,
 		input: 'textOrFirstFrame',
 		images: [0, 1],
 		takesAspectRatio: true,
@@ -65,7 +60,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 1080p: Text to Video',
 		shortName: '1080p Text',
 		resolution: '1080p',
-		pricePerSecondCny: 0.63,
 		input: 'text',
 		images: [0, 0],
 		takesAspectRatio: true,
@@ -75,7 +69,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 1080p: First Frame',
 		shortName: '1080p First Frame',
 		resolution: '1080p',
-		pricePerSecondCny: 0.63,
 		input: 'firstFrame',
 		images: [1, 1],
 		takesAspectRatio: false,
@@ -85,7 +78,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 1080p: First and Last Frame',
 		shortName: '1080p First & Last Frame',
 		resolution: '1080p',
-		pricePerSecondCny: 0.63,
 		input: 'firstAndLastFrame',
 		images: [2, 2],
 		takesAspectRatio: false,
@@ -95,7 +87,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 720p: Text to Video',
 		shortName: '720p Text',
 		resolution: '720p',
-		pricePerSecondCny: 0.28,
 		input: 'text',
 		images: [0, 0],
 		takesAspectRatio: true,
@@ -105,7 +96,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 720p: First Frame',
 		shortName: '720p First Frame',
 		resolution: '720p',
-		pricePerSecondCny: 0.28,
 		input: 'firstFrame',
 		images: [1, 1],
 		takesAspectRatio: false,
@@ -115,7 +105,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 720p: First and Last Frame',
 		shortName: '720p First & Last Frame',
 		resolution: '720p',
-		pricePerSecondCny: 0.28,
 		input: 'firstAndLastFrame',
 		images: [2, 2],
 		takesAspectRatio: false,
@@ -125,7 +114,6 @@ export const MODELS: readonly ModelSpec[] = [
 		name: 'Video 3.0 720p: Camera Motion',
 		shortName: '720p Camera Motion',
 		resolution: '720p',
-		pricePerSecondCny: 0.28,
 		input: 'cameraMotion',
 		images: [1, 1],
 		takesAspectRatio: false,

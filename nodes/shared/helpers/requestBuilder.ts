@@ -4,20 +4,9 @@
  * Pure: parameter values and image bytes in, a body and a preview out.
  */
 import { ASPECT_RATIOS, type AspectRatio } from './aspectRatio';
-import {
-	DeferredImageData,
-	checkImageBytes,
-	checkImageUrl,
-	digestOf,
-	sha256Of,
-	shortDigest,
-	type CheckedImageDigest,
-	type ImageBytes,
-	type ImageInput,
-	type ImagePreview,
-} from './imageRules';
+import { DeferredImageData, digestOf, type CheckedImageDigest } from './deferredImages';
+import { checkImageBytes, checkImageUrl, type ImageBytes, type ImageInput, type ImagePreview } from './imageRules';
 import { InputValidationError, describeValue, parseInteger } from './inputValues';
-import { Base64Image } from './jsonBody';
 import { CAMERA_STRENGTHS, CAMERA_TEMPLATES, findModel, MODELS, type ModelSpec } from './models';
 
 export const PROMPT_MAX_CHARS = 800;
@@ -28,6 +17,7 @@ export const DURATIONS = [
 	{ seconds: 10, frames: 241 },
 ] as const;
 export const FRAMES_VALUES: readonly number[] = DURATIONS.map((duration) => duration.frames);
+
 export interface VideoRequestInput {
 	model: unknown;
 	prompt: unknown;
@@ -215,38 +205,4 @@ export function buildVideoRequest(input: VideoRequestInput, options: BuildOption
 
 function encodeBase64(bytes: Uint8Array): string {
 	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/**
- * The sendable request of a deferred build: the images read again just before the submit go into
- * the body, in the place and form a direct build gives them (same body, same ledger key), once they
- * prove to be the very bytes that were checked. An image that changed in between fails the item:
- * nothing is sent for it.
- */
-export function attachImageData(request: VideoRequest, images: ImageBytes[]): VideoRequest {
-	const checked = request.deferredImages;
-	if (!checked) return request;
-	if (images.length !== checked.length) {
-		throw new InputValidationError(
-			checked[0]?.parameter ?? 'Image Source',
-			`changed after the batch was checked: ${checked.length} image(s) were checked, ${images.length} found at submit time; nothing was sent for this item`,
-			'',
-		);
-	}
-	const encoded = images.map((image, index) => {
-		const before = checked[index];
-		const now = { bytes: image.bytes.length, sha256: sha256Of(image.bytes) };
-		if (now.bytes !== before.bytes || now.sha256 !== before.sha256) {
-			throw new InputValidationError(
-				before.parameter,
-				`changed after the batch was checked: ${before.origin} was ${shortDigest(before)} when checked and is ${shortDigest(now)} at submit time; nothing was sent for this item`,
-				'',
-			);
-		}
-		// Bytes, not a base64 string: jsonBodyBytes writes them into the sent body piece by piece.
-		return new Base64Image(image.bytes);
-	});
-	// Replacing the key keeps its position: the body is the one a direct build gives.
-	const body = { ...request.body, binary_data_base64: encoded };
-	return { model: request.model, body, summary: request.summary, images: request.images, hints: request.hints };
 }
