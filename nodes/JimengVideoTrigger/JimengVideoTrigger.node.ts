@@ -22,6 +22,7 @@ export class JimengVideoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		// The mode and the model's short name (models.ts `shortName`; a test keeps the two in step).
+		// A literal on purpose: n8n's linter (node-class-description-missing-subtitle) wants one here.
 		subtitle:
 			'={{ ({"generate": "Generate Videos", "watchTasks": "Watch Tasks"}[$parameter["mode"]] || $parameter["mode"]) + ": " + ({"jimeng_ti2v_v30_pro": "Pro", "jimeng_t2v_v30_1080p": "1080p Text", "jimeng_i2v_first_v30_1080": "1080p First Frame", "jimeng_i2v_first_tail_v30_1080": "1080p First & Last Frame", "jimeng_t2v_v30": "720p Text", "jimeng_i2v_first_v30": "720p First Frame", "jimeng_i2v_first_tail_v30": "720p First & Last Frame", "jimeng_i2v_recamera_v30": "720p Camera Motion"}[$parameter["model"]] || $parameter["model"]) }}',
 		description: 'Emits finished Jimeng AI videos as binary data',

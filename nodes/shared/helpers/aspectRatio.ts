@@ -17,29 +17,22 @@ export interface VideoSize {
 	height: number;
 }
 
+/** Width × height per ratio, given in ASPECT_RATIOS order. */
+function sizesInRatioOrder(...sizes: Array<[number, number]>): Record<AspectRatio, VideoSize> {
+	return Object.fromEntries(ASPECT_RATIOS.map((ratio, index) => [ratio, { width: sizes[index][0], height: sizes[index][1] }])) as Record<AspectRatio, VideoSize>;
+}
+
 /** The size of a 1080p video for each ratio (from the vendor page; not all exactly the ratio). */
-export const OUTPUT_SIZE: Record<AspectRatio, VideoSize> = {
-	'16:9': { width: 1920, height: 1088 },
-	'4:3': { width: 1664, height: 1248 },
-	'1:1': { width: 1440, height: 1440 },
-	'3:4': { width: 1248, height: 1664 },
-	'9:16': { width: 1088, height: 1920 },
-	'21:9': { width: 2176, height: 928 },
-};
+//                                                  16:9        4:3          1:1          3:4          9:16         21:9
+export const OUTPUT_SIZE = sizesInRatioOrder([1920, 1088], [1664, 1248], [1440, 1440], [1248, 1664], [1088, 1920], [2176, 928]);
 
 /**
  * The size of a 720p video for each ratio. The Jimeng 3.0 pages list only the 1080p sizes above;
  * those are exactly ByteDance's published 1080p row for its video models of the same generation,
  * whose 720p row is this one (and a Jimeng 3.0 720p 16:9 video measures 1248×704).
  */
-export const OUTPUT_SIZE_720P: Record<AspectRatio, VideoSize> = {
-	'16:9': { width: 1248, height: 704 },
-	'4:3': { width: 1120, height: 832 },
-	'1:1': { width: 960, height: 960 },
-	'3:4': { width: 832, height: 1120 },
-	'9:16': { width: 704, height: 1248 },
-	'21:9': { width: 1504, height: 640 },
-};
+//                                                       16:9       4:3         1:1        3:4         9:16        21:9
+export const OUTPUT_SIZE_720P = sizesInRatioOrder([1248, 704], [1120, 832], [960, 960], [832, 1120], [704, 1248], [1504, 640]);
 
 export const OUTPUT_SIZES: Record<'720p' | '1080p', Record<AspectRatio, VideoSize>> = {
 	'720p': OUTPUT_SIZE_720P,
