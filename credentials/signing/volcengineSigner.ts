@@ -3,7 +3,7 @@
  *
  * No n8n types, no I/O: the credential turns n8n's request options into a `SignableRequest`,
  * calls `signRequest`, and puts the returned headers and canonical query back on the request.
- * The algorithm and the vectors it must reproduce are in shared/volcengine-signing.md.
+ * The algorithm and the vectors it must reproduce are in docs/volcengine-signing.md.
  */
 import { createHash, createHmac } from 'crypto';
 

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
-// The business-level answer envelope and error-code table of the visual service (see shared/jimeng-api.md).
+// The business-level answer envelope and error-code table of the visual service (see docs/jimeng-api.md).
 import { randomBytes } from 'node:crypto';
 
 export const SUCCESS_CODE = 10000;

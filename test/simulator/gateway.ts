@@ -32,7 +32,7 @@ export type GatewayErrorCode =
 	| 'InternalServiceError'
 	| 'InternalServiceTimeout';
 
-// Code → CodeN and HTTP status, from the gateway table in shared/volcengine-signing.md (no CodeN is
+// Code → CodeN and HTTP status, from the gateway table in docs/volcengine-signing.md (no CodeN is
 // documented for FlowLimitExceeded and ServiceUnavailableTemp: their answers carry none).
 export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, { codeN?: number; http: number }>> = {
 	MissingParameter: { codeN: 100002, http: 400 },

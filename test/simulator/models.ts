@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
-// Request validation for the Jimeng 3.0 video family (the family table in shared/jimeng-api.md and the
-// 3.0 Pro seed page). Every rule answers the business code the real service gives for it.
+// Request validation for the Jimeng 3.0 video family (the family table in docs/jimeng-api.md and the
+// 3.0 Pro vendor page). Every rule answers the business code the real service gives for it.
+import { closestAspectRatio as productClosestAspectRatio } from '../../nodes/shared/helpers/aspectRatio';
 import { BusinessError } from './envelope';
 import { readImageInfo } from './images';
 
@@ -222,21 +223,11 @@ function readBase64Image(text: string, where: string): ImageInput {
 	return { source: 'base64', width, height };
 }
 
-/** The offered ratio nearest to width/height (smallest absolute difference of width/height quotients). */
-export function closestAspectRatio(width: number, height: number): (typeof ASPECT_RATIOS)[number] {
-	const ratio = width / height;
-	let best: (typeof ASPECT_RATIOS)[number] = ASPECT_RATIOS[0];
-	let bestDiff = Infinity;
-	for (const candidate of ASPECT_RATIOS) {
-		const [a, b] = candidate.split(':').map(Number);
-		const diff = Math.abs(ratio - a / b);
-		if (diff < bestDiff) {
-			best = candidate;
-			bestDiff = diff;
-		}
-	}
-	return best;
-}
+/**
+ * The offered ratio nearest to width/height. One rule for the node and the simulator: the node's
+ * (log distance, so that W/H and H/W are treated alike); the vendor page only says "closest".
+ */
+export const closestAspectRatio: (width: number, height: number) => (typeof ASPECT_RATIOS)[number] = productClosestAspectRatio;
 
 function readFrames(body: JsonObject): number {
 	const frames = body.frames;

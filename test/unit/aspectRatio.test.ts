@@ -1,3 +1,4 @@
+import { closestAspectRatio as simulatorClosestAspectRatio } from '../simulator';
 import {
 	ASPECT_RATIOS,
 	centerCrop,
@@ -144,7 +145,7 @@ describe('closestAspectRatio', () => {
 });
 
 describe('centerCrop', () => {
-	it('follows the seed page for 3000×1000 → 21:9 (too wide: keep the height)', () => {
+	it('follows the vendor page for 3000×1000 → 21:9 (too wide: keep the height)', () => {
 		// Crop_W = 1000·21/9 = 2333.33 → 2333; X = (3000 − 2333)/2 = 333.5 → 333.
 		expect(centerCrop(3000, 1000, '21:9')).toEqual({ x: 333, y: 0, width: 2333, height: 1000 });
 	});
@@ -229,7 +230,7 @@ describe('centerCrop', () => {
 });
 
 describe('planImageCrop', () => {
-	it('plans 3000×1000 as 21:9 with the seed-page crop', () => {
+	it('plans 3000×1000 as 21:9 with the vendor-page crop', () => {
 		expect(planImageCrop(3000, 1000)).toEqual({
 			expectedAspectRatio: '21:9',
 			crop: { x: 333, y: 0, width: 2333, height: 1000 },
@@ -282,5 +283,18 @@ describe('planImageCrop', () => {
 			expectValidCrop(width, height, plan.expectedAspectRatio, plan.crop);
 			expect(plan.cropped).toBe(plan.crop.width !== width || plan.crop.height !== height);
 		}
+	});
+});
+
+describe('one rule for the node and the simulator', () => {
+	// Between W/H 2.037 and 2.056 a linear distance says 16:9 and the log distance 21:9: the simulator
+	// once used the linear one, and a first/last frame pair the node accepted was refused there.
+	it.each([
+		[2050, 1000, '21:9'],
+		[2036, 1000, '16:9'],
+		[1000, 2050, '9:16'],
+	])('%d×%d → %s in both', (width, height, ratio) => {
+		expect(closestAspectRatio(width, height)).toBe(ratio);
+		expect(simulatorClosestAspectRatio(width, height)).toBe(ratio);
 	});
 });

@@ -39,7 +39,7 @@ function failure(input: VideoRequestInput): InputValidationError {
 }
 
 describe('buildVideoRequest: text-to-video', () => {
-	it('builds the Pro body with the seed page defaults', () => {
+	it('builds the Pro body with the vendor page defaults', () => {
 		const request = buildVideoRequest(textInput());
 		expect(request.body).toEqual({
 			req_key: 'jimeng_ti2v_v30_pro',
@@ -113,7 +113,7 @@ describe('buildVideoRequest: image-to-video', () => {
 		expect(request.images[0]).toMatchObject({ format: 'jpeg', expectedAspectRatio: '1:1', cropped: false });
 	});
 
-	it('3000×1000 PNG → 21:9 with the seed page crop', () => {
+	it('3000×1000 PNG → 21:9 with the vendor page crop', () => {
 		const request = buildVideoRequest(textInput({ images: [bytesImage(pngBytes(3000, 1000))] }));
 		expect(request.images[0]).toMatchObject({ expectedAspectRatio: '21:9', cropped: true, crop: { x: 333, y: 0, width: 2333, height: 1000 } });
 	});

@@ -3,7 +3,7 @@ import { findNetworkFailure } from '../../nodes/shared/helpers/networkFailure';
 import { DEFAULT_RETRY_OPTIONS, backoffDelay, decideRetry, submitOutcomeUnknown } from '../../nodes/shared/transport/retryPolicy';
 
 describe('error catalogue', () => {
-	// The vendor's "retry?" column (seed page + shared/jimeng-api.md).
+	// The vendor's "retry?" column (vendor page + docs/jimeng-api.md).
 	it.each([
 		[50411, false], [50412, false], [50413, false], [50511, true], [50512, false], [50516, true], [50517, true],
 		[50518, false], [50519, true], [50520, false], [50521, false], [50522, false], [50429, true], [50430, true],

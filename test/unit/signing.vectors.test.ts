@@ -32,7 +32,7 @@ interface Vector {
 	};
 }
 
-// A copy of shared/signing/vectors.json: produced by the official @volcengine/openapi 1.36.2 signer.
+// A copy of the vectors of docs/volcengine-signing.md: produced by the official @volcengine/openapi 1.36.2 signer.
 const vectorsFile = join(__dirname, '..', 'fixtures', 'volcengine-signing-vectors.json');
 const { vectors } = JSON.parse(readFileSync(vectorsFile, 'utf8')) as { vectors: Vector[] };
 

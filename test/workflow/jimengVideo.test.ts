@@ -122,7 +122,7 @@ describe('Jimeng Video node in a workflow', () => {
 			}
 		});
 
-		it('1000×1000 JPEG → 1:1; 3000×1000 PNG → 21:9 with the seed page crop', async () => {
+		it('1000×1000 JPEG → 1:1; 3000×1000 PNG → 21:9 with the vendor page crop', async () => {
 			const run = await harness.run(
 				jimengWorkflow({ operation: 'submit', imageSource: 'binary' }, { items: [imageItem(jpegBytes(1000, 1000, { progressive: true })), imageItem(pngBytes(3000, 1000))] }),
 			);

@@ -6,7 +6,7 @@ import { JimengSimulator } from '../simulator';
 import { createHarness, errorOf, outputOf, useMemoryBinaryData, type Harness } from './harness';
 import { jimengWorkflow, simulatorCredential } from './workflows';
 
-// The vendor's table (seed page + shared/jimeng-api.md): code → HTTP status, "retry?".
+// The vendor's table (vendor page + docs/jimeng-api.md): code → HTTP status, "retry?".
 const SUBMIT_CODES: Array<[number, number, boolean]> = [
 	[50411, 400, false],
 	[50412, 400, false],

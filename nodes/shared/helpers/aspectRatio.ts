@@ -2,7 +2,7 @@
  * Jimeng's video aspect ratios, and how image-to-video picks one and centre-crops the first frame.
  *
  * The service chooses the ratio closest to the image's and crops the image to it by the rule on the
- * vendor page ("图片裁剪规则", shared/seed/jimeng-video-3.0-pro-api.zh.txt). Reproducing it here lets
+ * vendor page ("图片裁剪规则", docs/jimeng-api.md). Reproducing it here lets
  * the node tell the user, before paying for a task, which ratio the video will have and what part of
  * the image it will show.
  */

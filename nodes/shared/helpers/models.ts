@@ -1,6 +1,6 @@
 /**
  * The Jimeng 3.0 video family: one node, the model picked by `req_key`.
- * What each model takes is checked here before any request is sent (see shared/jimeng-api.md).
+ * What each model takes is checked here before any request is sent (see docs/jimeng-api.md).
  */
 
 export const CAMERA_TEMPLATES = [
