@@ -22,25 +22,27 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
 const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
 
-/** The node logs batch events at debug level: turn them into progress lines. */
-function captureProgress(): void {
-	// n8n-core resolves its Logger from its own copy of @n8n/backend-common.
-	const backendCommon = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] })) as {
-		Logger: new (...args: never[]) => unknown;
-	};
-	const progress = (message: string) => {
-		const match = /^Jimeng Generate and Wait: (.*)$/.exec(message);
-		if (!match) return;
-		const event = JSON.parse(match[1]) as { type: string; taskId?: string; status?: string; inFlight?: number };
+/** Progress lines from the node's batch events (in this process: the package is loaded from dist/). */
+function showProgress(): void {
+	const { onBatchProgress } = require(join(REPO_ROOT, 'dist', 'nodes', 'JimengVideo', 'helpers', 'batchProgress.js')) as typeof import('../../nodes/JimengVideo/helpers/batchProgress');
+	onBatchProgress((event) => {
 		if (event.type === 'submitted') say(`submitted: task_id ${event.taskId} (in_queue)`);
 		else if (event.type === 'status') say(`task ${event.taskId}: ${event.status}`);
 		else if (event.type === 'concurrencyLimit') say('the account is at its concurrency limit (50430): waiting for a slot');
 		else if (event.type === 'done') say(`task ${event.taskId}: done, video downloaded`);
 		else if (event.type === 'failed') say(`task ${event.taskId ?? '(none)'}: failed`);
 		else if (event.type === 'timedOut') say(`task ${event.taskId ?? '(none)'}: still running at Max Wait`);
+	});
+}
+
+/** n8n's log: warnings and errors as demo lines, the rest (debug, info) silent. */
+function quietLogger(): void {
+	// n8n-core resolves its Logger from its own copy of @n8n/backend-common.
+	const backendCommon = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] })) as {
+		Logger: new (...args: never[]) => unknown;
 	};
 	const logger = {
-		debug: progress,
+		debug: () => undefined,
 		info: () => undefined,
 		warn: (message: string) => say(`warning: ${message}`),
 		error: (message: string) => say(`error: ${message}`),
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
 		say(`using the local Jimeng simulator at ${sim.url} (set VOLC_ACCESSKEY and VOLC_SECRETKEY for the real service)`);
 	}
 
-	captureProgress();
+	quietLogger();
+	showProgress();
 	const store = await useFilesystemBinaryData();
 	try {
 		const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'text-to-video.json'), 'utf8')) as WorkflowJson & {

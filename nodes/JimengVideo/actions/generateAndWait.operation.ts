@@ -25,6 +25,7 @@ import {
 	type PollOutcome,
 	type SchedulerEffects,
 } from '../helpers/batchScheduler';
+import { reportBatchProgress } from '../helpers/batchProgress';
 import { batchOutcomeJson } from '../helpers/outputItems';
 import type { ResultOptions } from './getResult.operation';
 import { appendToDescription, toNodeError } from './itemErrors';
@@ -155,6 +156,7 @@ function batchEffects(ctx: IExecuteFunctions, jobs: Job[], bodies: ImageBodies, 
 		onEvent: (event) => {
 			if (event.type === 'submitted') created.set(jobs[event.index].itemIndex, event.taskId);
 			ctx.logger.debug(`Jimeng Generate and Wait: ${JSON.stringify(event)}`);
+			reportBatchProgress({ ...event, executionId: ctx.getExecutionId(), node: ctx.getNode().name });
 		},
 	};
 }
