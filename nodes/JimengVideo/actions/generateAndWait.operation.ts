@@ -46,9 +46,19 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface WaitOptions extends ResultOptions {
+/** Options that hold for the whole batch: read once, from the first item. */
+interface BatchOptions {
 	pollInterval?: number;
 	maxWait?: number;
+}
+
+/** The batch's timing, in milliseconds (with floors that keep a mistyped value from hammering the API). */
+function readBatchTiming(ctx: IExecuteFunctions): { pollIntervalMs: number; maxWaitMs: number } {
+	const options = ctx.getNodeParameter('options', 0, {}) as BatchOptions;
+	return {
+		pollIntervalMs: Math.max(100, Math.round((options.pollInterval ?? 10) * 1000)),
+		maxWaitMs: Math.max(1000, Math.round((options.maxWait ?? 1800) * 1000)),
+	};
 }
 
 interface Job {
@@ -83,7 +93,7 @@ async function checkItems(ctx: IExecuteFunctions): Promise<{ jobs: Job[]; errors
 		try {
 			const { request, complete } = await deferItemRequest(ctx, itemIndex);
 			// Per item: what is sent and what comes back. Poll Interval and Max Wait are the batch's (item 0).
-			const options = ctx.getNodeParameter('options', itemIndex, {}) as WaitOptions;
+			const options = ctx.getNodeParameter('options', itemIndex, {}) as ResultOptions;
 			hints.push(...request.hints);
 			const output = itemOptions(options, !isToolCall(ctx));
 			jobs.push({ itemIndex, request, complete, reqJson: buildReqJson(options.aigcMeta), download: output.download, binaryProperty: output.binaryProperty });
@@ -220,15 +230,13 @@ function outputItems(count: number, jobs: Job[], outcomes: Array<JobOutcome<IBin
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { jobs, errors } = await checkItems(this);
-	const batchOptions = this.getNodeParameter('options', 0, {}) as WaitOptions;
 	const bodies = new ImageBodies(this);
 	const created = new Map<number, string>();
 	let outcomes;
 	try {
 		outcomes = await runBatch(jobs, batchEffects(this, jobs, bodies, created), {
 			...DEFAULT_SCHEDULER_OPTIONS,
-			pollIntervalMs: Math.max(100, Math.round((batchOptions.pollInterval ?? 10) * 1000)),
-			maxWaitMs: Math.max(1000, Math.round((batchOptions.maxWait ?? 1800) * 1000)),
+			...readBatchTiming(this),
 			stopOnError: !this.continueOnFail(),
 		});
 	} catch (error) {

@@ -64,7 +64,7 @@ export const pollIntervalOption: INodeProperties = {
 	typeOptions: { minValue: 0.1 },
 	default: 10,
 	description:
-		'Seconds between two status checks of each task. Videos take 1–5 minutes; shorter intervals only spend API calls (the account has a QPS limit).',
+		'Seconds between two status checks of each task. Videos take 1–5 minutes; shorter intervals only spend API calls (the account has a QPS limit). One value for the whole batch: an expression is read for the first item only.',
 };
 
 export const maxWaitOption: INodeProperties = {
@@ -74,5 +74,5 @@ export const maxWaitOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: 1800,
 	description:
-		'How long to wait for the whole batch. Unfinished items then come back with timed_out: true and their task_id, for a later Get Result (tasks are kept 12 hours).',
+		'How long to wait for the whole batch (one value: an expression is read for the first item only). Unfinished items then come back with timed_out: true and their task_id, for a later Get Result (tasks are kept 12 hours).',
 };
