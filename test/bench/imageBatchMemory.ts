@@ -25,9 +25,10 @@ import { ensureN8nHost, REPO_DIR } from '../n8n-host/host';
 import { executeWorkflow, importCredentials, importWorkflows, nodeOutput, type WorkflowJson } from '../n8n-host/n8nCli';
 import { createUserFolder, installPackageTarball, packProject, type UserFolder } from '../n8n-host/userFolder';
 import { IMAGE_MAX_BYTES } from '../../nodes/shared/helpers/imageRules';
-import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../simulator';
 import { pngBytes } from '../fixtures/images';
 import { mb, seconds, table } from './report';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 /** BENCH_IMAGE_SIZES=10,20,40 adds sizes in between (the growth is still first → last). */
 export const IMAGE_BATCH_SIZES: readonly number[] = process.env.BENCH_IMAGE_SIZES?.split(',').map(Number) ?? [10, 40];
@@ -148,14 +149,7 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 			{
 				...CREDENTIAL,
 				type: 'volcengineApi',
-				data: {
-					accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-					secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-					sessionToken: '',
-					region: 'cn-north-1',
-					service: 'cv',
-					baseUrl: sim.url,
-				},
+				data: simulatorCredentialData(sim.url),
 			},
 		]);
 		const variants: ImageBatchVariant[] = process.env.BENCH_IMAGE_CONTROL === '0' ? ['images'] : ['images', 'control'];

@@ -46,7 +46,7 @@ export class Verdicts {
 
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../support/time';
 
 /** Console output of the script itself (console.* may be captured by the soak's secret scan). */
 export function out(text = ''): void {

@@ -50,6 +50,7 @@ import {
 	type RunItem,
 } from './support';
 import { buildQueueWorkflows, COLLECT_PATH, HASH_NODE, LOAD_PATH, RECORD_NODE, type QueueWorkflows } from './workflows';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 const EXPECTED_N8N_VERSION = '2.41.1';
 const MODEL = 'jimeng_ti2v_v30_pro';
@@ -614,14 +615,7 @@ async function main(): Promise<void> {
 			}
 		});
 
-		const credentialData = {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-		};
+		const credentialData = simulatorCredentialData(sim.url);
 		const triggerTaskId = await report.setup('a done task for the trigger (signed with dist credential)', async () => {
 			const answer = await signedPost(loadBuiltCredential(REPO_DIR), credentialData, SUBMIT_ACTION, {
 				req_key: MODEL,

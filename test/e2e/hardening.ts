@@ -14,10 +14,11 @@ import type { ExecutionRun } from '../n8n-host/n8nCli';
 import type { N8nHost } from '../n8n-host/host';
 import { startN8n, type N8nServer } from '../n8n-host/server';
 import type { UserFolder } from '../n8n-host/userFolder';
-import { DEFAULT_SIMULATOR_ACCOUNT, GET_RESULT_ACTION, JimengSimulator, SUBMIT_ACTION, type RequestLogEntry } from '../simulator';
+import { GET_RESULT_ACTION, JimengSimulator, SUBMIT_ACTION, type RequestLogEntry } from '../simulator';
 import type { Report } from './report';
 import { loadBuiltCredential, nodeItems, signedPost, waitFor, type ExecuteOutcome, type RunItem } from './support';
 import { loadExample, nodeNamed, useCredential, type CredentialRef, type Workflow } from './workflows';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 export const HARDENING_CHECKS = {
 	submit504: 'Submit answered 504 after create: sent once',
@@ -52,14 +53,7 @@ export class HardeningChecks {
 	}
 
 	private get credentialData(): Record<string, unknown> {
-		return {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: this.sim.url,
-		};
+		return simulatorCredentialData(this.sim.url);
 	}
 
 	private async submitDirect(prompt: string): Promise<string> {

@@ -52,6 +52,7 @@ import {
 	type StoredBinary,
 } from './support';
 import { buildWorkflows, type E2eWorkflows, type Workflow } from './workflows';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 const EXPECTED_N8N_VERSION = '2.41.1';
 const MODEL = 'jimeng_ti2v_v30_pro';
@@ -477,14 +478,7 @@ async function main(): Promise<void> {
 			report.note(`simulator ${sim.url}; fault simulator ${faultSim.url}; image ${imageServer.url}`);
 		});
 
-		const goodData = {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-		};
+		const goodData = simulatorCredentialData(sim.url);
 
 		// Submitted before any import so the trigger workflow can be imported, published and activated
 		// at the first `n8n start` with a task that is already done.

@@ -17,7 +17,9 @@ import type { N8nHost } from '../n8n-host/host';
 import { executeWorkflow, type ExecuteResult, type ExecutionRun } from '../n8n-host/n8nCli';
 import type { UserFolder } from '../n8n-host/userFolder';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../support/time';
+
+export { sleep };
 
 /** A port from the environment (0 or unset: pick a free one). */
 export function portFromEnv(name: string): number | undefined {

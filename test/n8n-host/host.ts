@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 
 import { formatMs, groupAlive, runProcess } from './proc';
+import { sleep } from '../support/time';
 
 export const HOST_DIR = __dirname;
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
@@ -174,7 +175,6 @@ function pidAlive(pid: number): boolean {
 	}
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readOwner(lockDir: string): Promise<LockOwner | undefined> {
 	try {

@@ -13,6 +13,7 @@ import { request } from 'undici';
 import type { N8nHost } from './host';
 import { formatMs, spawnGroup, terminateGroup } from './proc';
 import type { UserFolder } from './userFolder';
+import { sleep } from '../support/time';
 
 export interface OwnerAccount {
 	email: string;
@@ -103,7 +104,6 @@ export async function stopAllN8n(): Promise<void> {
 	await Promise.all([...running].map((s) => s.stop()));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function headerList(h: string | string[] | undefined): string[] {
 	return h === undefined ? [] : Array.isArray(h) ? h : [h];

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
 import { formatMs, runProcess, spawnGroup, terminateGroup } from './proc';
+import { sleep } from '../support/time';
 
 export interface ServiceBinaries {
 	redisServer: string;
@@ -153,7 +154,6 @@ function spawnService(name: string, cmd: string, args: string[], logFile: string
 	return { child, proc, hasExited: () => done };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends one command over a raw socket and returns the first answer line (RESP is line-based). */
 async function redisCommand(port: number, command: string): Promise<string> {

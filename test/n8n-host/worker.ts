@@ -16,6 +16,7 @@ import { request } from 'undici';
 import type { N8nHost } from './host';
 import { formatMs, groupAlive, spawnGroup, terminateGroup } from './proc';
 import { freePort, type UserFolder } from './userFolder';
+import { sleep } from '../support/time';
 
 export interface WorkerOptions {
 	/** A label for logs; also passed as JIMENG_WORKER_NAME so workflows can record which worker ran them. */
@@ -56,7 +57,6 @@ export interface N8nWorker {
 	readonly alive: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startN8nWorker(host: N8nHost, userFolder: UserFolder, options: WorkerOptions): Promise<N8nWorker> {
 	const verbose = options.verbose ?? process.env['JIMENG_N8N_VERBOSE'] === '1';

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Tests of the simulator itself. Requests are signed with the OFFICIAL Volcengine SDK signer and sent with
 // undici exactly as signed, so these tests check the simulator against the vendor's own signing code.
 import { createHash } from 'node:crypto';
@@ -19,13 +19,14 @@ import {
 	type SimulatorOptions,
 } from './index';
 import { readImageInfo } from './images';
+import { sleep } from '../support/time';
+import { b64 } from '../support/bytes';
 
 const SUBMIT = 'CVSync2AsyncSubmitTask';
 const GET_RESULT = 'CVSync2AsyncGetResult';
 const FIXTURE = readFileSync(FIXTURE_PATH);
 const TWO_63 = 2n ** 63n;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 // ---- test images -----------------------------------------------------------------------------------
@@ -84,7 +85,6 @@ function jpeg(width: number, height: number, sof = 0xc0): Buffer {
 		Buffer.from([0x12, 0x34, 0xff, 0xd9]),
 	]);
 }
-const b64 = (bytes: Buffer) => bytes.toString('base64');
 const PNG_16_9 = b64(png(640, 360));
 const PNG_16_9_BIG = b64(png(1280, 720));
 const PNG_1_1 = b64(png(512, 512));

@@ -11,6 +11,7 @@ import { createHarness, errorOf, outputOf, type CredentialRecord, type Harness }
 import { jimengWorkflow, type ItemSpec } from '../workflow/workflows';
 import type { Capture } from './capture';
 import { itemsOf, TriggerHost } from '../workflow/triggerHost';
+import { b64 } from '../support/bytes';
 
 export interface SoakSecrets {
 	accessKeyId: string;
@@ -48,7 +49,6 @@ export interface BadInputResult {
 	pass: boolean;
 }
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const image = (bytes: Uint8Array, fileName = 'image.png', mimeType = 'image/png'): ItemSpec[] => [{ json: {}, binary: { data: { base64: b64(bytes), fileName, mimeType } } }];
 /** A PNG header (real CRC) announcing any size, in a file of a few dozen bytes. */
 const tinyPng = (width: number, height: number) => concat(PNG_SIGNATURE, pngChunk('IHDR', ihdr(width, height)), pngChunk('IEND', []));

@@ -9,7 +9,8 @@ import { request } from 'undici';
 import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
 import { applySignature, normalizeRequest } from '../../credentials/signing/requestShapes';
 import { signRequest } from '../../credentials/signing/volcengineSigner';
-import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../simulator';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 interface SignedRequest {
 	method?: string;
@@ -36,14 +37,7 @@ describe('volcengineApi credential against the gateway', () => {
 
 	beforeAll(async () => {
 		await sim.start();
-		credentials = {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-		};
+		credentials = simulatorCredentialData(sim.url);
 	});
 	afterAll(async () => await sim.stop());
 

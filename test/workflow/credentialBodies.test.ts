@@ -27,10 +27,11 @@ import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
 import { stringifyForm, type FormArrayFormat } from '../../credentials/signing/formBody';
 import { MAX_STREAM_BODY_BYTES, readStreamBody } from '../../credentials/signing/streamBody';
 import { signRequest } from '../../credentials/signing/volcengineSigner';
-import { DEFAULT_SIMULATOR_ACCOUNT, ECHO_BODY_ACTION, JimengSimulator } from '../simulator';
+import { ECHO_BODY_ACTION, JimengSimulator } from '../simulator';
 import { verifySignature } from '../simulator/gateway';
 import { createHarness, outputOf, useMemoryBinaryData } from './harness';
 import { jimengWorkflow, simulatorCredential } from './workflows';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 // n8n's HTTP client exactly as n8n-core 2.41.1 loads it (its own copy of @n8n/backend-network), and
 // the qs that client serialises forms with: the oracle for "what n8n would send".
@@ -83,14 +84,7 @@ describe('credential: binary, stream, form and raw bodies arrive byte for byte, 
 	beforeAll(async () => {
 		await sim.start();
 		tmp = mkdtempSync(join(tmpdir(), 'jimeng-cred-bodies-'));
-		credentials = {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-		};
+		credentials = simulatorCredentialData(sim.url);
 	});
 	afterAll(async () => {
 		await sim.stop();
@@ -298,14 +292,7 @@ describe('credential behind a reverse proxy (Signing Host)', () => {
 	beforeAll(async () => {
 		await sim.start();
 		proxy = await startProxy(sim.url, '/jimeng', 'visual.volcengineapi.com');
-		credentials = {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: `${proxy.url}/jimeng`,
-		};
+		credentials = simulatorCredentialData(`${proxy.url}/jimeng`);
 	});
 	afterAll(async () => {
 		await proxy.close();

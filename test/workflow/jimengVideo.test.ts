@@ -18,9 +18,9 @@ import {
 	type Harness,
 } from './harness';
 import { jimengWorkflow, simulatorCredential, type ItemSpec } from './workflows';
+import { b64 } from '../support/bytes';
 
 const FIXTURE = readFileSync(FIXTURE_PATH);
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const imageItem = (bytes: Uint8Array, fileName = 'image.png', mimeType = 'image/png'): ItemSpec => ({
 	json: {},
 	binary: { data: { base64: b64(bytes), fileName, mimeType } },

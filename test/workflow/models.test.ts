@@ -14,8 +14,8 @@ import { pngBytes } from '../fixtures/images';
 import { JimengSimulator } from '../simulator';
 import { createHarness, errorOf, outputOf, useMemoryBinaryData, type Harness, type WorkflowJson } from './harness';
 import { SIM_CREDENTIAL_ID, jimengWorkflow, simulatorCredential, type ItemSpec } from './workflows';
+import { b64 } from '../support/bytes';
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const image = (width: number, height: number) => ({ base64: b64(pngBytes(width, height)), mimeType: 'image/png', fileName: 'frame.png' });
 
 interface ModelCase {

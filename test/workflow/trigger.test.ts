@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * The Jimeng Video Trigger driven the way n8n drives a poll trigger (see ./triggerHost): static data
  * saved as JSON only after the activation poll and after polls that emit; a restart loads the last
@@ -12,9 +12,9 @@ import { FIXTURE_PATH, JimengSimulator } from '../simulator';
 import { binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
 import { TriggerHost, itemsOf } from './triggerHost';
 import { jimengWorkflow, simulatorCredential } from './workflows';
+import { sleep } from '../support/time';
 
 const FIXTURE = readFileSync(FIXTURE_PATH);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const items = itemsOf;
 

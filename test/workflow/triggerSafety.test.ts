@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * The trigger's money and duplicate guarantees under what production does to it: overlapping polls
  * behind a slow video link, restarts at any moment, n8n's durable poll scheduler, spending limits,
@@ -10,8 +9,8 @@ import { JimengSimulator } from '../simulator';
 import { createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
 import { TriggerHost, itemsOf as items } from './triggerHost';
 import { jimengWorkflow, simulatorCredential } from './workflows';
+import { sleep } from '../support/time';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DAY_MS = 24 * 3600 * 1000;
 
 describe('Jimeng Video Trigger safety', () => {

@@ -3,9 +3,10 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { DEFAULT_SIMULATOR_ACCOUNT, type JimengSimulator } from '../simulator';
+import type { JimengSimulator } from '../simulator';
 import type { CredentialRecord, WorkflowJson } from './harness';
 import { NODE_TYPE } from './harness';
+import { simulatorCredentialData } from '../support/simulatorCredential';
 
 export const SIM_CREDENTIAL_ID = 'cred-sim';
 
@@ -14,15 +15,7 @@ export function simulatorCredential(sim: JimengSimulator, overrides: IDataObject
 		id: SIM_CREDENTIAL_ID,
 		name: 'Jimeng simulator',
 		type: 'volcengineApi',
-		data: {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-			...overrides,
-		},
+		data: { ...simulatorCredentialData(sim.url), ...overrides } as CredentialRecord['data'],
 	};
 }
 

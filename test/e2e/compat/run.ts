@@ -20,7 +20,7 @@ import { importCredentials, importWorkflows, publishWorkflow, runN8nOk, type Exe
 import { formatMs } from '../../n8n-host/proc';
 import { startN8n, stopAllN8n, type N8nServer } from '../../n8n-host/server';
 import { createUserFolder, installPackageTarball, packProject, type UserFolder } from '../../n8n-host/userFolder';
-import { DEFAULT_SIMULATOR_ACCOUNT, FIXTURE_PATH, JimengSimulator, SUBMIT_ACTION, type RequestLogEntry } from '../../simulator';
+import { FIXTURE_PATH, JimengSimulator, SUBMIT_ACTION, type RequestLogEntry } from '../../simulator';
 import { Report, SetupFailed, messageOf } from '../report';
 import {
 	binaryBytes,
@@ -39,6 +39,7 @@ import {
 } from '../support';
 import { buildWorkflows, type E2eWorkflows, type Workflow } from '../workflows';
 import { checkManualInstall } from './manualInstall';
+import { simulatorCredentialData } from '../../support/simulatorCredential';
 
 const VERSIONS: Record<HostLine, string> = { '1.123': '1.123.81', '2.41': '2.41.1' };
 const MODEL = 'jimeng_ti2v_v30_pro';
@@ -229,14 +230,7 @@ async function main(): Promise<void> {
 			imageServer = await serveFile('first-frame.png', image, 'image/png');
 			report.note(`simulator ${sim.url}; image ${imageServer.url}`);
 		});
-		const credentialData = {
-			accessKeyId: DEFAULT_SIMULATOR_ACCOUNT.accessKeyId,
-			secretAccessKey: DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-		};
+		const credentialData = simulatorCredentialData(sim.url);
 
 		// ---- n8n 1.123: the package as the community-package installer puts it ----
 		report.log(`— ${V1}: installed as n8n's installer does; n8n execute, then n8n start —`);
