@@ -20,8 +20,8 @@ import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { Capture } from '../soak/capture';
-import { createHarness, outputOf, useFilesystemBinaryData, type CredentialRecord, type Harness } from '../workflow/harness';
-import { jimengWorkflow } from '../workflow/workflows';
+import { createHarness, outputOf, useFilesystemBinaryData, type CredentialRecord, type Harness } from '../support/harness';
+import { jimengWorkflow } from '../support/workflows';
 
 export interface WorkerInput {
 	variant: 'streamed' | 'buffered';

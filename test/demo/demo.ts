@@ -16,7 +16,7 @@ import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } from '../simulator';
-import { createHarness, outputOf, REPO_ROOT, useFilesystemBinaryData, type WorkflowJson } from '../workflow/harness';
+import { createHarness, outputOf, REPO_ROOT, useFilesystemBinaryData, type WorkflowJson } from '../support/harness';
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;

@@ -7,8 +7,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ascii, concat, gifBytes, ihdr, jpeg, pngBytes, pngChunk, PNG_SIGNATURE } from '../fixtures/images';
 import type { JimengSimulator } from '../simulator';
-import { createHarness, errorOf, outputOf, type CredentialRecord, type Harness } from '../workflow/harness';
-import { jimengWorkflow, type ItemSpec } from '../workflow/workflows';
+import { createHarness, errorOf, outputOf, type CredentialRecord, type Harness } from '../support/harness';
+import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 import type { Capture } from './capture';
 import { itemsOf, TriggerHost } from '../workflow/triggerHost';
 import { b64 } from '../support/bytes';

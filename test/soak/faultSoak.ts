@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import type { IBinaryData, IDataObject, INodeExecutionData, IRun } from 'n8n-workflow';
 
 import type { JimengSimulator, SimulatorFaults } from '../simulator';
-import { binaryBytes, errorOf, outputOf, type Harness } from '../workflow/harness';
-import { jimengWorkflow, type ItemSpec } from '../workflow/workflows';
+import { binaryBytes, errorOf, outputOf, type Harness } from '../support/harness';
+import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 import { sleep } from '../bench/report';
 import type { Capture } from './capture';
 import { itemsOf, TriggerHost } from '../workflow/triggerHost';

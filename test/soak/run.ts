@@ -8,8 +8,8 @@
 import { JimengSimulator } from '../simulator';
 import { loadFixture, VideoFile } from '../simulator/video';
 import { heading, out, seconds, table, Verdicts } from '../bench/report';
-import { createHarness, useFilesystemBinaryData, useMemoryBinaryData } from '../workflow/harness';
-import { simulatorCredential } from '../workflow/workflows';
+import { createHarness, useFilesystemBinaryData, useMemoryBinaryData } from '../support/harness';
+import { simulatorCredential } from '../support/workflows';
 import { runBadInputs, type SoakSecrets } from './badInputs';
 import { Capture } from './capture';
 import {

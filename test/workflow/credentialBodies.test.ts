@@ -29,8 +29,8 @@ import { MAX_STREAM_BODY_BYTES, readStreamBody } from '../../credentials/signing
 import { signRequest } from '../../credentials/signing/volcengineSigner';
 import { ECHO_BODY_ACTION, JimengSimulator } from '../simulator';
 import { verifySignature } from '../simulator/gateway';
-import { createHarness, outputOf, useMemoryBinaryData } from './harness';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { createHarness, outputOf, useMemoryBinaryData } from '../support/harness';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { simulatorCredentialData } from '../support/simulatorCredential';
 
 // n8n's HTTP client exactly as n8n-core 2.41.1 loads it (its own copy of @n8n/backend-network), and

@@ -16,8 +16,8 @@ import {
 import { OUTPUT_SIZES } from '../../nodes/shared/helpers/aspectRatio';
 import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/helpers/models';
 import { JimengSimulator } from '../simulator';
-import { NODE_TYPE, TRIGGER_TYPE, createHarness, errorOf, loadPackage, outputOf } from './harness';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { NODE_TYPE, TRIGGER_TYPE, createHarness, errorOf, loadPackage, outputOf } from '../support/harness';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 
 async function descriptionOf(type: string): Promise<INodeTypeDescription> {
 	const { nodeTypes } = await loadPackage();

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { JimengSimulator } from '../simulator';
 import { Capture } from '../soak/capture';
 import { pngBytes } from '../fixtures/images';
-import { createHarness, errorOf, outputOf, useFilesystemBinaryData, type Harness } from './harness';
-import { jimengWorkflow, simulatorCredential, type ItemSpec } from './workflows';
+import { createHarness, errorOf, outputOf, useFilesystemBinaryData, type Harness } from '../support/harness';
+import { jimengWorkflow, simulatorCredential, type ItemSpec } from '../support/workflows';
 
 interface ImageBodyEvent {
 	type: 'imageBody';

@@ -16,8 +16,8 @@ import {
 	useFilesystemBinaryData,
 	useMemoryBinaryData,
 	type Harness,
-} from './harness';
-import { jimengWorkflow, simulatorCredential, type ItemSpec } from './workflows';
+} from '../support/harness';
+import { jimengWorkflow, simulatorCredential, type ItemSpec } from '../support/workflows';
 import { b64 } from '../support/bytes';
 
 const FIXTURE = readFileSync(FIXTURE_PATH);

@@ -12,8 +12,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { MODELS } from '../../nodes/shared/helpers/models';
 import { pngBytes } from '../fixtures/images';
 import { JimengSimulator } from '../simulator';
-import { createHarness, errorOf, outputOf, useMemoryBinaryData, type Harness, type WorkflowJson } from './harness';
-import { SIM_CREDENTIAL_ID, jimengWorkflow, simulatorCredential, type ItemSpec } from './workflows';
+import { createHarness, errorOf, outputOf, useMemoryBinaryData, type Harness, type WorkflowJson } from '../support/harness';
+import { SIM_CREDENTIAL_ID, jimengWorkflow, simulatorCredential, type ItemSpec } from '../support/workflows';
 import { b64 } from '../support/bytes';
 
 const image = (width: number, height: number) => ({ base64: b64(pngBytes(width, height)), mimeType: 'image/png', fileName: 'frame.png' });

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 
 import { FIXTURE_PATH, JimengSimulator } from '../simulator';
-import { binaryBytes, createHarness, outputOf, useMemoryBinaryData } from './harness';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { binaryBytes, createHarness, outputOf, useMemoryBinaryData } from '../support/harness';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 
 describe('smoke', () => {
 	const sim = new JimengSimulator({ queueMs: 100, generateMs: 200 });

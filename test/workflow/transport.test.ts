@@ -2,9 +2,9 @@
 /**
  * The transport's answers to every kind of failure, through real workflow runs against the simulator.
  */
-import { JimengSimulator } from '../simulator';
-import { createHarness, errorOf, outputOf, useMemoryBinaryData, type Harness } from './harness';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { createHarness, errorOf, outputOf } from '../support/harness';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
+import { useSimulator } from '../support/useSimulator';
 
 // The vendor's table (vendor page + docs/jimeng-api.md): code → HTTP status, "retry?".
 const SUBMIT_CODES: Array<[number, number, boolean]> = [
@@ -35,19 +35,7 @@ const TASK_FAILURE_CODES: Array<[number, boolean]> = [
 ];
 
 describe('transport', () => {
-	const sim = new JimengSimulator({ queueMs: 50, generateMs: 100, seed: 11 });
-	let harness: Harness;
-
-	beforeAll(async () => {
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
-		useMemoryBinaryData();
-	});
-	beforeEach(() => {
-		sim.reset();
-		sim.configure({ faults: {}, qps: null, concurrency: null });
-	});
-	afterAll(async () => await sim.stop());
+	const { sim, harness } = useSimulator({ queueMs: 50, generateMs: 100, seed: 11 }, { faults: {}, qps: null, concurrency: null });
 
 	it.each(SUBMIT_CODES)('submit answered %i (HTTP %i): one request, classified retryable=%s, meaning and request_id in the message', async (code, status, retryable) => {
 		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: `x [sim:code=${code}]` }, { continueOnFail: true }));

@@ -8,30 +8,19 @@ import { readFileSync } from 'node:fs';
 
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
-import { FIXTURE_PATH, JimengSimulator } from '../simulator';
-import { binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
+import { FIXTURE_PATH } from '../simulator';
+import { binaryBytes, createHarness, outputOf } from '../support/harness';
 import { TriggerHost, itemsOf } from './triggerHost';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { sleep } from '../support/time';
+import { useSimulator } from '../support/useSimulator';
 
 const FIXTURE = readFileSync(FIXTURE_PATH);
 
 const items = itemsOf;
 
 describe('Jimeng Video Trigger', () => {
-	const sim = new JimengSimulator({ queueMs: 150, generateMs: 250, seed: 3 });
-	let harness: Harness;
-
-	beforeAll(async () => {
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
-		useMemoryBinaryData();
-	});
-	beforeEach(() => {
-		sim.reset();
-		sim.configure({ queueMs: 150, generateMs: 250, concurrency: null, faults: {} });
-	});
-	afterAll(async () => await sim.stop());
+	const { sim, harness } = useSimulator({ queueMs: 150, generateMs: 250, seed: 3 }, { queueMs: 150, generateMs: 250, concurrency: null, faults: {} });
 
 	async function submit(prompt: string): Promise<string> {
 		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt }));

@@ -9,8 +9,8 @@
  */
 import type { INode, INodeExecutionData, IPollFunctions, Workflow, WorkflowActivateMode } from 'n8n-workflow';
 
-import { TRIGGER_TYPE, type Harness } from './harness';
-import { SIM_CREDENTIAL_ID } from './workflows';
+import { TRIGGER_TYPE, type Harness } from '../support/harness';
+import { SIM_CREDENTIAL_ID } from '../support/workflows';
 
 type PollResult = INodeExecutionData[][] | null;
 

@@ -6,9 +6,9 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { JimengSimulator } from '../simulator';
-import { createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
+import { createHarness, outputOf, useMemoryBinaryData, type Harness } from '../support/harness';
 import { TriggerHost, itemsOf as items } from './triggerHost';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { sleep } from '../support/time';
 
 const DAY_MS = 24 * 3600 * 1000;

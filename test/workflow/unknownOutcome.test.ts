@@ -9,25 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 
 import { FIXTURE_PATH, JimengSimulator, type SimulatorFaults } from '../simulator';
-import { binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from './harness';
-import { jimengWorkflow, simulatorCredential } from './workflows';
+import { binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from '../support/harness';
+import { jimengWorkflow, simulatorCredential } from '../support/workflows';
+import { useSimulator } from '../support/useSimulator';
 
 const PROMPT = 'a lighthouse at dusk';
 
 describe('submit outcomes that are not a refusal', () => {
-	const sim = new JimengSimulator({ queueMs: 50, generateMs: 100, seed: 21 });
-	let harness: Harness;
-
-	beforeAll(async () => {
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
-		useMemoryBinaryData();
-	});
-	beforeEach(() => {
-		sim.reset();
-		sim.configure({ faults: {} });
-	});
-	afterAll(async () => await sim.stop());
+	const { sim, harness } = useSimulator({ queueMs: 50, generateMs: 100, seed: 21 }, { faults: {} });
 
 	const submitWith = async (faults: SimulatorFaults) => {
 		sim.configure({ faults });

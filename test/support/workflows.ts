@@ -6,7 +6,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import type { JimengSimulator } from '../simulator';
 import type { CredentialRecord, WorkflowJson } from './harness';
 import { NODE_TYPE } from './harness';
-import { simulatorCredentialData } from '../support/simulatorCredential';
+import { simulatorCredentialData } from './simulatorCredential';
 
 export const SIM_CREDENTIAL_ID = 'cred-sim';
 
