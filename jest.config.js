@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
   },
   setupFiles: ['<rootDir>/test/setupEnv.js'],
+  // Workflow tests load dist/: refuse to run them against a build older than the sources.
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
   testTimeout: 60_000,
   // Workflow tests start simulators on loopback ports; run files in parallel, tests in a file in order.
   maxWorkers: '50%',

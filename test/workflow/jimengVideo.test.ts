@@ -176,7 +176,7 @@ describe('Jimeng Video node in a workflow', () => {
 	});
 
 	describe('batches', () => {
-		it('10 items with a 3 s task finish in under 2× one task’s time', async () => {
+		it('10 items run side by side: every task is created before the first video is downloaded', async () => {
 			sim.configure({ queueMs: 1000, generateMs: 2000 });
 			const items = Array.from({ length: 10 }, (_, i) => ({ json: { prompt: `scene ${i}` } }));
 			const started = Date.now();
@@ -188,7 +188,10 @@ describe('Jimeng Video node in a workflow', () => {
 			expect(output.every((item) => item.json.status === 'done')).toBe(true);
 			const ratio = wall / 3000;
 			console.log(`batch: 10 items × 3 s task in ${wall} ms = ${ratio.toFixed(2)}× one task`);
-			expect(ratio).toBeLessThan(2);
+			// Order of events, not seconds (timings are bench 1's): all ten submitted while the first still runs.
+			const lastCreated = Math.max(...sim.submits().filter((entry) => entry.taskCreated).map((entry) => entry.at));
+			const firstDownload = Math.min(...sim.requests.filter((entry) => entry.action === 'download').map((entry) => entry.at));
+			expect(lastCreated).toBeLessThan(firstDownload);
 			expect(sim.createdTaskIds()).toHaveLength(10);
 		});
 
@@ -251,11 +254,10 @@ describe('Jimeng Video node in a workflow', () => {
 			const cancelledAt = Date.now();
 			cancel();
 			await running.catch(() => undefined);
-			const stoppedWithin = Date.now() - cancelledAt;
 			await new Promise((resolve) => setTimeout(resolve, 700));
-			const after = sim.getResults().filter((entry) => entry.at > cancelledAt + 50);
+			// Events, not a stopwatch: after the cancel, not one more Get Result in two poll intervals.
+			const after = sim.getResults().filter((entry) => entry.at > cancelledAt + 50); // one already on the wire may land just after
 			expect(after).toHaveLength(0);
-			expect(stoppedWithin).toBeLessThan(300);
 			expect(sim.submits()).toHaveLength(1);
 		});
 	});
