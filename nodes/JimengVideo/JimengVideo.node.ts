@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -58,7 +59,7 @@ export class JimengVideo implements INodeType {
 				],
 				default: 'generateAndWait',
 			},
-			modelProperty({ operation: ['submit', 'getResult', 'generateAndWait'] }),
+			...updateDisplayOptions({ show: { operation: ['submit', 'getResult', 'generateAndWait'] } }, [modelProperty()]),
 			...submit.description,
 			...getResult.description,
 			...generateAndWait.description,

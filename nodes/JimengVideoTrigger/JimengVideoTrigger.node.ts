@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	updateDisplayOptions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -79,8 +80,8 @@ export class JimengVideoTrigger implements INodeType {
 				description: 'Task IDs from Submit, separated by commas, spaces or new lines. IDs added later are picked up at the next poll.',
 				displayOptions: { show: { mode: ['watchTasks'] } },
 			},
-			modelProperty({ mode: ['watchTasks', 'generate'] }),
-			...triggerGenerateProperties({ mode: ['generate'] }),
+			...updateDisplayOptions({ show: { mode: ['watchTasks', 'generate'] } }, [modelProperty()]),
+			...updateDisplayOptions({ show: { mode: ['generate'] } }, triggerGenerateProperties()),
 			{
 				displayName: 'Max Videos',
 				name: 'maxVideos',

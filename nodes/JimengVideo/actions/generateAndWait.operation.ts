@@ -1,4 +1,5 @@
 import {
+	updateDisplayOptions,
 	type IBinaryData,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -33,18 +34,17 @@ import { deferItemRequest } from './itemRequest';
 import { addHints, isToolCall } from './runContext';
 import { submitOnce } from './submitOnce';
 
-export const description: INodeProperties[] = [
-	...videoInputProperties({ operation: ['generateAndWait'] }),
+export const description: INodeProperties[] = updateDisplayOptions({ show: { operation: ['generateAndWait'] } }, [
+	...videoInputProperties(),
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['generateAndWait'] } },
 		options: [aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption, maxWaitOption, pollIntervalOption],
 	},
-];
+]);
 
 /** Options that hold for the whole batch: read once, from the first item. */
 interface BatchOptions {

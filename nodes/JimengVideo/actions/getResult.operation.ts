@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../../shared/helpers/models';
 import { buildReqJson, checkTaskId, type AigcMeta } from '../../shared/helpers/taskParameters';
@@ -7,7 +7,7 @@ import { isToolCall } from './runContext';
 import { doneTaskItem, itemOptions, missingTaskError, type OutputOptions, type TaskQuery } from '../../shared/taskResult';
 import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../../shared/descriptions/options';
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = updateDisplayOptions({ show: { operation: ['getResult'] } }, [
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -17,7 +17,6 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. 7392616336519610409',
 		description:
 			'The task ID returned by Submit, as text (task IDs are longer than a number can hold exactly). Tasks are kept 12 hours.',
-		displayOptions: { show: { operation: ['getResult'] } },
 	},
 	{
 		displayName: 'Options',
@@ -25,10 +24,9 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { operation: ['getResult'] } },
 		options: [aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption],
 	},
-];
+]);
 
 export interface ResultOptions extends OutputOptions {
 	aigcMeta?: AigcMeta;

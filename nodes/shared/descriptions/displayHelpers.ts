@@ -1,12 +1,5 @@
 /** Small builders the field descriptions share. */
-import type { IDisplayOptions, INodePropertyOptions } from 'n8n-workflow';
-
-/** The displayOptions.show of the operation (or trigger mode) a field belongs to. */
-export type Show = NonNullable<IDisplayOptions['show']>;
-
-export function withShow(show: Show, extra?: Show): IDisplayOptions {
-	return { show: { ...show, ...extra } };
-}
+import type { INodePropertyOptions } from 'n8n-workflow';
 
 export const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 

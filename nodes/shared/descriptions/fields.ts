@@ -17,7 +17,7 @@ import {
 import { DURATIONS } from '../helpers/requestBuilder';
 import { imageSourceProperties } from './imageFields';
 
-import { byName, capitalize, withShow, type Show } from './displayHelpers';
+import { byName, capitalize } from './displayHelpers';
 
 // Option lists whose natural order is not alphabetical (models, durations, strengths) are built from
 // their tables, in the tables' order: a person reads 5 s before 10 s and weak before strong.
@@ -34,7 +34,7 @@ const durationOptions: INodePropertyOptions[] = DURATIONS.map((duration) => ({
 }));
 
 /** One Aspect Ratio field per resolution (same parameter name), so each lists its models' sizes. */
-function aspectRatioProperties(show: Show): INodeProperties[] {
+function aspectRatioProperties(): INodeProperties[] {
 	return (['1080p', '720p'] as const).map((resolution) => {
 		const sizes = OUTPUT_SIZES[resolution];
 		const models = MODELS.filter((model) => model.takesAspectRatio && model.resolution === resolution).map((model) => model.id);
@@ -47,12 +47,12 @@ function aspectRatioProperties(show: Show): INodeProperties[] {
 			description: `Shape of the video, text-to-video only (with an image Jimeng uses the ratio closest to the image). Sizes at ${resolution}: ${ASPECT_RATIOS.map((ratio) => `${ratio} → ${sizes[ratio].width}×${sizes[ratio].height}`).join(', ')}.`,
 			// With an image Jimeng takes the ratio from the image: the field is hidden (a value saved
 			// before is still accepted and ignored).
-			displayOptions: { show: { ...show, model: models }, hide: { imageSource: ['binary', 'url', 'base64'] } },
+			displayOptions: { show: { model: models }, hide: { imageSource: ['binary', 'url', 'base64'] } },
 		};
 	});
 }
 
-export function modelProperty(show: Show): INodeProperties {
+export function modelProperty(): INodeProperties {
 	return {
 		displayName: 'Model',
 		name: 'model',
@@ -61,7 +61,6 @@ export function modelProperty(show: Show): INodeProperties {
 		default: DEFAULT_MODEL,
 		description:
 			'Jimeng 3.0 video model (req_key). Pro is 1080p and takes text or a first frame; the others are cheaper and specialised. Get Result must use the model that created the task.',
-		displayOptions: withShow(show),
 	};
 }
 
@@ -71,7 +70,7 @@ const cameraStrengthOptions: INodePropertyOptions[] = CAMERA_STRENGTHS.map((stre
 }));
 
 /** Camera motion (the recamera model): template and strength. */
-function cameraProperties(show: Show): INodeProperties[] {
+function cameraProperties(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Camera Template',
@@ -86,7 +85,7 @@ function cameraProperties(show: Show): INodeProperties[] {
 			})).sort(byName),
 			default: 'hitchcock_dolly_in',
 			description: 'Camera movement applied to the image (template_id)',
-			displayOptions: withShow(show, { model: CAMERA_MODELS }),
+			displayOptions: { show: { model: CAMERA_MODELS } },
 		},
 		{
 			displayName: 'Camera Strength',
@@ -95,13 +94,13 @@ function cameraProperties(show: Show): INodeProperties[] {
 			options: cameraStrengthOptions,
 			default: 'medium',
 			description: 'How pronounced the camera movement is (camera_strength)',
-			displayOptions: withShow(show, { model: CAMERA_MODELS }),
+			displayOptions: { show: { model: CAMERA_MODELS } },
 		},
 	];
 }
 
-/** `show` is the operation (or trigger mode) condition these fields appear under. */
-export function videoInputProperties(show: Show): INodeProperties[] {
+/** The video parameters; each operation (or the trigger's mode) adds its own condition with updateDisplayOptions. */
+export function videoInputProperties(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Prompt',
@@ -112,10 +111,9 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			placeholder: 'e.g. A corgi surfing a huge wave at sunset, cinematic',
 			description:
 				'What the video should show, in Chinese or English. Required for text-to-video, optional with an image. At most 800 characters; Jimeng recommends 400 or fewer.',
-			displayOptions: withShow(show),
 		},
-		...imageSourceProperties(show),
-		...cameraProperties(show),
+		...imageSourceProperties(),
+		...cameraProperties(),
 		{
 			displayName: 'Duration',
 			name: 'frames',
@@ -123,9 +121,8 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			options: durationOptions,
 			default: 121,
 			description: 'Length of the video (frames = 24 × seconds + 1). Price is per second.',
-			displayOptions: withShow(show),
 		},
-		...aspectRatioProperties(show),
+		...aspectRatioProperties(),
 		{
 			displayName: 'Seed',
 			name: 'seed',
@@ -133,7 +130,6 @@ export function videoInputProperties(show: Show): INodeProperties[] {
 			typeOptions: { minValue: -1, numberPrecision: 0 },
 			default: -1,
 			description: 'Random seed: -1 for a random one. The same positive seed with the same inputs gives a very similar video.',
-			displayOptions: withShow(show),
 		},
 	];
 }
@@ -142,8 +138,8 @@ export function videoInputProperties(show: Show): INodeProperties[] {
  * The trigger's generate mode: no input items, so images come by URL only. An empty Image URL
  * means text-to-video for the models that allow it.
  */
-export function triggerGenerateProperties(show: Show): INodeProperties[] {
-	const shared = videoInputProperties(show)
+export function triggerGenerateProperties(): INodeProperties[] {
+	const shared = videoInputProperties()
 		.filter((property) => ['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(property.name))
 		// No Image Source here: a `hide` on it names a parameter the trigger lacks, which n8n 1.x cannot
 		// resolve ("Could not resolve parameter dependencies"), so the workflow would not activate.
@@ -159,7 +155,7 @@ export function triggerGenerateProperties(show: Show): INodeProperties[] {
 			placeholder: 'https://example.com/first-frame.jpg',
 			description:
 				'Public http(s) URL of a JPEG or PNG first-frame image. Leave empty for text-to-video (Pro and the text-to-video models).',
-			displayOptions: withShow(show, { model: IMAGE_MODELS }),
+			displayOptions: { show: { model: IMAGE_MODELS } },
 		},
 		{
 			displayName: 'Last Frame Image URL',
@@ -168,7 +164,7 @@ export function triggerGenerateProperties(show: Show): INodeProperties[] {
 			default: '',
 			placeholder: 'https://example.com/last-frame.jpg',
 			description: 'Public http(s) URL of the last-frame image, with the same aspect ratio as the first',
-			displayOptions: withShow(show, { model: LAST_FRAME_MODELS }),
+			displayOptions: { show: { model: LAST_FRAME_MODELS } },
 		},
 		...rest,
 	];
