@@ -21,12 +21,26 @@ export const BROWSER_CHECK = 'Editor (chromium): search finds Jimeng Video; exam
 
 const NODE = 'Jimeng Video';
 const TRIGGER = 'Jimeng Video Trigger';
-const MANUAL_TRIGGER = 'Trigger manually';
+const MANUAL_TRIGGER = 'Manual Trigger';
 const ACTION = 'Generate a video and wait for it';
+const TIME_LIMIT_MS = 4 * 60_000;
 
 /** e2e-artifacts/<run id>/browser; the run id is the start time (UTC), or E2E_RUN_ID. */
 export function artifactsDir(runId = process.env['E2E_RUN_ID'] ?? new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z')): string {
 	return path.join(REPO_DIR, 'e2e-artifacts', runId, 'browser');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the server says about the trigger: its description and its "Trigger On" options. */
+async function triggerFacts(server: N8nServer): Promise<{ description: string; modes: string[] }> {
+	type NodeType = { name: string; description: string; properties: Array<{ name: string; options?: Array<{ name: string }> }> };
+	const types = await server.fetch<NodeType[]>('GET', '/types/nodes.json', undefined, 'cookie');
+	const trigger = types.body.find((t) => t.name === 'n8n-nodes-jimeng-video.jimengVideoTrigger');
+	assert.ok(trigger, 'the server does not serve the trigger node type');
+	const modes = trigger.properties.find((p) => p.name === 'mode')?.options?.map((o) => o.name) ?? [];
+	assert.ok(modes.length > 0, 'the trigger has no "Trigger On" options');
+	return { description: trigger.description, modes };
 }
 
 export interface BrowserCheckInput {
@@ -46,10 +60,17 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 	const chromium = await launchChromium(executable);
 	say(`${chromium.version} (${executable}), headless, ${WINDOW.width}x${WINDOW.height}, launched in ${formatMs(Date.now() - started)}`);
 	const editor = await Editor.open(chromium.browser, server.baseUrl, input.artifactsDir);
+	// A browser that stops answering must not hang the suite: closing it makes every pending call fail.
+	let timedOut = false;
+	const watchdog = setTimeout(() => {
+		timedOut = true;
+		void chromium.close().catch(() => undefined);
+	}, TIME_LIMIT_MS);
 	const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 		try {
 			return await fn();
 		} catch (error) {
+			if (timedOut) throw new Error(`${name}: the browser check ran past ${formatMs(TIME_LIMIT_MS)}; chromium closed (${error instanceof Error ? error.message : String(error)})`);
 			throw await editor.fail(name, error);
 		}
 	};
@@ -60,28 +81,36 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		});
 
 		await step('first-step panel', async () => {
+			const trigger = await triggerFacts(server);
 			await editor.newWorkflow();
 			await editor.openFirstStepPanel();
-			const { names, noResults } = await editor.search('jimeng', NODE);
+			const { names, noResults } = await editor.search('jimeng');
 			const shot = await editor.screenshot('first-step-jimeng');
 			assert.ok(names.includes(NODE), `first-step panel, search "jimeng": ${noResults ? '"No results"' : `listed ${names.join(', ') || 'nothing'}`}`);
-			// The trigger panel lists a trigger under its app's name; the item leads to the trigger's events.
+			// The trigger panel lists a trigger under its app's name, with the trigger's description…
+			const texts = await editor.page.$$eval(`${tid('node-creator')} ${tid('item-iterator-item')}`, (els) =>
+				els.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
+			);
+			const item = texts.find((t) => t.startsWith(NODE));
+			assert.ok(item?.includes(trigger.description), `the "${NODE}" item does not describe ${TRIGGER} ("${trigger.description}"): "${item}"`);
+			// …and leads to its events, one per "Trigger On" option.
 			await editor.pickItem(NODE);
-			const events = await editor.until('the Jimeng Video trigger events', 10_000, async () => {
-				const items = await editor.creatorItems();
-				const text = await editor.page.$eval(tid('node-creator'), (el) => (el as unknown as DomEl).innerText);
-				return text.includes(TRIGGER) || items.length > 0 ? { items, text } : undefined;
+			const events = await editor.until(`the ${TRIGGER} events (${trigger.modes.join(', ')})`, 10_000, async () => {
+				const listed = await editor.creatorItems();
+				const found = trigger.modes.map((mode) => listed.find((e) => e.toLowerCase().includes(mode.toLowerCase())));
+				return found.every(Boolean) ? (found as string[]) : undefined;
 			});
-			const shot2 = await editor.screenshot('first-step-jimeng-trigger');
-			assert.ok(events.text.includes(TRIGGER), `the first-step item "${NODE}" does not lead to ${TRIGGER}: ${events.text.slice(0, 400)}`);
-			say(`first-step panel "jimeng" → ${names.join(', ')}; "${NODE}" opens ${TRIGGER} (${events.items.join(', ')}) [${path.basename(shot)}, ${path.basename(shot2)}]`);
+			await sleep(500); // the panel slides in
+			const shot2 = await editor.screenshot('first-step-jimeng-trigger-events');
+			say(`first-step panel "jimeng" → ${names.join(', ')} ("${trigger.description}", ${TRIGGER}'s description) [${path.basename(shot)}]`);
+			say(`first-step "${NODE}" → ${TRIGGER} events: ${events.join(', ')} [${path.basename(shot2)}]`);
 			await editor.closeCreator();
 		});
 
 		let manualName = '';
 		await step('add a Manual Trigger', async () => {
 			await editor.openFirstStepPanel();
-			const { names } = await editor.search('manual', MANUAL_TRIGGER);
+			const { names } = await editor.search('manual');
 			assert.ok(names.includes(MANUAL_TRIGGER), `search "manual" listed ${names.join(', ') || 'nothing'}`);
 			await editor.pickItem(MANUAL_TRIGGER);
 			manualName = await editor.until('the manual trigger on the canvas', 10_000, async () => (await editor.canvasNodes())[0]);
@@ -92,7 +121,7 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		for (const term of ['jimeng', 'Jimeng Video', 'volcengine']) {
 			await step(`next-step panel "${term}"`, async () => {
 				await editor.openNextStepPanel(manualName);
-				const { names, noResults } = await editor.search(term, NODE);
+				const { names, noResults } = await editor.search(term);
 				const shot = await editor.screenshot(`next-step-${term.toLowerCase().replace(/\s+/g, '-')}`);
 				assert.ok(names.includes(NODE), `next-step panel, search "${term}": ${noResults ? '"No results"' : `listed ${names.join(', ') || 'nothing'}`}`);
 				say(`next-step panel "${term}" → ${names.join(', ')} [${path.basename(shot)}]`);
@@ -103,7 +132,9 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		await step('add Jimeng Video from the search result', async () => {
 			await editor.pickItem(NODE);
 			await editor.until(`the action "${ACTION}"`, 10_000, async () => (await editor.creatorItems()).includes(ACTION));
-			const actions = await editor.creatorItems();
+			const actions = (await editor.creatorItems()).filter((name) => name !== NODE);
+			await sleep(500); // the panel slides in
+			const actionsShot = await editor.screenshot('next-step-jimeng-video-actions');
 			await editor.pickItem(ACTION);
 			const added = await editor.until('a Jimeng Video node on the canvas', 15_000, async () =>
 				(await editor.canvasNodes()).find((name) => name !== manualName),
@@ -112,14 +143,18 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			if (ndv) await editor.closeNdv();
 			const nodes = await editor.canvasNodes();
 			const shot = await editor.screenshot('jimeng-video-on-canvas');
-			assert.ok(nodes.includes(added), `canvas nodes: ${nodes.join(', ')}`);
-			say(`actions listed: ${actions.join(', ')}; chose "${ACTION}" → canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')}${ndv ? ' (its details view opened)' : ''} [${path.basename(shot)}]`);
+			assert.equal(added, NODE, `the node added is named "${added}"`);
+			assert.deepEqual(nodes, [manualName, NODE], 'canvas nodes');
+			say(`"${NODE}" → actions ${actions.join(', ')} [${path.basename(actionsShot)}]`);
+			say(`chose "${ACTION}" → ${ndv ? 'its details view opened; closed it → ' : ''}canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')} [${path.basename(shot)}]`);
 		});
 
 		await step('run the text-to-video example', async () => {
 			const { workflow, sim } = input;
 			const mark = sim.requests.length;
+			const dialogsBefore = editor.dialogs.length;
 			await editor.page.goto(workflowUrl(server.baseUrl, workflow.id as string), { waitUntil: 'domcontentloaded' });
+			for (const dialog of editor.dialogs.slice(dialogsBefore)) say(`left the unsaved workflow: accepted the browser's "${dialog}"`);
 			await editor.waitForCanvasNode(NODE, 30_000);
 			const runStarted = Date.now();
 			await editor.click(tid('execute-workflow-button'));
@@ -152,6 +187,7 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		});
 		say(`${editor.screenshots.length} screenshots in ${path.relative(REPO_DIR, input.artifactsDir)}`);
 	} finally {
-		await chromium.close();
+		clearTimeout(watchdog);
+		await chromium.close().catch(() => undefined);
 	}
 }

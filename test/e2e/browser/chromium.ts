@@ -74,7 +74,16 @@ export async function launchChromium(executablePath: string): Promise<LaunchedBr
 		version,
 		close: async () => {
 			try {
-				await browser.close();
+				// A hung browser may never answer close(): kill it after 10 s.
+				let timer: NodeJS.Timeout | undefined;
+				const killed = new Promise<void>((resolve) => {
+					timer = setTimeout(() => {
+						browser.process()?.kill('SIGKILL');
+						resolve();
+					}, 10_000);
+				});
+				await Promise.race([browser.close().catch(() => undefined), killed]);
+				clearTimeout(timer);
 			} finally {
 				await fs.rm(profile, { recursive: true, force: true });
 			}

@@ -32,6 +32,8 @@ export class EditorError extends Error {
 export class Editor {
 	private shots = 0;
 	readonly screenshots: string[] = [];
+	/** Browser dialogs seen (and accepted). */
+	readonly dialogs: string[] = [];
 
 	private constructor(
 		readonly page: Page,
@@ -44,7 +46,13 @@ export class Editor {
 		const page = await browser.newPage();
 		page.setDefaultTimeout(20_000);
 		page.setDefaultNavigationTimeout(30_000);
-		return new Editor(page, baseUrl.replace(/\/+$/, ''), shotsDir);
+		const editor = new Editor(page, baseUrl.replace(/\/+$/, ''), shotsDir);
+		// "Leave site?" (beforeunload) when moving on from an unsaved workflow: a dialog left open blocks every later call.
+		page.on('dialog', (dialog) => {
+			editor.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+			void dialog.accept().catch(() => undefined);
+		});
+		return editor;
 	}
 
 	/** `NN-name.png` in the run's browser folder. */
@@ -154,33 +162,36 @@ export class Editor {
 	}
 
 	/**
-	 * Types `term` into the open node creator's search box (replacing what was there) and returns the
-	 * listed names once `expected` shows, "No results" shows, or the list stops changing for 1.5 s.
+	 * Types `term` into the open node creator's search box (replacing what was there) and returns what
+	 * it lists once the list has changed and then stayed the same for 0.6 s (or "No results" shows).
 	 */
-	async search(term: string, expected: string): Promise<{ names: string[]; noResults: boolean }> {
+	async search(term: string): Promise<{ names: string[]; noResults: boolean }> {
 		const box = await this.waitVisible(`${CREATOR} ${tid('node-creator-search-bar')}`);
-		await box.click({ count: 3 });
+		await box.click();
 		await this.page.keyboard.down('Control');
 		await this.page.keyboard.press('KeyA');
 		await this.page.keyboard.up('Control');
 		await this.page.keyboard.press('Backspace');
+		const before = (await this.creatorItems()).join('|');
 		await box.type(term, { delay: 20 });
-		let last = '';
+		const typedAt = Date.now();
+		let last: string | undefined;
 		let stableSince = Date.now();
-		const deadline = Date.now() + 10_000;
 		for (;;) {
-			await sleep(200);
+			await sleep(150);
 			const names = await this.creatorItems();
 			const noResults = await this.creatorNoResults();
-			if (names.includes(expected) || noResults) return { names, noResults };
-			const key = names.join('|');
+			const key = `${names.join('|')}#${noResults}`;
 			if (key !== last) {
 				last = key;
 				stableSince = Date.now();
-			} else if (Date.now() - stableSince > 1_500 && names.length > 0) {
-				return { names, noResults };
+				continue;
 			}
-			if (Date.now() > deadline) return { names, noResults };
+			const stableMs = Date.now() - stableSince;
+			const changed = noResults || names.join('|') !== before;
+			// An unchanged list is accepted only after a while: the same term may give the same list.
+			if ((changed && stableMs >= 600) || (Date.now() - typedAt > 3_000 && stableMs >= 1_000)) return { names, noResults };
+			if (Date.now() - typedAt > 15_000) return { names, noResults };
 		}
 	}
 
