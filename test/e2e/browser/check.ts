@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
  * The editor check (issue 12, point 1): in a real n8n editor, signed in through the form, the node
  * creator's search finds Jimeng Video in the first-step and next-step panels; the node goes onto the

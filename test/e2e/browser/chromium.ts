@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
  * Debian's chromium for the editor check: installed with apt-get when missing (root only), launched
  * headless through puppeteer-core (which never downloads a browser) with a throw-away profile.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * n8n's editor driven as a user would, through puppeteer-core. Selectors are n8n's own
  * `data-test-id` hooks (the ones n8n's Playwright suite uses); visible names are read from the page.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * The editor check alone (`npx tsx test/e2e/browser/run.ts`): the same setup `npm run test:e2e` does
  * for it — packed package in a fresh n8n user folder, the simulator, a credential pointing to it, the
