@@ -75,6 +75,8 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			throw await editor.fail(name, error);
 		}
 	};
+	const misses: string[] = [];
+	const listed = (names: string[], noResults: boolean) => (noResults ? '"No results"' : names.join(', ') || 'nothing listed');
 	try {
 		await step('sign in', async () => {
 			const landed = await editor.signIn(server.owner.email, server.owner.password);
@@ -87,7 +89,12 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			await editor.openFirstStepPanel();
 			const { names, noResults } = await editor.search('jimeng');
 			const shot = await editor.screenshot('first-step-jimeng');
-			assert.ok(names.includes(NODE), `first-step panel, search "jimeng": ${noResults ? '"No results"' : `listed ${names.join(', ') || 'nothing'}`}`);
+			if (!names.includes(NODE)) {
+				misses.push(`first-step panel "jimeng": ${listed(names, noResults)} [${path.basename(shot)}]`);
+				say(`first-step panel "jimeng" → ${listed(names, noResults)} ✗ [${path.basename(shot)}]`);
+				await editor.closeCreator();
+				return;
+			}
 			// The trigger panel lists a trigger under its app's name, with the trigger's description…
 			const texts = await editor.page.$$eval(`${tid('node-creator')} ${tid('item-iterator-item')}`, (els) =>
 				els.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
@@ -124,10 +131,16 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 				await editor.openNextStepPanel(manualName);
 				const { names, noResults } = await editor.search(term);
 				const shot = await editor.screenshot(`next-step-${term.toLowerCase().replace(/\s+/g, '-')}`);
-				assert.ok(names.includes(NODE), `next-step panel, search "${term}": ${noResults ? '"No results"' : `listed ${names.join(', ') || 'nothing'}`}`);
-				say(`next-step panel "${term}" → ${names.join(', ')} [${path.basename(shot)}]`);
+				const found = names.includes(NODE);
+				if (!found) misses.push(`next-step panel "${term}": ${listed(names, noResults)} [${path.basename(shot)}]`);
+				say(`next-step panel "${term}" → ${listed(names, noResults)}${found ? '' : ' ✗'} [${path.basename(shot)}]`);
 				if (term !== 'volcengine') await editor.closeCreator();
 			});
+		}
+
+		// Every search is tried before failing, so one run shows which panels miss the node.
+		if (misses.length > 0) {
+			throw new Error(`the node creator's search does not list "${NODE}" (${misses.length} of 4 searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`);
 		}
 
 		await step('add Jimeng Video from the search result', async () => {

@@ -141,8 +141,12 @@ export class Editor {
 	}
 
 	async closeCreator(): Promise<void> {
-		await this.page.keyboard.press('Escape');
-		await this.page.waitForSelector(CREATOR, { hidden: true, timeout: 10_000 }).catch(() => undefined);
+		// With "No results" showing, the first Escape may only leave the search box: press again.
+		for (const waitMs of [2_000, 2_000, 5_000]) {
+			await this.page.keyboard.press('Escape');
+			const closed = await this.page.waitForSelector(CREATOR, { hidden: true, timeout: waitMs }).then(() => true, () => false);
+			if (closed) return;
+		}
 	}
 
 	/** Names of the items the node creator lists now (each item's title line). */
