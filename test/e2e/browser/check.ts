@@ -168,7 +168,7 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			const mark = sim.requests.length;
 			const dialogsBefore = editor.dialogs.length;
 			await editor.page.goto(workflowUrl(server.baseUrl, workflow.id as string), { waitUntil: 'domcontentloaded' });
-			for (const dialog of editor.dialogs.slice(dialogsBefore)) say(`left the unsaved workflow: accepted the browser's "${dialog}"`);
+			for (const dialog of editor.dialogs.slice(dialogsBefore)) say(`left the unsaved workflow: accepted the browser's ${dialog} dialog ("Leave site?")`);
 			await editor.waitForCanvasNode(NODE, 30_000);
 			const runStarted = Date.now();
 			await editor.click(tid('execute-workflow-button'));

@@ -50,7 +50,7 @@ export class Editor {
 		const editor = new Editor(page, baseUrl.replace(/\/+$/, ''), shotsDir);
 		// "Leave site?" (beforeunload) when moving on from an unsaved workflow: a dialog left open blocks every later call.
 		page.on('dialog', (dialog) => {
-			editor.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+			editor.dialogs.push(dialog.message() ? `${dialog.type()} "${dialog.message()}"` : dialog.type());
 			void dialog.accept().catch(() => undefined);
 		});
 		return editor;
