@@ -11,6 +11,7 @@
  *   E2E_SIM_PORT, E2E_FAULT_SIM_PORT    the two simulators (default: free ports)
  *   E2E_IMAGE_PORT                      the local image server (default: a free port)
  *   E2E_RUN_ID                          names e2e-artifacts/<run id>/ (default: the start time, UTC)
+ *   E2E_CHROMIUM                        the editor check's browser (default /usr/bin/chromium, apt-installed when missing)
  *   E2E_SIM_QUEUE_MS (300), E2E_SIM_GENERATE_MS (700), E2E_POLL_INTERVAL (0.5 s), E2E_FAULT_SEED (20260526)
  *   JIMENG_N8N_HOST_CACHE, JIMENG_N8N_VERBOSE=1, JIMENG_N8N_KEEP_USER_FOLDER=1 (see test/n8n-host/README.md)
  */

@@ -12,6 +12,8 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { formatMs, runProcess } from '../../n8n-host/proc';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Another Chromium/Chrome binary to use instead (e.g. a CI image's google-chrome); never installed. */
+const CHROMIUM_ENV = 'E2E_CHROMIUM';
 export const WINDOW = { width: 1440, height: 900 };
 
 /** Without the background-networking flags chromium keeps calling Google services the closed network cannot reach. */
@@ -28,8 +30,13 @@ const FLAGS = [
 	`--window-size=${WINDOW.width},${WINDOW.height}`,
 ];
 
-/** /usr/bin/chromium, installed with `apt-get update && apt-get install -y chromium` when missing. */
+/** $E2E_CHROMIUM, else /usr/bin/chromium, installed with `apt-get update && apt-get install -y chromium` when missing. */
 export async function ensureChromium(log: (line: string) => void): Promise<string> {
+	const chosen = process.env[CHROMIUM_ENV];
+	if (chosen) {
+		if (!existsSync(chosen)) throw new Error(`${CHROMIUM_ENV}=${chosen}: no such file`);
+		return chosen;
+	}
 	if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
 	if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM_PATH} missing: install it (sudo apt-get install -y chromium) or run as root`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
