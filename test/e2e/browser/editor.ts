@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
  * n8n's editor driven as a user would, through puppeteer-core. Selectors are n8n's own
  * `data-test-id` hooks (the ones n8n's Playwright suite uses); visible names are read from the page.
@@ -95,9 +95,24 @@ export class Editor {
 		return handle;
 	}
 
+	/** Clicks `selector` once it is visible, retrying while the canvas re-renders or animates under it. */
 	async click(selector: string, timeoutMs = 20_000): Promise<void> {
-		const handle = await this.waitVisible(selector, timeoutMs);
-		await handle.click();
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const handle = await this.waitVisible(selector, Math.max(1_000, deadline - Date.now()));
+			try {
+				await handle.click();
+				return;
+			} catch (error) {
+				if (Date.now() > deadline) throw error;
+				await sleep(300);
+			}
+		}
+	}
+
+	async creatorOpen(): Promise<boolean> {
+		const bar = await this.page.$(`${CREATOR} ${tid('node-creator-search-bar')}`);
+		return bar ? await bar.isVisible() : false;
 	}
 
 	/** Waits until `probe` (run in the page) returns a truthy value; returns it. */
@@ -136,6 +151,8 @@ export class Editor {
 
 	/** The + on a node's output: the next-step panel. */
 	async openNextStepPanel(nodeName: string): Promise<void> {
+		// n8n sometimes opens "What happens next?" by itself right after a trigger is added.
+		if (await this.creatorOpen()) await this.closeCreator();
 		await this.click(`${tid('canvas-node-output-handle')}[data-node-name="${nodeName}"] ${tid('canvas-handle-plus')}`);
 		await this.waitVisible(`${CREATOR} ${tid('node-creator-search-bar')}`);
 	}
