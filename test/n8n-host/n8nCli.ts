@@ -159,9 +159,13 @@ export async function importWorkflows(
 	return withIds.map((w) => w.id);
 }
 
-/** `n8n publish:workflow --id` (2.x's "activate"): takes effect at the next `n8n start`. */
+/**
+ * `n8n publish:workflow --id` (2.x's "activate"; 1.x has no publish, it sets `active` with
+ * `update:workflow --active=true`): takes effect at the next `n8n start`.
+ */
 export async function publishWorkflow(host: N8nHost, userFolder: UserFolder, id: string, options: CliOptions = {}): Promise<void> {
-	await runN8nOk(host, userFolder, ['publish:workflow', `--id=${id}`], options);
+	const args = Number(host.n8nVersion.split('.')[0]) >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	await runN8nOk(host, userFolder, args, options);
 }
 
 /**

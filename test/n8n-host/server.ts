@@ -251,7 +251,13 @@ export async function startN8n(host: N8nHost, userFolder: UserFolder, options: S
 		server.readyMs = Date.now() - started;
 
 		if (options.setupOwner ?? true) {
-			const setup = await server.fetch('POST', '/rest/owner/setup', owner);
+			// n8n 1.x opens the port (readiness 200) before it registers its REST routes: 404 until then.
+			let setup = await server.fetch('POST', '/rest/owner/setup', owner);
+			const routesDeadline = Date.now() + 60_000;
+			while (setup.status === 404 && Date.now() < routesDeadline) {
+				await sleep(500);
+				setup = await server.fetch('POST', '/rest/owner/setup', owner);
+			}
 			// 400 when the folder already has an owner (a restarted server): logging in is enough.
 			if (setup.status !== 200 && setup.status !== 400) {
 				throw new N8nHttpError('POST', '/rest/owner/setup', setup.status, setup.body);

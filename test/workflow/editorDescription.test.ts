@@ -164,6 +164,27 @@ describe('Aspect Ratio', () => {
 	});
 });
 
+describe('display conditions name parameters of their own node', () => {
+	// n8n 1.x (n8n-workflow 1.120) cannot resolve a condition on a parameter the node lacks: it throws
+	// "Could not resolve parameter dependencies" and the workflow never activates. n8n 2.x skips it.
+	it.each([
+		['Jimeng Video', NODE_TYPE],
+		['Jimeng Video Trigger', TRIGGER_TYPE],
+	])('%s', async (_name, type) => {
+		const description = await descriptionOf(type);
+		const names = new Set(description.properties.map((property) => property.name));
+		const dangling: string[] = [];
+		for (const property of description.properties) {
+			const { show = {}, hide = {} } = property.displayOptions ?? {};
+			for (const key of [...Object.keys(show), ...Object.keys(hide)]) {
+				// `@version`, `@tool` and `/path` conditions are n8n's own, not sibling parameters.
+				if (!key.startsWith('@') && !key.startsWith('/') && !names.has(key)) dangling.push(`${property.name} → ${key}`);
+			}
+		}
+		expect(dangling).toEqual([]);
+	});
+});
+
 describe('trigger fields', () => {
 	it('labels its own mode "Trigger On" (parameter name stays `mode`), not a second "Mode"', async () => {
 		const description = await descriptionOf(TRIGGER_TYPE);

@@ -227,9 +227,11 @@ export function videoInputProperties(show: Show): INodeProperties[] {
  * means text-to-video for the models that allow it.
  */
 export function triggerGenerateProperties(show: Show): INodeProperties[] {
-	const shared = videoInputProperties(show).filter((property) =>
-		['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(property.name),
-	);
+	const shared = videoInputProperties(show)
+		.filter((property) => ['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(property.name))
+		// No Image Source here: a `hide` on it names a parameter the trigger lacks, which n8n 1.x cannot
+		// resolve ("Could not resolve parameter dependencies"), so the workflow would not activate.
+		.map((property) => (property.name === 'aspectRatio' ? { ...property, displayOptions: { show: property.displayOptions?.show } } : property));
 	const [prompt, ...rest] = shared;
 	return [
 		prompt,

@@ -6,6 +6,7 @@
 import { createHash } from 'crypto';
 
 import { ASPECT_RATIOS, planImageCrop, type AspectRatio, type CropRect } from './aspectRatio';
+import { Base64Image } from './jsonBody';
 import { ImageInspectionError, detectImageFormat, readImageInfo, type ImageInfo } from './imageInspection';
 import {
 	CAMERA_STRENGTHS,
@@ -434,7 +435,8 @@ export function attachImageData(request: VideoRequest, images: ImageBytes[]): Vi
 				'',
 			);
 		}
-		return encodeBase64(image.bytes);
+		// Bytes, not a base64 string: jsonBodyBytes writes them into the sent body piece by piece.
+		return new Base64Image(image.bytes);
 	});
 	// Replacing the key keeps its position: the body is the one a direct build gives.
 	const body = { ...request.body, binary_data_base64: encoded };

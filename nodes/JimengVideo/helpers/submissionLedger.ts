@@ -6,7 +6,7 @@
  * same execution picks the accepted task up by its id instead. Pure and in-process (a retry runs in
  * the same process as the first attempt).
  */
-import { createHash } from 'crypto';
+import { bodyDigest } from './jsonBody';
 
 const KEEP_MS = 12 * 3600 * 1000;
 const MAX_ENTRIES = 10_000;
@@ -25,7 +25,7 @@ export class SubmissionLedger {
 	 * there the same prompt is a new video on purpose.
 	 */
 	static key(scope: { executionId: string; nodeName: string; runIndex: number; itemIndex: number }, body: unknown): string {
-		const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+		const digest = bodyDigest(body);
 		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex, digest].join('\u0000');
 	}
 

@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { SUCCESS_CODE, findNetworkFailure, type NetworkFailure } from '../helpers/errorCatalog';
+import { jsonBodyBytes } from '../helpers/jsonBody';
 import {
 	JimengApiError,
 	businessError,
@@ -98,13 +99,16 @@ function snippetOf(body: unknown): string {
 	return (text ?? '').slice(0, 300);
 }
 
-/** One signed POST. Never throws for HTTP statuses: both answer shapes come back for parsing. */
-async function sendOnce(ctx: JimengContext, action: string, body: IDataObject, signal?: AbortSignal): Promise<RawOutcome> {
+/**
+ * One signed POST of a body already serialised to bytes (the credential signs exactly these).
+ * Never throws for HTTP statuses: both answer shapes come back for parsing.
+ */
+async function sendOnce(ctx: JimengContext, action: string, body: Buffer, signal?: AbortSignal): Promise<RawOutcome> {
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `/?Action=${action}&Version=${API_VERSION}`,
 		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(body),
+		body,
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -247,10 +251,12 @@ async function callApi(
 ): Promise<ParsedAnswer> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
 	const signal = options.signal ?? executionSignal(ctx);
+	// Serialised once: a retried submit sends the same bytes, and an image body is not rebuilt.
+	const payload = jsonBodyBytes(body);
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelled(ctx, `calling ${action}`);
 		const sentAt = new Date();
-		const outcome = await sendOnce(ctx, action, body, signal);
+		const outcome = await sendOnce(ctx, action, payload, signal);
 		if (outcome.kind === 'cancelled') throw cancelled(ctx, `calling ${action}`);
 		if (outcome.kind === 'local') {
 			throw new JimengApiError(
