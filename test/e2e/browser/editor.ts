@@ -158,12 +158,14 @@ export class Editor {
 	}
 
 	async closeCreator(): Promise<void> {
-		// With "No results" showing, the first Escape may only leave the search box: press again.
-		for (const waitMs of [2_000, 2_000, 5_000]) {
-			await this.page.keyboard.press('Escape');
-			const closed = await this.page.waitForSelector(CREATOR, { hidden: true, timeout: waitMs }).then(() => true, () => false);
-			if (closed) return;
-		}
+		const closed = (timeout: number) => this.page.waitForSelector(CREATOR, { hidden: true, timeout }).then(() => true, () => false);
+		await this.page.keyboard.press('Escape');
+		if (await closed(2_000)) return;
+		// With "No results" showing, Escape does not close the panel: click the empty canvas beside it.
+		await this.page.mouse.click(120, 200);
+		if (await closed(2_000)) return;
+		await this.page.keyboard.press('Escape');
+		await closed(5_000);
 	}
 
 	/** Names of the items the node creator lists now (each item's title line). */
