@@ -3,12 +3,15 @@
  * `npm run test:e2e`: the package inside a real n8n 2.41.1 (headless, Node 24) against the local
  * Jimeng simulator. Installs the packed tarball the way n8n's installer does, runs the example
  * workflows with `n8n execute`, then `n8n start` with an active trigger workflow, and checks the
- * credential test. Prints a PASS/FAIL table; exits non-zero on any failure.
+ * credential test and the editor (node creator search, a run from the browser; headless chromium).
+ * Prints a PASS/FAIL table; exits non-zero on any failure.
  *
  * Env (all optional):
  *   E2E_N8N_PORT, E2E_N8N_BROKER_PORT   n8n start's HTTP and task-runner ports (default: free ports)
  *   E2E_SIM_PORT, E2E_FAULT_SIM_PORT    the two simulators (default: free ports)
  *   E2E_IMAGE_PORT                      the local image server (default: a free port)
+ *   E2E_RUN_ID                          names e2e-artifacts/<run id>/ (default: the start time, UTC)
+ *   E2E_CHROMIUM                        the editor check's browser (default /usr/bin/chromium, apt-installed when missing)
  *   E2E_SIM_QUEUE_MS (300), E2E_SIM_GENERATE_MS (700), E2E_POLL_INTERVAL (0.5 s), E2E_FAULT_SEED (20260526)
  *   JIMENG_N8N_HOST_CACHE, JIMENG_N8N_VERBOSE=1, JIMENG_N8N_KEEP_USER_FOLDER=1 (see test/n8n-host/README.md)
  */
@@ -30,6 +33,7 @@ import {
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../simulator';
+import { BROWSER_CHECK, artifactsDir, checkBrowser } from './browser/check';
 import { BINARY_BODY_CHECK, checkBinaryBody } from './checks/binaryBody';
 import { HARDENING_CHECKS, HardeningChecks } from './hardening';
 import { Report, SetupFailed, messageOf } from './report';
@@ -73,6 +77,7 @@ const CHECKS = {
 	trigger: 'Trigger emits the video (n8n start)',
 	credOk: 'Credential test: good keys → OK',
 	credBad: 'Credential test: wrong secret → refused',
+	browser: BROWSER_CHECK,
 } as const;
 
 const CREDENTIALS = {
@@ -407,6 +412,8 @@ async function main(): Promise<void> {
 		faultSeed: numberFromEnv('E2E_FAULT_SEED', 20260526),
 	};
 	report.log(`end-to-end: n8n-nodes-jimeng-video in a real n8n ${EXPECTED_N8N_VERSION} against the Jimeng simulator`);
+	const browserArtifacts = artifactsDir();
+	report.log(`editor screenshots: ${path.relative(REPO_DIR, browserArtifacts)}`);
 	report.log(
 		`settings: simulator queue ${settings.queueMs} ms + generate ${settings.generateMs} ms, poll interval ${settings.pollIntervalSec} s, fault seed ${settings.faultSeed}`,
 	);
@@ -566,6 +573,7 @@ async function main(): Promise<void> {
 		await report.check(CHECKS.trigger, () => checkTrigger(ctx, srv));
 		await report.check(CHECKS.credOk, () => checkCredentialOk(ctx, srv));
 		await report.check(CHECKS.credBad, () => checkCredentialBad(ctx, srv));
+		await report.check(CHECKS.browser, () => checkBrowser({ report, server: srv, workflow: workflows.textToVideo, sim, artifactsDir: browserArtifacts }));
 		await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
 		await report.check(HARDENING_CHECKS.durable, async () => {
 			server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv);
