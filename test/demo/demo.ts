@@ -17,6 +17,7 @@ import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } from '../simulator';
 import { createHarness, outputOf, REPO_ROOT, useFilesystemBinaryData, type WorkflowJson } from '../support/harness';
+import { realCredentialDataFromEnv } from '../support/simulatorCredential';
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
@@ -52,18 +53,12 @@ function quietLogger(): void {
 }
 
 async function main(): Promise<void> {
-	const real = Boolean(process.env.VOLC_ACCESSKEY && process.env.VOLC_SECRETKEY);
+	const realData = realCredentialDataFromEnv();
+	const real = realData !== undefined;
 	let sim: JimengSimulator | undefined;
 	let credentialData: IDataObject;
-	if (real) {
-		credentialData = {
-			accessKeyId: process.env.VOLC_ACCESSKEY,
-			secretAccessKey: process.env.VOLC_SECRETKEY,
-			sessionToken: process.env.VOLC_SESSIONTOKEN ?? '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: process.env.VOLC_BASEURL || 'https://visual.volcengineapi.com',
-		};
+	if (realData) {
+		credentialData = realData;
 		say(`using the REAL Jimeng service at ${credentialData.baseUrl as string} (access key ${String(process.env.VOLC_ACCESSKEY).slice(0, 6)}…; this video is billed)`);
 	} else {
 		sim = new JimengSimulator({ queueMs: 3000, generateMs: 5000 });

@@ -51,6 +51,7 @@ import {
 } from './support';
 import { buildQueueWorkflows, COLLECT_PATH, HASH_NODE, LOAD_PATH, RECORD_NODE, type QueueWorkflows } from './workflows';
 import { simulatorCredentialData } from '../support/simulatorCredential';
+import { runScript } from '../support/script';
 
 const EXPECTED_N8N_VERSION = '2.41.1';
 const MODEL = 'jimeng_ti2v_v30_pro';
@@ -710,13 +711,4 @@ async function main(): Promise<void> {
 	process.exitCode = report.failed ? 1 : 0;
 }
 
-process.on('uncaughtException', (error: unknown) => {
-	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-	// proc.ts's 'exit' handler kills every process group still alive.
-	process.exit(1);
-});
-
-main().catch((error: unknown) => {
-	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-	process.exitCode = 1;
-});
+runScript(main);

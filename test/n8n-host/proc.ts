@@ -184,3 +184,18 @@ export function formatMs(ms: number): string {
 	const s = Math.round(ms / 1000);
 	return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
+
+/**
+ * A child's output chunk handler: every chunk goes to `log` as it is, and each complete line to
+ * `onLine` (a partial line waits for the next chunk).
+ */
+export function logAndSplitLines(log: { write(chunk: Buffer): unknown }, onLine: (line: string) => void): (chunk: Buffer) => void {
+	let partial = '';
+	return (chunk: Buffer): void => {
+		log.write(chunk);
+		partial += chunk.toString('utf8');
+		const lines = partial.split('\n');
+		partial = lines.pop() ?? '';
+		for (const line of lines) onLine(line);
+	};
+}

@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { request } from 'undici';
 
 import type { N8nHost } from './host';
-import { formatMs, spawnGroup, terminateGroup } from './proc';
+import { formatMs, logAndSplitLines, spawnGroup, terminateGroup } from './proc';
 import type { UserFolder } from './userFolder';
 import { sleep } from '../support/time';
 
@@ -132,20 +132,12 @@ export async function startN8n(host: N8nHost, userFolder: UserFolder, options: S
 			...options.env,
 		},
 	});
-	const onData = (stream: string) => {
-		let partial = '';
-		return (chunk: Buffer): void => {
-			log.write(chunk);
-			partial += chunk.toString('utf8');
-			const lines = partial.split('\n');
-			partial = lines.pop() ?? '';
-			for (const line of lines) {
-				tailLines.push(line);
-				if (tailLines.length > 300) tailLines.shift();
-				if (verbose) process.stderr.write(`[n8n start ${stream}] ${line}\n`);
-			}
-		};
-	};
+	const onData = (stream: string) =>
+		logAndSplitLines(log, (line) => {
+			tailLines.push(line);
+			if (tailLines.length > 300) tailLines.shift();
+			if (verbose) process.stderr.write(`[n8n start ${stream}] ${line}\n`);
+		});
 	child.stdout?.on('data', onData('stdout'));
 	child.stderr?.on('data', onData('stderr'));
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

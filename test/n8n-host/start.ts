@@ -21,6 +21,7 @@ import { importCredentials, importWorkflows } from './n8nCli';
 import { formatMs } from './proc';
 import { startN8n, type OwnerAccount } from './server';
 import { createUserFolder, installPackageTarball, packProject } from './userFolder';
+import { realCredentialDataFromEnv } from '../support/simulatorCredential';
 
 export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
 export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
@@ -63,21 +64,8 @@ async function main(): Promise<void> {
 			data: { ...DEFAULT_SIMULATOR_ACCOUNT, sessionToken: '', region: 'cn-north-1', service: 'cv', baseUrl: sim.url },
 		},
 	];
-	if (process.env.VOLC_ACCESSKEY && process.env.VOLC_SECRETKEY) {
-		credentials.push({
-			id: REAL_CREDENTIAL_ID,
-			name: 'Volcengine (real service)',
-			type: 'volcengineApi',
-			data: {
-				accessKeyId: process.env.VOLC_ACCESSKEY,
-				secretAccessKey: process.env.VOLC_SECRETKEY,
-				sessionToken: process.env.VOLC_SESSIONTOKEN ?? '',
-				region: 'cn-north-1',
-				service: 'cv',
-				baseUrl: process.env.VOLC_BASEURL || 'https://visual.volcengineapi.com',
-			},
-		});
-	}
+	const realData = realCredentialDataFromEnv();
+	if (realData) credentials.push({ id: REAL_CREDENTIAL_ID, name: 'Volcengine (real service)', type: 'volcengineApi', data: realData });
 	await importCredentials(host, userFolder, credentials);
 	say(`credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
 

@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { request } from 'undici';
 
 import type { N8nHost } from './host';
-import { formatMs, groupAlive, spawnGroup, terminateGroup } from './proc';
+import { formatMs, groupAlive, logAndSplitLines, spawnGroup, terminateGroup } from './proc';
 import { freePort, type UserFolder } from './userFolder';
 import { sleep } from '../support/time';
 
@@ -84,25 +84,17 @@ export async function startN8nWorker(host: N8nHost, userFolder: UserFolder, opti
 			...options.env,
 		},
 	});
-	const onData = (stream: string) => {
-		let partial = '';
-		return (chunk: Buffer): void => {
-			log.write(chunk);
-			partial += chunk.toString('utf8');
-			const lines = partial.split('\n');
-			partial = lines.pop() ?? '';
-			for (const line of lines) {
-				all.push(line);
-				for (const w of waiters) {
-					if (w.pattern.test(line)) {
-						waiters.delete(w);
-						w.resolve(line);
-					}
+	const onData = (stream: string) =>
+		logAndSplitLines(log, (line) => {
+			all.push(line);
+			for (const w of waiters) {
+				if (w.pattern.test(line)) {
+					waiters.delete(w);
+					w.resolve(line);
 				}
-				if (verbose) process.stderr.write(`[n8n ${options.name} ${stream}] ${line}\n`);
 			}
-		};
-	};
+			if (verbose) process.stderr.write(`[n8n ${options.name} ${stream}] ${line}\n`);
+		});
 	child.stdout?.on('data', onData('stdout'));
 	child.stderr?.on('data', onData('stderr'));
 	let hasExited = false;

@@ -40,6 +40,7 @@ import {
 import { buildWorkflows, type E2eWorkflows, type Workflow } from '../workflows';
 import { checkManualInstall } from './manualInstall';
 import { simulatorCredentialData } from '../../support/simulatorCredential';
+import { runScript } from '../../support/script';
 
 const VERSIONS: Record<HostLine, string> = { '1.123': '1.123.81', '2.41': '2.41.1' };
 const MODEL = 'jimeng_ti2v_v30_pro';
@@ -326,12 +327,4 @@ async function main(): Promise<void> {
 	process.exitCode = report.failed ? 1 : 0;
 }
 
-process.on('uncaughtException', (error: unknown) => {
-	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-	process.exit(1);
-});
-
-main().catch((error: unknown) => {
-	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-	process.exitCode = 1;
-});
+runScript(main);
