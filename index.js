@@ -4,5 +4,6 @@
 module.exports = {
 	VolcengineApi: require('./dist/credentials/VolcengineApi.credentials').VolcengineApi,
 	JimengVideo: require('./dist/nodes/JimengVideo/JimengVideo.node').JimengVideo,
-	JimengVideoTrigger: require('./dist/nodes/JimengVideoTrigger/JimengVideoTrigger.node').JimengVideoTrigger,
+	JimengVideoTrigger: require('./dist/nodes/JimengVideoTrigger/JimengVideoTrigger.node')
+		.JimengVideoTrigger,
 };

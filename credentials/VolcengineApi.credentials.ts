@@ -24,15 +24,20 @@ const TEST_MODEL = 'jimeng_ti2v_v30_pro';
 const GATEWAY_REFUSALS: Record<string, string> = {
 	SignatureDoesNotMatch:
 		'the signature does not match: the Secret Access Key does not belong to this Access Key ID (or was pasted incompletely), or Region/Service are not cn-north-1/cv. If the Base URL is a reverse proxy, set Signing Host to the host it forwards to (visual.volcengineapi.com).',
-	InvalidAccessKey: 'Volcengine does not know this Access Key ID (mistyped, deleted or disabled). Copy it again from the console.',
+	InvalidAccessKey:
+		'Volcengine does not know this Access Key ID (mistyped, deleted or disabled). Copy it again from the console.',
 	InvalidTimestamp:
 		"the request time is more than 15 minutes away from Volcengine's clock: fix the clock of the machine running n8n (enable NTP time sync).",
-	MissingAuthenticationToken: 'the session token is missing or wrong for these temporary (STS) keys, or a session token was set for permanent keys.',
-	MissingSignature: 'the Authorization header did not arrive complete: check for a proxy that rewrites it.',
+	MissingAuthenticationToken:
+		'the session token is missing or wrong for these temporary (STS) keys, or a session token was set for permanent keys.',
+	MissingSignature:
+		'the Authorization header did not arrive complete: check for a proxy that rewrites it.',
 	MissingRequestInfo: 'the X-Date header did not arrive: check for a proxy that strips headers.',
-	AccessDenied: 'the keys are valid but may not call this API. Grant the IAM user access to the visual service (cv).',
+	AccessDenied:
+		'the keys are valid but may not call this API. Grant the IAM user access to the visual service (cv).',
 	LackPolicy: 'the IAM user has no policy for this API. Attach one for the visual service (cv).',
-	ServiceNotFound: 'the Service in the credential is not offered at this Base URL (Jimeng: cv at https://visual.volcengineapi.com).',
+	ServiceNotFound:
+		'the Service in the credential is not offered at this Base URL (Jimeng: cv at https://visual.volcengineapi.com).',
 	InvalidActionOrVersion: 'this Base URL does not offer the Jimeng API. Check the Base URL.',
 	InternalError: 'the Volcengine gateway failed. Try again in a moment.',
 };
@@ -45,10 +50,16 @@ export class VolcengineCredentialError extends Error {
 	}
 }
 
-function requiredField(credentials: ICredentialDataDecryptedObject, key: string, label: string): string {
+function requiredField(
+	credentials: ICredentialDataDecryptedObject,
+	key: string,
+	label: string,
+): string {
 	const value = credentials[key];
 	if (typeof value !== 'string' || value.length === 0) {
-		throw new VolcengineCredentialError(`Volcengine credential: "${label}" is empty. Fill it in the credential.`);
+		throw new VolcengineCredentialError(
+			`Volcengine credential: "${label}" is empty. Fill it in the credential.`,
+		);
 	}
 	// Keys pasted with a stray space or newline sign with the wrong bytes and fail far from the cause.
 	if (value.trim() !== value) {
@@ -65,13 +76,16 @@ export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 }
 
 // A host name or IP, optionally with a port: what a proxy puts in the upstream request's Host header.
-const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST_PATTERN =
+	/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
  * The optional "Signing Host": when set, requests sent under the Base URL (a reverse proxy) are
  * signed for that host and for the path after the Base URL's path. Empty: signed for the URL itself.
  */
-export function signingTargetOf(credentials: ICredentialDataDecryptedObject): SigningTarget | undefined {
+export function signingTargetOf(
+	credentials: ICredentialDataDecryptedObject,
+): SigningTarget | undefined {
 	const raw = credentials.signingHost;
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	const value = String(raw);
@@ -91,7 +105,9 @@ export function signingTargetOf(credentials: ICredentialDataDecryptedObject): Si
 }
 
 /** Reads and checks the credential fields; never echoes a secret in its errors. */
-export function readSigningCredentials(credentials: ICredentialDataDecryptedObject): SigningCredentials {
+export function readSigningCredentials(
+	credentials: ICredentialDataDecryptedObject,
+): SigningCredentials {
 	const sessionToken = typeof credentials.sessionToken === 'string' ? credentials.sessionToken : '';
 	if (sessionToken.trim() !== sessionToken) {
 		throw new VolcengineCredentialError(
@@ -123,8 +139,7 @@ export class VolcengineApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description:
-				'Access Key ID of a Volcengine account or IAM user (Console → API Access Keys)',
+			description: 'Access Key ID of a Volcengine account or IAM user (Console → API Access Keys)',
 		},
 		{
 			displayName: 'Secret Access Key',
@@ -133,7 +148,8 @@ export class VolcengineApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Secret Access Key paired with the Access Key ID. Never shared with anyone but the signature.',
+			description:
+				'Secret Access Key paired with the Access Key ID. Never shared with anyone but the signature.',
 		},
 		{
 			displayName: 'Session Token',
@@ -174,7 +190,7 @@ export class VolcengineApi implements ICredentialType {
 			default: '',
 			placeholder: 'visual.volcengineapi.com',
 			description:
-				'Only when the Base URL is a reverse proxy: the host the proxy forwards to (the Host header Volcengine receives). Requests under the Base URL are then signed for this host and for the path after the Base URL\'s path (the prefix a proxy such as nginx strips). Leave empty to sign for the Base URL itself.',
+				"Only when the Base URL is a reverse proxy: the host the proxy forwards to (the Host header Volcengine receives). Requests under the Base URL are then signed for this host and for the path after the Base URL's path (the prefix a proxy such as nginx strips). Leave empty to sign for the Base URL itself.",
 		},
 	];
 
@@ -197,7 +213,12 @@ export class VolcengineApi implements ICredentialType {
 		}
 		const normalized = normalizeRequest(request, signingTarget);
 		const signature = signRequest(keys, normalized.signable, { date: new Date() });
-		return applySignature(request, normalized, signature.canonicalQuery, signature.headers) as unknown as IHttpRequestOptions;
+		return applySignature(
+			request,
+			normalized,
+			signature.canonicalQuery,
+			signature.headers,
+		) as unknown as IHttpRequestOptions;
 	}
 
 	// Get Result for a task id that cannot exist: the business API answers (not_found or a business
@@ -215,7 +236,11 @@ export class VolcengineApi implements ICredentialType {
 		rules: [
 			...Object.entries(GATEWAY_REFUSALS).map(([code, message]) => ({
 				type: 'responseSuccessBody' as const,
-				properties: { key: 'ResponseMetadata.Error.Code', value: code, message: `${code}: ${message}` },
+				properties: {
+					key: 'ResponseMetadata.Error.Code',
+					value: code,
+					message: `${code}: ${message}`,
+				},
 			})),
 			// Any other refusal: a Jimeng answer always carries a numeric `code`; a gateway refusal or a
 			// stranger's page does not (n8n's rules match exact values, so "no code" is the catch-all).

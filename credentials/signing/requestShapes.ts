@@ -13,10 +13,15 @@
  * covers the hash of the whole body before the first byte is sent.
  */
 import { formArrayFormat, stringifyForm } from './formBody';
-import { UnsignableRequestError, findHeader, isByteView, isPlainObject, type N8nRequestLike } from './requestLike';
+import {
+	UnsignableRequestError,
+	findHeader,
+	isByteView,
+	isPlainObject,
+	type N8nRequestLike,
+} from './requestLike';
 import { isReadableBody } from './streamBody';
 import type { QueryValue, SignableRequest } from './volcengineSigner';
-
 
 export interface NormalizedRequest {
 	/** Absolute URL without the query. */
@@ -39,7 +44,8 @@ function combineUrl(baseURL: string | undefined, url: string | undefined): strin
 
 function toQueryValue(value: unknown): QueryValue {
 	if (value === undefined || value === null) return undefined;
-	if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+	if (Array.isArray(value))
+		return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
 	if (typeof value === 'object') return JSON.stringify(value);
 	return String(value);
 }
@@ -69,10 +75,7 @@ function dropHeader(headers: Record<string, string>, name: string): void {
  *    it cannot parse as JSON (`hello` → `"hello"`) and trims one it can;
  *  - form objects are serialised here, as n8n's client would (arrayFormat honoured).
  */
-function serializeBody(
-	request: N8nRequestLike,
-	headers: Record<string, string>,
-): string | Buffer {
+function serializeBody(request: N8nRequestLike, headers: Record<string, string>): string | Buffer {
 	if (request.formData !== undefined) {
 		throw new UnsignableRequestError(
 			'Volcengine signing needs the exact body bytes: multipart form-data bodies cannot be signed. Send the body as JSON, raw text or an n8n binary file.',
@@ -80,7 +83,11 @@ function serializeBody(
 	}
 	const contentType = (findHeader(headers, 'content-type') ?? '').toLowerCase();
 	let body = request.body;
-	if ((body === undefined || body === null || body === '') && request.form !== undefined && request.form !== null) {
+	if (
+		(body === undefined || body === null || body === '') &&
+		request.form !== undefined &&
+		request.form !== null
+	) {
 		body = request.form;
 		// n8n's client sends `form` as x-www-form-urlencoded whatever the content type said.
 		if (!contentType.includes('x-www-form-urlencoded')) {
@@ -96,7 +103,8 @@ function serializeBody(
 		return body;
 	}
 	if (Buffer.isBuffer(body)) return bytesToSend(body, headers);
-	if (isByteView(body)) return bytesToSend(Buffer.from(body.buffer, body.byteOffset, body.byteLength), headers);
+	if (isByteView(body))
+		return bytesToSend(Buffer.from(body.buffer, body.byteOffset, body.byteLength), headers);
 	if (body instanceof ArrayBuffer) return bytesToSend(Buffer.from(body), headers);
 	if (body instanceof URLSearchParams) {
 		if (!contentType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -104,10 +112,13 @@ function serializeBody(
 	}
 	if (isReadableBody(body)) {
 		// authenticate() reads streams first (bufferStreamBody); a caller that did not gets a clear error.
-		throw new UnsignableRequestError('Volcengine signing needs the exact body bytes: read the streamed body first (bufferStreamBody).');
+		throw new UnsignableRequestError(
+			'Volcengine signing needs the exact body bytes: read the streamed body first (bufferStreamBody).',
+		);
 	}
 	if (isPlainObject(body) || Array.isArray(body)) {
-		if (contentType.includes('x-www-form-urlencoded') && isPlainObject(body)) return stringifyForm(body, formArrayFormat(request));
+		if (contentType.includes('x-www-form-urlencoded') && isPlainObject(body))
+			return stringifyForm(body, formArrayFormat(request));
 		if (isPlainObject(body) && Object.keys(body).length === 0) return '';
 		if (!contentType) headers['Content-Type'] = 'application/json';
 		return JSON.stringify(body);
@@ -141,12 +152,16 @@ export interface SigningTarget {
 	proxyBaseUrl: string;
 }
 
-function signedHostAndPath(parsed: URL, target: SigningTarget | undefined): { host: string; path: string } {
+function signedHostAndPath(
+	parsed: URL,
+	target: SigningTarget | undefined,
+): { host: string; path: string } {
 	const path = parsed.pathname || '/';
 	if (!target) return { host: parsed.host, path };
 	const proxy = new URL(target.proxyBaseUrl);
 	// Only requests to the proxy are rewritten: an absolute URL elsewhere is signed for itself.
-	if (proxy.protocol !== parsed.protocol || proxy.host !== parsed.host) return { host: parsed.host, path };
+	if (proxy.protocol !== parsed.protocol || proxy.host !== parsed.host)
+		return { host: parsed.host, path };
 	const prefix = proxy.pathname.replace(/\/+$/, '');
 	if (prefix && (path === prefix || path.startsWith(`${prefix}/`))) {
 		return { host: target.host, path: path.slice(prefix.length) || '/' };
@@ -154,8 +169,12 @@ function signedHostAndPath(parsed: URL, target: SigningTarget | undefined): { ho
 	return { host: target.host, path };
 }
 
-export function normalizeRequest(request: N8nRequestLike, signingTarget?: SigningTarget): NormalizedRequest {
-	const targetKey: 'url' | 'uri' = request.url === undefined && request.uri !== undefined ? 'uri' : 'url';
+export function normalizeRequest(
+	request: N8nRequestLike,
+	signingTarget?: SigningTarget,
+): NormalizedRequest {
+	const targetKey: 'url' | 'uri' =
+		request.url === undefined && request.uri !== undefined ? 'uri' : 'url';
 	const combined = combineUrl(request.baseURL, (request.url ?? request.uri) as string | undefined);
 	if (!URL.canParse(combined)) {
 		throw new UnsignableRequestError(
@@ -177,7 +196,8 @@ export function normalizeRequest(request: N8nRequestLike, signingTarget?: Signin
 
 	const query: Record<string, QueryValue> = {};
 	for (const [key, value] of parsed.searchParams) addQuery(query, key, value);
-	for (const [key, value] of Object.entries(request.qs ?? {})) addQuery(query, key, toQueryValue(value));
+	for (const [key, value] of Object.entries(request.qs ?? {}))
+		addQuery(query, key, toQueryValue(value));
 
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(request.headers ?? {})) {

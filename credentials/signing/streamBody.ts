@@ -8,7 +8,9 @@ import { UnsignableRequestError, isByteView, type N8nRequestLike } from './reque
 export const MAX_STREAM_BODY_BYTES = 64 * 1024 * 1024;
 
 /** A Node.js Readable (what n8n's `getBinaryStream` returns): async-iterable and pipeable. */
-export function isReadableBody(value: unknown): value is AsyncIterable<unknown> & { pipe: unknown; destroy?: (error?: Error) => void } {
+export function isReadableBody(
+	value: unknown,
+): value is AsyncIterable<unknown> & { pipe: unknown; destroy?: (error?: Error) => void } {
 	return (
 		value !== null &&
 		typeof value === 'object' &&
@@ -26,11 +28,18 @@ function formatMiB(bytes: number): string {
  * Reads a streamed body into one Buffer so it can be hashed and sent unchanged; refuses, and stops
  * reading, past `maxBytes`. Strings yielded by a stream with an encoding are taken as UTF-8.
  */
-export async function readStreamBody(stream: AsyncIterable<unknown> & { destroy?: (error?: Error) => void }, maxBytes = MAX_STREAM_BODY_BYTES): Promise<Buffer> {
+export async function readStreamBody(
+	stream: AsyncIterable<unknown> & { destroy?: (error?: Error) => void },
+	maxBytes = MAX_STREAM_BODY_BYTES,
+): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
-		const bytes = Buffer.isBuffer(chunk) ? chunk : isByteView(chunk) ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.from(String(chunk), 'utf8');
+		const bytes = Buffer.isBuffer(chunk)
+			? chunk
+			: isByteView(chunk)
+				? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+				: Buffer.from(String(chunk), 'utf8');
 		size += bytes.length;
 		if (size > maxBytes) {
 			const error = new UnsignableRequestError(
@@ -49,7 +58,10 @@ export async function readStreamBody(stream: AsyncIterable<unknown> & { destroy?
  * Replaces a streamed body by its bytes (the only asynchronous step of signing). Returns the
  * request unchanged when its body is not a stream.
  */
-export async function bufferStreamBody<T extends N8nRequestLike>(request: T, maxBytes = MAX_STREAM_BODY_BYTES): Promise<T> {
+export async function bufferStreamBody<T extends N8nRequestLike>(
+	request: T,
+	maxBytes = MAX_STREAM_BODY_BYTES,
+): Promise<T> {
 	if (!isReadableBody(request.body)) return request;
 	return { ...request, body: await readStreamBody(request.body, maxBytes) };
 }

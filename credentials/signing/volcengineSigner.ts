@@ -12,7 +12,13 @@ export const SIGNING_ALGORITHM = 'HMAC-SHA256';
 /** Headers this package signs by default: they reach the server byte for byte. */
 export const DEFAULT_SIGNED_HEADERS = ['host', 'x-content-sha256', 'x-date'] as const;
 
-export type QueryValue = string | number | boolean | null | undefined | Array<string | number | boolean>;
+export type QueryValue =
+	| string
+	| number
+	| boolean
+	| null
+	| undefined
+	| Array<string | number | boolean>;
 
 export interface SigningCredentials {
 	accessKeyId: string;
@@ -126,23 +132,41 @@ function headersToSign(
 	signedHeaderNames: readonly string[] | undefined,
 ): Array<[string, string]> {
 	const byName = new Map<string, string>();
-	for (const [name, value] of Object.entries(request.headers)) byName.set(name.toLowerCase(), value);
+	for (const [name, value] of Object.entries(request.headers))
+		byName.set(name.toLowerCase(), value);
 	for (const [name, value] of Object.entries(added)) byName.set(name.toLowerCase(), value);
-	const wanted = signedHeaderNames ?? [...DEFAULT_SIGNED_HEADERS, ...(credentials.sessionToken ? ['x-security-token'] : [])];
+	const wanted = signedHeaderNames ?? [
+		...DEFAULT_SIGNED_HEADERS,
+		...(credentials.sessionToken ? ['x-security-token'] : []),
+	];
 	const signedNames = [...new Set(wanted.map((name) => name.toLowerCase()))].sort();
 	return signedNames.map((name) => {
 		const value = byName.get(name);
-		if (value === undefined) throw new Error(`Cannot sign header "${name}": the request does not carry it`);
+		if (value === undefined)
+			throw new Error(`Cannot sign header "${name}": the request does not carry it`);
 		return [name, value];
 	});
 }
 
 /** Step 1 of the algorithm (docs/volcengine-signing.md): the canonical request. */
-function canonicalRequestOf(request: SignableRequest, signed: Array<[string, string]>, payloadHash: string) {
-	const canonicalHeaders = signed.map(([name, value]) => `${name}:${canonicalHeaderValue(value)}`).join('\n');
+function canonicalRequestOf(
+	request: SignableRequest,
+	signed: Array<[string, string]>,
+	payloadHash: string,
+) {
+	const canonicalHeaders = signed
+		.map(([name, value]) => `${name}:${canonicalHeaderValue(value)}`)
+		.join('\n');
 	const signedHeaders = signed.map(([name]) => name).join(';');
 	const canonicalQuery = canonicalQueryString(request.query);
-	const canonicalRequest = [request.method.toUpperCase(), request.path || '/', canonicalQuery, `${canonicalHeaders}\n`, signedHeaders, payloadHash].join('\n');
+	const canonicalRequest = [
+		request.method.toUpperCase(),
+		request.path || '/',
+		canonicalQuery,
+		`${canonicalHeaders}\n`,
+		signedHeaders,
+		payloadHash,
+	].join('\n');
 	return { canonicalRequest, canonicalQuery, signedHeaders };
 }
 
@@ -158,10 +182,24 @@ export function signRequest(
 	if (credentials.sessionToken) added['X-Security-Token'] = credentials.sessionToken;
 
 	const signed = headersToSign(credentials, request, added, options.signedHeaderNames);
-	const { canonicalRequest, canonicalQuery, signedHeaders } = canonicalRequestOf(request, signed, payloadHash);
+	const { canonicalRequest, canonicalQuery, signedHeaders } = canonicalRequestOf(
+		request,
+		signed,
+		payloadHash,
+	);
 	const credentialScope = `${shortDate}/${credentials.region}/${credentials.service}/request`;
-	const stringToSign = [SIGNING_ALGORITHM, xDate, credentialScope, sha256Hex(canonicalRequest)].join('\n');
-	const signingKey = deriveSigningKey(credentials.secretAccessKey, shortDate, credentials.region, credentials.service);
+	const stringToSign = [
+		SIGNING_ALGORITHM,
+		xDate,
+		credentialScope,
+		sha256Hex(canonicalRequest),
+	].join('\n');
+	const signingKey = deriveSigningKey(
+		credentials.secretAccessKey,
+		shortDate,
+		credentials.region,
+		credentials.service,
+	);
 	const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 	const authorization = `${SIGNING_ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 

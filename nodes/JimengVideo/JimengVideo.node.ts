@@ -42,7 +42,8 @@ export class JimengVideo implements INodeType {
 						name: 'Generate and Wait',
 						value: 'generateAndWait',
 						action: 'Generate a video and wait for it',
-						description: 'Submit, wait until the video is ready and download it — for a whole batch of items at once',
+						description:
+							'Submit, wait until the video is ready and download it — for a whole batch of items at once',
 					},
 					{
 						name: 'Get Result',
@@ -59,12 +60,14 @@ export class JimengVideo implements INodeType {
 				],
 				default: 'generateAndWait',
 			},
-			...updateDisplayOptions({ show: { operation: ['submit', 'getResult', 'generateAndWait'] } }, [modelProperty()]),
+			...updateDisplayOptions({ show: { operation: ['submit', 'getResult', 'generateAndWait'] } }, [
+				modelProperty(),
+			]),
 			...submit.description,
 			...getResult.description,
 			...generateAndWait.description,
 		],
-};
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -8,7 +8,11 @@ import {
 } from 'n8n-workflow';
 
 import { modelProperty, triggerGenerateProperties } from '../shared/descriptions/fields';
-import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption } from '../shared/descriptions/options';
+import {
+	aigcMetaOption,
+	binaryPropertyOutputOption,
+	downloadVideoOption,
+} from '../shared/descriptions/options';
 import { DEFAULT_MAX_VIDEOS } from './generateLimits';
 import { pollGenerate } from './generateMode';
 import { isActivationPoll, oneAtATime } from './pollScheduling';
@@ -43,7 +47,8 @@ export class JimengVideoTrigger implements INodeType {
 					{
 						name: 'Generate Videos',
 						value: 'generate',
-						description: 'Keep generating: submit a task, emit its video when done, submit the next',
+						description:
+							'Keep generating: submit a task, emit its video when done, submit the next',
 					},
 					{
 						name: 'Watch Tasks',
@@ -77,7 +82,8 @@ export class JimengVideoTrigger implements INodeType {
 				default: '',
 				required: true,
 				placeholder: '7392616336519610409, 7392616336519610410',
-				description: 'Task IDs from Submit, separated by commas, spaces or new lines. IDs added later are picked up at the next poll.',
+				description:
+					'Task IDs from Submit, separated by commas, spaces or new lines. IDs added later are picked up at the next poll.',
 				displayOptions: { show: { mode: ['watchTasks'] } },
 			},
 			...updateDisplayOptions({ show: { mode: ['watchTasks', 'generate'] } }, [modelProperty()]),
@@ -129,7 +135,10 @@ export class JimengVideoTrigger implements INodeType {
 		const activationPoll = isActivationPoll(this);
 		const state = this.getWorkflowStaticData('node') as TriggerState;
 		const mode = this.getNodeParameter('mode', 'watchTasks') as string;
-		const run = async () => (mode === 'generate' ? await pollGenerate(this, state, activationPoll) : await pollWatchedTasks(this, state));
+		const run = async () =>
+			mode === 'generate'
+				? await pollGenerate(this, state, activationPoll)
+				: await pollWatchedTasks(this, state);
 		// A test event changes nothing n8n keeps; an active trigger's polls run one at a time.
 		if (this.getMode() === 'manual') return await run();
 		return (await oneAtATime(this, activationPoll, run)) ?? null;

@@ -6,13 +6,25 @@ import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-w
 
 import { InputValidationError, describeValue, parseInteger } from '../shared/helpers/inputValues';
 import type { VideoRequest } from '../shared/helpers/requestBuilder';
-import { currentAllowance, pauseOf, type Limits, type SubmitVerdict, type TriggerState } from './triggerState';
+import {
+	currentAllowance,
+	pauseOf,
+	type Limits,
+	type SubmitVerdict,
+	type TriggerState,
+} from './triggerState';
 
 export const DEFAULT_MAX_VIDEOS = 10;
-export const RESUME = 'To resume, deactivate and activate the workflow again (publishing a change to it does the same). This pause survives n8n restarts.';
+export const RESUME =
+	'To resume, deactivate and activate the workflow again (publishing a change to it does the same). This pause survives n8n restarts.';
 
-export function invalidParameter(ctx: IPollFunctions, error: InputValidationError): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), error.message, { description: 'Nothing was sent to Jimeng.' });
+export function invalidParameter(
+	ctx: IPollFunctions,
+	error: InputValidationError,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), error.message, {
+		description: 'Nothing was sent to Jimeng.',
+	});
 }
 
 export function readLimits(ctx: IPollFunctions): Limits {
@@ -20,7 +32,14 @@ export function readLimits(ctx: IPollFunctions): Limits {
 		const value = ctx.getNodeParameter(name, fallback);
 		const parsed = parseInteger(value);
 		if (parsed === undefined || parsed < min) {
-			throw invalidParameter(ctx, new InputValidationError(label, `must be a whole number of at least ${min}`, describeValue(value)));
+			throw invalidParameter(
+				ctx,
+				new InputValidationError(
+					label,
+					`must be a whole number of at least ${min}`,
+					describeValue(value),
+				),
+			);
 		}
 		return parsed;
 	};
@@ -30,24 +49,39 @@ export function readLimits(ctx: IPollFunctions): Limits {
 	};
 }
 
-export function allowanceJson(state: TriggerState, limits: Limits, today: string, request: VideoRequest): IDataObject {
+export function allowanceJson(
+	state: TriggerState,
+	limits: Limits,
+	today: string,
+	request: VideoRequest,
+): IDataObject {
 	const allowance = currentAllowance(state, today);
 	const seconds = (request.summary.frames - 1) / 24;
-	const perDay = limits.maxVideosPerDay > 0 ? Math.min(limits.maxVideosPerDay, limits.maxVideos) : limits.maxVideos;
+	const perDay =
+		limits.maxVideosPerDay > 0
+			? Math.min(limits.maxVideosPerDay, limits.maxVideos)
+			: limits.maxVideos;
 	return {
 		max_videos: limits.maxVideos,
 		submitted_this_activation: allowance.submitted,
 		remaining: Math.max(0, limits.maxVideos - allowance.submitted),
 		max_videos_per_day: limits.maxVideosPerDay || null,
 		submitted_today: allowance.submittedToday,
-		remaining_today: limits.maxVideosPerDay > 0 ? Math.max(0, limits.maxVideosPerDay - allowance.submittedToday) : null,
+		remaining_today:
+			limits.maxVideosPerDay > 0
+				? Math.max(0, limits.maxVideosPerDay - allowance.submittedToday)
+				: null,
 		paused: pauseOf(state)?.reason ?? null,
 		// What the limits allow at most: each video of this configuration is `seconds` long, paid per second.
 		worst_case_seconds_of_video_per_day: perDay * seconds,
 	};
 }
 
-export function limitJson(verdict: Extract<SubmitVerdict, { allowed: false }>, today: string, timeZone: string): IDataObject {
+export function limitJson(
+	verdict: Extract<SubmitVerdict, { allowed: false }>,
+	today: string,
+	timeZone: string,
+): IDataObject {
 	if (verdict.limit === 'max_videos') {
 		return {
 			task_id: null,

@@ -55,11 +55,18 @@ function generateRequest(ctx: IPollFunctions): VideoRequest {
 	if (spec && spec.images[1] > 0 && (imageUrl || spec.images[0] > 0)) {
 		images.push({ slot: 'first', kind: 'url', url: imageUrl, parameter: 'Image URL' });
 		if (spec.images[1] > 1) {
-			images.push({ slot: 'last', kind: 'url', url: ctx.getNodeParameter('lastFrameImageUrl', ''), parameter: 'Last Frame Image URL' });
+			images.push({
+				slot: 'last',
+				kind: 'url',
+				url: ctx.getNodeParameter('lastFrameImageUrl', ''),
+				parameter: 'Last Frame Image URL',
+			});
 		}
 	}
 	try {
-		return buildVideoRequest(readVideoParameters((name, fallback) => ctx.getNodeParameter(name, fallback), images));
+		return buildVideoRequest(
+			readVideoParameters((name, fallback) => ctx.getNodeParameter(name, fallback), images),
+		);
 	} catch (error) {
 		if (error instanceof InputValidationError) throw invalidParameter(ctx, error);
 		throw new NodeOperationError(ctx.getNode(), error as Error);
@@ -72,12 +79,19 @@ function isPassingRefusal(error: unknown): boolean {
 }
 
 /** A submit failed for good, or with an unknown outcome: generation pauses, and the item says why. */
-function pauseItem(ctx: IPollFunctions, state: TriggerState, request: VideoRequest, error: unknown): IDataObject {
+function pauseItem(
+	ctx: IPollFunctions,
+	state: TriggerState,
+	request: VideoRequest,
+	error: unknown,
+): IDataObject {
 	const details = error instanceof JimengApiError ? error.details : undefined;
 	const status = details?.taskMayExist ? 'submit_outcome_unknown' : 'submit_failed';
 	const fields = errorFields(error);
 	state.paused = { reason: status, at: Date.now(), detail: fields.error };
-	ctx.logger.warn(`Jimeng Video Trigger "${ctx.getNode().name}": generation paused (${status}). ${RESUME}`);
+	ctx.logger.warn(
+		`Jimeng Video Trigger "${ctx.getNode().name}": generation paused (${status}). ${RESUME}`,
+	);
 	return {
 		task_id: null,
 		status,
@@ -91,7 +105,10 @@ function pauseItem(ctx: IPollFunctions, state: TriggerState, request: VideoReque
 	};
 }
 
-type NextTask = { kind: 'submitted'; taskId: string } | { kind: 'later'; error: unknown } | { kind: 'stopped'; json: IDataObject };
+type NextTask =
+	| { kind: 'submitted'; taskId: string }
+	| { kind: 'later'; error: unknown }
+	| { kind: 'stopped'; json: IDataObject };
 
 /**
  * Submits the next task within the limits; records it (and its count) in the state. After a video,
@@ -109,7 +126,9 @@ async function submitNext(
 	if (!verdict.allowed) {
 		if (verdict.limit === 'max_videos') state.paused = { reason: 'max_videos', at: Date.now() };
 		else state.allowance = { ...currentAllowance(state, today), limitedOn: today };
-		ctx.logger.info(`Jimeng Video Trigger "${ctx.getNode().name}": ${verdict.limit} limit of ${verdict.max} reached; nothing more is submitted`);
+		ctx.logger.info(
+			`Jimeng Video Trigger "${ctx.getNode().name}": ${verdict.limit} limit of ${verdict.max} reached; nothing more is submitted`,
+		);
 		return { kind: 'stopped', json: limitJson(verdict, today, ctx.getTimezone()) };
 	}
 	try {
@@ -117,12 +136,17 @@ async function submitNext(
 		const answer = await submitTask(ctx, request.body, options);
 		countSubmit(state, today);
 		state.current = { taskId: answer.taskId, reqKey: request.model.id, submittedAt: Date.now() };
-		ctx.logger.info(`Jimeng task accepted: task_id ${answer.taskId} (model ${request.model.id}, trigger "${ctx.getNode().name}", request_id ${answer.requestId})`);
+		ctx.logger.info(
+			`Jimeng task accepted: task_id ${answer.taskId} (model ${request.model.id}, trigger "${ctx.getNode().name}", request_id ${answer.requestId})`,
+		);
 		return { kind: 'submitted', taskId: answer.taskId };
 	} catch (error) {
 		const mayExist = error instanceof JimengApiError && error.details.taskMayExist;
 		// At activation a refusal fails the activation, where the user sees it: nothing was created.
-		if (at === 'activation' && !mayExist) throw error instanceof JimengApiError ? error : new NodeOperationError(ctx.getNode(), error as Error);
+		if (at === 'activation' && !mayExist)
+			throw error instanceof JimengApiError
+				? error
+				: new NodeOperationError(ctx.getNode(), error as Error);
 		if (isPassingRefusal(error)) return { kind: 'later', error };
 		if (mayExist) countSubmit(state, today);
 		return { kind: 'stopped', json: pauseItem(ctx, state, request, error) };
@@ -130,7 +154,13 @@ async function submitNext(
 }
 
 /** Nothing in flight: start generating, where the new task id will be saved. */
-async function start(ctx: IPollFunctions, state: TriggerState, request: VideoRequest, limits: Limits, activationPoll: boolean): Promise<Items> {
+async function start(
+	ctx: IPollFunctions,
+	state: TriggerState,
+	request: VideoRequest,
+	limits: Limits,
+	activationPoll: boolean,
+): Promise<Items> {
 	const today = dayIn(Date.now(), ctx.getTimezone());
 	const limitedOn = state.allowance?.limitedOn;
 	// Outside the activation poll only a new day restarts generation, and that poll emits to save the task id.
@@ -138,41 +168,81 @@ async function start(ctx: IPollFunctions, state: TriggerState, request: VideoReq
 	// A restart on the limited day changes nothing: that limit was announced already.
 	if (limitedOn === today && !isUserActivation(ctx)) return null;
 	if (state.allowance) delete state.allowance.limitedOn;
-	const next = await submitNext(ctx, state, request, limits, activationPoll ? 'activation' : 'poll');
+	const next = await submitNext(
+		ctx,
+		state,
+		request,
+		limits,
+		activationPoll ? 'activation' : 'poll',
+	);
 	if (next.kind === 'later') {
 		if (limitedOn) state.allowance = { ...currentAllowance(state, today), limitedOn };
 		return null;
 	}
 	if (next.kind === 'stopped') return [[{ json: next.json }]];
 	if (activationPoll) return null;
-	return [[{ json: { task_id: next.taskId, status: 'generation_resumed', req_key: request.model.id, ...request.summary, note: `A new day (${today}): generation resumed within Max Videos per Day.` } }]];
+	return [
+		[
+			{
+				json: {
+					task_id: next.taskId,
+					status: 'generation_resumed',
+					req_key: request.model.id,
+					...request.summary,
+					note: `A new day (${today}): generation resumed within Max Videos per Day.`,
+				},
+			},
+		],
+	];
 }
 
 /** The finished (or failed) task in flight, as the item to emit; null while it runs or could not be fetched. */
-async function collect(ctx: IPollFunctions, state: TriggerState): Promise<INodeExecutionData | null> {
+async function collect(
+	ctx: IPollFunctions,
+	state: TriggerState,
+): Promise<INodeExecutionData | null> {
 	const current = state.current!;
 	const opts = triggerOptions(ctx);
-	const query: TaskQuery = { reqKey: current.reqKey, taskId: current.taskId, reqJson: buildReqJson(opts.aigcMeta) };
+	const query: TaskQuery = {
+		reqKey: current.reqKey,
+		taskId: current.taskId,
+		reqJson: buildReqJson(opts.aigcMeta),
+	};
 	let outcome: Final;
 	try {
 		outcome = await queryTask(ctx, query);
 	} catch (error) {
 		rethrowIfFatal(ctx, error);
-		ctx.logger.warn(`Jimeng Video Trigger: task ${current.taskId} will be checked again at the next poll (${(error as Error).message})`);
+		ctx.logger.warn(
+			`Jimeng Video Trigger: task ${current.taskId} will be checked again at the next poll (${(error as Error).message})`,
+		);
 		return null;
 	}
 	if (outcome.kind === 'pending') return null;
-	if (outcome.kind === 'failed') return { json: taskFailureJson(query, outcome.status, outcome.error) };
+	if (outcome.kind === 'failed')
+		return { json: taskFailureJson(query, outcome.status, outcome.error) };
 	try {
-		return await doneTaskItem(ctx, query, outcome.result, itemOptions(opts, true), POLL_CALL_OPTIONS);
+		return await doneTaskItem(
+			ctx,
+			query,
+			outcome.result,
+			itemOptions(opts, true),
+			POLL_CALL_OPTIONS,
+		);
 	} catch (error) {
 		rethrowIfFatal(ctx, error);
-		ctx.logger.warn(`Jimeng Video Trigger: the video of task ${current.taskId} will be downloaded at the next poll (${(error as Error).message})`);
+		ctx.logger.warn(
+			`Jimeng Video Trigger: the video of task ${current.taskId} will be downloaded at the next poll (${(error as Error).message})`,
+		);
 		return null;
 	}
 }
 
-export async function pollGenerate(ctx: IPollFunctions, state: TriggerState, activationPoll: boolean): Promise<Items> {
+export async function pollGenerate(
+	ctx: IPollFunctions,
+	state: TriggerState,
+	activationPoll: boolean,
+): Promise<Items> {
 	const startedAt = Date.now();
 	const request = generateRequest(ctx);
 	const limits = readLimits(ctx);
@@ -192,14 +262,17 @@ export async function pollGenerate(ctx: IPollFunctions, state: TriggerState, act
 	}
 
 	if (activationPoll && isUserActivation(ctx)) startActivation(state, today);
-	if (!state.current) return pauseOf(state) ? null : await start(ctx, state, request, limits, activationPoll);
+	if (!state.current)
+		return pauseOf(state) ? null : await start(ctx, state, request, limits, activationPoll);
 
 	const finished = await collect(ctx, state);
 	if (!finished) return null;
 	// n8n's durable scheduler abandons a poll past its lease (and drops what it emits): never submit that late.
 	const budget = pollBudgetMs(ctx);
 	if (budget < UNLEASED_POLL_BUDGET_MS && Date.now() - startedAt > budget * 0.8) {
-		ctx.logger.warn(`Jimeng Video Trigger: the poll ran out of time; task ${state.current.taskId} is emitted at the next poll`);
+		ctx.logger.warn(
+			`Jimeng Video Trigger: the poll ran out of time; task ${state.current.taskId} is emitted at the next poll`,
+		);
 		return null;
 	}
 	// The next task goes in before the finished one is emitted, so both are saved together.
@@ -208,7 +281,9 @@ export async function pollGenerate(ctx: IPollFunctions, state: TriggerState, act
 	const next = await submitNext(ctx, state, request, limits, 'poll');
 	if (next.kind === 'later') {
 		state.current = finishedTask;
-		ctx.logger.info(`Jimeng Video Trigger: the next task could not be submitted yet (${(next.error as Error).message}); task ${finishedTask.taskId} is emitted once it is`);
+		ctx.logger.info(
+			`Jimeng Video Trigger: the next task could not be submitted yet (${(next.error as Error).message}); task ${finishedTask.taskId} is emitted once it is`,
+		);
 		return null;
 	}
 	return next.kind === 'stopped' ? [[finished, { json: next.json }]] : [[finished]];

@@ -22,8 +22,10 @@ export function isActivationPoll(ctx: IPollFunctions): boolean {
 	const seen = contextsPolled.has(ctx);
 	contextsPolled.add(ctx);
 	if (seen) return false;
-	const budget = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : UNLEASED_POLL_BUDGET_MS;
-	const leasedSchedulerPoll = ctx.getActivationMode() === 'update' && budget < UNLEASED_POLL_BUDGET_MS;
+	const budget =
+		typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : UNLEASED_POLL_BUDGET_MS;
+	const leasedSchedulerPoll =
+		ctx.getActivationMode() === 'update' && budget < UNLEASED_POLL_BUDGET_MS;
 	return !leasedSchedulerPoll;
 }
 
@@ -43,7 +45,11 @@ const running = new Map<string, { since: number; done: Promise<unknown> }>();
  * same video or submit two next tasks. The activation poll instead waits for the running poll to
  * end: it must not be lost (it is the one whose state n8n saves without an emission).
  */
-export async function oneAtATime<T>(ctx: IPollFunctions, activationPoll: boolean, poll: () => Promise<T>): Promise<T | undefined> {
+export async function oneAtATime<T>(
+	ctx: IPollFunctions,
+	activationPoll: boolean,
+	poll: () => Promise<T>,
+): Promise<T | undefined> {
 	const key = `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id ?? ctx.getNode().name}`;
 	for (let other = running.get(key); other; other = running.get(key)) {
 		if (!activationPoll) {
@@ -65,5 +71,7 @@ export async function oneAtATime<T>(ctx: IPollFunctions, activationPoll: boolean
 
 /** The time left before n8n may abandon this poll (its durable scheduler times polls out). */
 export function pollBudgetMs(ctx: IPollFunctions): number {
-	return typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : UNLEASED_POLL_BUDGET_MS;
+	return typeof ctx.getPollBudgetMs === 'function'
+		? ctx.getPollBudgetMs()
+		: UNLEASED_POLL_BUDGET_MS;
 }

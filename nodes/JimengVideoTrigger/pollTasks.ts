@@ -11,7 +11,13 @@ import {
 } from 'n8n-workflow';
 
 import { taskFailureJson } from '../shared/errorItems';
-import { doneTaskItem, itemOptions, missingTaskError, type OutputOptions, type TaskQuery } from '../shared/taskResult';
+import {
+	doneTaskItem,
+	itemOptions,
+	missingTaskError,
+	type OutputOptions,
+	type TaskQuery,
+} from '../shared/taskResult';
 import { DEFAULT_MODEL } from '../shared/helpers/models';
 import { buildReqJson, type AigcMeta } from '../shared/helpers/taskParameters';
 import { JimengApiError } from '../shared/transport/JimengApiError';
@@ -20,7 +26,9 @@ import { pollBudgetMs } from './pollScheduling';
 import { hasEmitted, markEmitted, parseTaskIds, type TriggerState } from './triggerState';
 
 /** Inside a poll: few, short retries; what still fails waits for the next poll. */
-export const POLL_CALL_OPTIONS: CallOptions = { retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 } };
+export const POLL_CALL_OPTIONS: CallOptions = {
+	retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 },
+};
 
 export interface TriggerOptions extends OutputOptions {
 	emitFailures?: boolean;
@@ -71,11 +79,22 @@ export function pollDeadline(ctx: IPollFunctions, start: number): number {
 
 /** A listed token that is not a task id: reported once, like a failed task. */
 function invalidIdJson(token: string, reqKey: string): IDataObject {
-	return { task_id: token, status: 'invalid', req_key: reqKey, error: `"${token}" is not a task id (task ids are digits)`, code: 'INVALID_TASK_ID', request_id: null, retryable: false };
+	return {
+		task_id: token,
+		status: 'invalid',
+		req_key: reqKey,
+		error: `"${token}" is not a task id (task ids are digits)`,
+		code: 'INVALID_TASK_ID',
+		request_id: null,
+		retryable: false,
+	};
 }
 
 /** watchTasks: one item per listed task when it reaches a final state, never twice while it is listed. */
-export async function pollWatchedTasks(ctx: IPollFunctions, state: TriggerState): Promise<INodeExecutionData[][] | null> {
+export async function pollWatchedTasks(
+	ctx: IPollFunctions,
+	state: TriggerState,
+): Promise<INodeExecutionData[][] | null> {
 	const manual = ctx.getMode() === 'manual';
 	const deadline = pollDeadline(ctx, Date.now());
 	const reqKey = String(ctx.getNodeParameter('model', DEFAULT_MODEL));
@@ -102,7 +121,9 @@ export async function pollWatchedTasks(ctx: IPollFunctions, state: TriggerState)
 			outcome = await queryTask(ctx, query);
 		} catch (error) {
 			rethrowIfFatal(ctx, error);
-			ctx.logger.warn(`Jimeng Video Trigger: task ${taskId} will be checked again at the next poll (${(error as Error).message})`);
+			ctx.logger.warn(
+				`Jimeng Video Trigger: task ${taskId} will be checked again at the next poll (${(error as Error).message})`,
+			);
 			continue;
 		}
 		if (outcome.kind === 'pending') {
@@ -115,11 +136,15 @@ export async function pollWatchedTasks(ctx: IPollFunctions, state: TriggerState)
 			continue;
 		}
 		try {
-			items.push(await doneTaskItem(ctx, query, outcome.result, itemOptions(opts, true), POLL_CALL_OPTIONS));
+			items.push(
+				await doneTaskItem(ctx, query, outcome.result, itemOptions(opts, true), POLL_CALL_OPTIONS),
+			);
 			finished.push(taskId);
 		} catch (error) {
 			rethrowIfFatal(ctx, error);
-			ctx.logger.warn(`Jimeng Video Trigger: the video of task ${taskId} will be downloaded at the next poll (${(error as Error).message})`);
+			ctx.logger.warn(
+				`Jimeng Video Trigger: the video of task ${taskId} will be downloaded at the next poll (${(error as Error).message})`,
+			);
 		}
 	}
 

@@ -52,7 +52,12 @@ export function hasEmitted(state: TriggerState, taskId: string): boolean {
  * Records emitted ids and forgets those no longer listed: an id is emitted at most once for as
  * long as it stays in the Task IDs parameter, and the record never outgrows that list.
  */
-export function markEmitted(state: TriggerState, taskIds: string[], listed: Iterable<string>, now: number): void {
+export function markEmitted(
+	state: TriggerState,
+	taskIds: string[],
+	listed: Iterable<string>,
+	now: number,
+): void {
 	const keep = new Set(listed);
 	const emitted: Record<string, number> = {};
 	for (const [id, at] of Object.entries(state.emitted ?? {})) if (keep.has(id)) emitted[id] = at;
@@ -100,10 +105,20 @@ export function currentAllowance(state: TriggerState, today: string): Allowance 
 export function canSubmit(state: TriggerState, limits: Limits, today: string): SubmitVerdict {
 	const allowance = currentAllowance(state, today);
 	if (allowance.submitted >= limits.maxVideos) {
-		return { allowed: false, limit: 'max_videos', max: limits.maxVideos, count: allowance.submitted };
+		return {
+			allowed: false,
+			limit: 'max_videos',
+			max: limits.maxVideos,
+			count: allowance.submitted,
+		};
 	}
 	if (limits.maxVideosPerDay > 0 && allowance.submittedToday >= limits.maxVideosPerDay) {
-		return { allowed: false, limit: 'max_videos_per_day', max: limits.maxVideosPerDay, count: allowance.submittedToday };
+		return {
+			allowed: false,
+			limit: 'max_videos_per_day',
+			max: limits.maxVideosPerDay,
+			count: allowance.submittedToday,
+		};
 	}
 	return { allowed: true };
 }
@@ -111,25 +126,40 @@ export function canSubmit(state: TriggerState, limits: Limits, today: string): S
 /** Counts a submit whose task exists or may exist (an unknown outcome costs like a task). */
 export function countSubmit(state: TriggerState, today: string): void {
 	const allowance = currentAllowance(state, today);
-	state.allowance = { submitted: allowance.submitted + 1, day: today, submittedToday: allowance.submittedToday + 1 };
+	state.allowance = {
+		submitted: allowance.submitted + 1,
+		day: today,
+		submittedToday: allowance.submittedToday + 1,
+	};
 }
 
 /** A user activation starts a new allowance and lifts a pause; a restart keeps both. */
 export function startActivation(state: TriggerState, today: string): void {
-	state.allowance = { submitted: 0, day: today, submittedToday: currentAllowance(state, today).submittedToday };
+	state.allowance = {
+		submitted: 0,
+		day: today,
+		submittedToday: currentAllowance(state, today).submittedToday,
+	};
 	delete state.paused;
 	delete state.stopped;
 }
 
 export function pauseOf(state: TriggerState): Pause | undefined {
 	if (state.paused) return state.paused;
-	return state.stopped ? { reason: 'submit_failed', at: state.stopped.at, detail: state.stopped.reason } : undefined;
+	return state.stopped
+		? { reason: 'submit_failed', at: state.stopped.at, detail: state.stopped.reason }
+		: undefined;
 }
 
 /** YYYY-MM-DD of `now` in `timeZone` (the workflow's), for the daily count. */
 export function dayIn(now: number, timeZone: string): string {
 	try {
-		return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+		return new Intl.DateTimeFormat('en-CA', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+		}).format(now);
 	} catch {
 		return new Date(now).toISOString().slice(0, 10);
 	}

@@ -8,20 +8,40 @@ import { InputValidationError } from './helpers/inputValues';
 import { JimengApiError } from './transport/JimengApiError';
 
 /** error, code, request_id and retryable of any error. */
-export function errorFields(error: unknown): { error: string; code: GenericValue; request_id: string | null; retryable: boolean } {
+export function errorFields(error: unknown): {
+	error: string;
+	code: GenericValue;
+	request_id: string | null;
+	retryable: boolean;
+} {
 	const message = error instanceof Error ? error.message : String(error);
 	if (error instanceof JimengApiError) {
 		const { details } = error;
-		return { error: message, code: details.code, request_id: details.requestId ?? null, retryable: details.retryable };
+		return {
+			error: message,
+			code: details.code,
+			request_id: details.requestId ?? null,
+			retryable: details.retryable,
+		};
 	}
-	if (error instanceof InputValidationError) return { error: message, code: 'INVALID_PARAMETER', request_id: null, retryable: false };
-	return { error: message, code: ((error as JsonObject)?.code as GenericValue) ?? null, request_id: null, retryable: false };
+	if (error instanceof InputValidationError)
+		return { error: message, code: 'INVALID_PARAMETER', request_id: null, retryable: false };
+	return {
+		error: message,
+		code: ((error as JsonObject)?.code as GenericValue) ?? null,
+		request_id: null,
+		retryable: false,
+	};
 }
 
 /** What is known of a submit whose outcome is unknown: when it was sent and what was asked. */
 export function unknownOutcomeFields(error: unknown): IDataObject | undefined {
 	if (!(error instanceof JimengApiError) || !error.details.taskMayExist) return undefined;
-	return { task_may_exist: true, submitted_at: error.details.submittedAt ?? null, ...error.details.request };
+	return {
+		task_may_exist: true,
+		submitted_at: error.details.submittedAt ?? null,
+		...error.details.request,
+	};
 }
 
 /**
@@ -35,12 +55,22 @@ export function errorJson(error: unknown, taskId?: string): IDataObject {
 		return { error: message, code, request_id, task_id, retryable, ...unknownOutcomeFields(error) };
 	}
 	if (error instanceof InputValidationError) {
-		return { error: message, code, parameter: error.parameter, request_id, task_id: taskId ?? null };
+		return {
+			error: message,
+			code,
+			parameter: error.parameter,
+			request_id,
+			task_id: taskId ?? null,
+		};
 	}
 	return { error: message, code, request_id, task_id: taskId ?? null };
 }
 
 /** A watched or generated task that ended badly (failed, not_found, expired), as the trigger emits it. */
-export function taskFailureJson(task: { taskId: string; reqKey: string }, status: string, error: unknown): IDataObject {
+export function taskFailureJson(
+	task: { taskId: string; reqKey: string },
+	status: string,
+	error: unknown,
+): IDataObject {
 	return { task_id: task.taskId, status, req_key: task.reqKey, ...errorFields(error) };
 }

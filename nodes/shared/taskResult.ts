@@ -7,7 +7,12 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { TASK_RETENTION_NOTE } from './helpers/businessCodes';
 import { JimengApiError } from './transport/JimengApiError';
 import { downloadVideo } from './transport/download';
-import { getTaskResult, type CallOptions, type JimengContext, type TaskResult } from './transport/jimengApi';
+import {
+	getTaskResult,
+	type CallOptions,
+	type JimengContext,
+	type TaskResult,
+} from './transport/jimengApi';
 
 export interface TaskQuery {
 	reqKey: string;
@@ -28,11 +33,18 @@ export interface OutputOptions {
 
 /** What an item carries: the video unless turned off (off by default for an AI agent's tool call), in field `data` unless named. */
 export function itemOptions(options: OutputOptions, downloadByDefault: boolean): ItemOptions {
-	return { download: options.downloadVideo ?? downloadByDefault, binaryProperty: options.binaryPropertyOutput || 'data' };
+	return {
+		download: options.downloadVideo ?? downloadByDefault,
+		binaryProperty: options.binaryPropertyOutput || 'data',
+	};
 }
 
 /** A fresh, newly signed video URL for a done task (signed CDN links expire after an hour). */
-export async function freshVideoUrl(ctx: JimengContext, query: TaskQuery, callOptions: CallOptions = {}): Promise<string> {
+export async function freshVideoUrl(
+	ctx: JimengContext,
+	query: TaskQuery,
+	callOptions: CallOptions = {},
+): Promise<string> {
 	const fresh = await getTaskResult(ctx, query, callOptions);
 	if (fresh.status === 'done') return fresh.videoUrl;
 	throw fresh.status === 'failed' ? fresh.error : new Error(`task is ${fresh.status}`);
@@ -46,7 +58,13 @@ export function missingTaskError(
 ): JimengApiError {
 	return new JimengApiError(
 		ctx.getNode(),
-		{ kind: 'task', code: result.status, requestId: result.requestId, taskId: query.taskId, retryable: false },
+		{
+			kind: 'task',
+			code: result.status,
+			requestId: result.requestId,
+			taskId: query.taskId,
+			retryable: false,
+		},
 		result.status === 'expired'
 			? `Jimeng task ${query.taskId} has expired: its video can no longer be fetched. Submit it again.`
 			: `Jimeng does not know task ${query.taskId} for model ${query.reqKey}. ${TASK_RETENTION_NOTE}`,
@@ -69,7 +87,8 @@ export async function doneTaskItem(
 		video_url: result.videoUrl,
 		request_id: result.requestId,
 	};
-	if (typeof result.data.aigc_meta_tagged === 'boolean') json.aigc_meta_tagged = result.data.aigc_meta_tagged;
+	if (typeof result.data.aigc_meta_tagged === 'boolean')
+		json.aigc_meta_tagged = result.data.aigc_meta_tagged;
 	if (!options.download) return { json };
 	const binary = await downloadVideo(
 		ctx,

@@ -13,7 +13,10 @@ export function readModelParameter(read: ParameterReader): unknown {
 	return read('model', DEFAULT_MODEL);
 }
 
-export function readVideoParameters(read: ParameterReader, images: ImageInput[]): VideoRequestInput {
+export function readVideoParameters(
+	read: ParameterReader,
+	images: ImageInput[],
+): VideoRequestInput {
 	// Hidden for some models: undefined then. n8n treats an `undefined` fallback as "no fallback" and
 	// throws, so null is asked for and mapped back.
 	const optional = (name: string) => read(name, null) ?? undefined;

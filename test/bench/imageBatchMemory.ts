@@ -22,8 +22,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ensureN8nHost, REPO_DIR } from '../n8n-host/host';
-import { executeWorkflow, importCredentials, importWorkflows, nodeOutput, type WorkflowJson } from '../n8n-host/n8nCli';
-import { createUserFolder, installPackageTarball, packProject, type UserFolder } from '../n8n-host/userFolder';
+import {
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeOutput,
+	type WorkflowJson,
+} from '../n8n-host/n8nCli';
+import {
+	createUserFolder,
+	installPackageTarball,
+	packProject,
+	type UserFolder,
+} from '../n8n-host/userFolder';
 import { IMAGE_MAX_BYTES } from '../../nodes/shared/helpers/imageRules';
 import { JimengSimulator } from '../simulator';
 import { pngBytes } from '../fixtures/images';
@@ -31,7 +42,9 @@ import { mb, seconds, table } from './report';
 import { simulatorCredentialData } from '../support/simulatorCredential';
 
 /** BENCH_IMAGE_SIZES=10,20,40 adds sizes in between (the growth is still first → last). */
-export const IMAGE_BATCH_SIZES: readonly number[] = process.env.BENCH_IMAGE_SIZES?.split(',').map(Number) ?? [10, 40];
+export const IMAGE_BATCH_SIZES: readonly number[] = process.env.BENCH_IMAGE_SIZES?.split(',').map(
+	Number,
+) ?? [10, 40];
 export const IMAGE_BATCH_CONCURRENCY = 3;
 /** The issue's target for the growth of peak RSS from 10 to 40 items. */
 export const IMAGE_BATCH_GROWTH_TARGET = 40 * 1024 * 1024;
@@ -85,7 +98,14 @@ function workflow(id: string, imageGlob: string, variant: ImageBatchVariant): Wo
 		id,
 		name: `bench: ${path.basename(path.dirname(imageGlob))} large images, Generate and Wait (${variant})`,
 		nodes: [
-			{ id: 'b1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b2',
 				name: 'Read Images',
@@ -118,10 +138,18 @@ function workflow(id: string, imageGlob: string, variant: ImageBatchVariant): Wo
 }
 
 /** Runs the whole measurement (each batch size `repeats` times); `log` gets progress lines. */
-export async function measureImageBatchMemory(log: (line: string) => void, repeats = Number(process.env.BENCH_IMAGE_REPEATS ?? 2)): Promise<ImageBatchResult> {
+export async function measureImageBatchMemory(
+	log: (line: string) => void,
+	repeats = Number(process.env.BENCH_IMAGE_REPEATS ?? 2),
+): Promise<ImageBatchResult> {
 	const host = await ensureN8nHost({ log: (line) => log(`[n8n-host] ${line}`) });
 	const imagesDir = await fs.mkdtemp(path.join(tmpdir(), 'jimeng-bench-images-'));
-	const sim = new JimengSimulator({ queueMs: 1000, generateMs: 2000, concurrency: IMAGE_BATCH_CONCURRENCY, seed: 505 });
+	const sim = new JimengSimulator({
+		queueMs: 1000,
+		generateMs: 2000,
+		concurrency: IMAGE_BATCH_CONCURRENCY,
+		seed: 505,
+	});
 	let userFolder: UserFolder | undefined;
 	let tarballDir: string | undefined;
 	try {
@@ -136,12 +164,17 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 			const name = `frame-${String(i).padStart(3, '0')}.png`;
 			const file = path.join(dirs.get(largest)!, name);
 			await fs.writeFile(file, largePng(IMAGE_MAX_BYTES));
-			for (const size of IMAGE_BATCH_SIZES) if (size !== largest && i < size) await fs.link(file, path.join(dirs.get(size)!, name));
+			for (const size of IMAGE_BATCH_SIZES)
+				if (size !== largest && i < size) await fs.link(file, path.join(dirs.get(size)!, name));
 		}
-		log(`${largest} distinct PNGs of ${IMAGE_MAX_BYTES} bytes (4.7 MiB, the largest the node accepts) in ${imagesDir}`);
+		log(
+			`${largest} distinct PNGs of ${IMAGE_MAX_BYTES} bytes (4.7 MiB, the largest the node accepts) in ${imagesDir}`,
+		);
 
 		await sim.start();
-		userFolder = await createUserFolder({ env: { N8N_RESTRICT_FILE_ACCESS_TO: imagesDir, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+		userFolder = await createUserFolder({
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: imagesDir, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+		});
 		const tarball = await packProject(REPO_DIR, { log });
 		tarballDir = path.dirname(tarball);
 		await installPackageTarball(userFolder, tarball);
@@ -152,18 +185,26 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 				data: simulatorCredentialData(sim.url),
 			},
 		]);
-		const variants: ImageBatchVariant[] = process.env.BENCH_IMAGE_CONTROL === '0' ? ['images'] : ['images', 'control'];
-		const workflowId = (variant: ImageBatchVariant, size: number) => `benchImg${variant === 'control' ? 'C' : 'I'}${String(size).padStart(5, '0')}`;
+		const variants: ImageBatchVariant[] =
+			process.env.BENCH_IMAGE_CONTROL === '0' ? ['images'] : ['images', 'control'];
+		const workflowId = (variant: ImageBatchVariant, size: number) =>
+			`benchImg${variant === 'control' ? 'C' : 'I'}${String(size).padStart(5, '0')}`;
 		await importWorkflows(
 			host,
 			userFolder,
-			variants.flatMap((variant) => IMAGE_BATCH_SIZES.map((size) => workflow(workflowId(variant, size), path.join(dirs.get(size)!, '*.png'), variant))),
+			variants.flatMap((variant) =>
+				IMAGE_BATCH_SIZES.map((size) =>
+					workflow(workflowId(variant, size), path.join(dirs.get(size)!, '*.png'), variant),
+				),
+			),
 		);
 
 		const runs: ImageBatchRun[] = [];
 		// Interleaved repeats (10, 40, 10, 40…, each with and without images): the machine's load and GC
 		// timing add noise to a peak, never take it away.
-		const plan = Array.from({ length: repeats }, () => IMAGE_BATCH_SIZES.flatMap((items) => variants.map((variant) => ({ items, variant })))).flat();
+		const plan = Array.from({ length: repeats }, () =>
+			IMAGE_BATCH_SIZES.flatMap((items) => variants.map((variant) => ({ items, variant }))),
+		).flat();
 		for (const { items, variant } of plan) {
 			sim.reset();
 			let pid: number | undefined;
@@ -183,23 +224,37 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 			}, 25);
 			let run;
 			try {
-				run = await executeWorkflow(host, userFolder, workflowId(variant, items), { timeoutMs: 600_000, onSpawn: (spawned) => (pid = spawned) });
+				run = await executeWorkflow(host, userFolder, workflowId(variant, items), {
+					timeoutMs: 600_000,
+					onSpawn: (spawned) => (pid = spawned),
+				});
 			} finally {
 				clearInterval(sampler);
 			}
 			let done = 0;
 			let error = run.errorMessage;
 			try {
-				done = nodeOutput(run.result, 'Jimeng Video').filter((json) => json.status === 'done').length;
+				done = nodeOutput(run.result, 'Jimeng Video').filter(
+					(json) => json.status === 'done',
+				).length;
 			} catch (caught) {
 				error ??= caught instanceof Error ? caught.message : String(caught);
 			}
 			const submits = sim.submits();
 			if (process.env.BENCH_IMAGE_TIMELINE && submits.length) {
 				const firstSubmit = submits[0].at;
-				const before = Math.max(...timeline.filter(([at]) => at < firstSubmit).map(([, rss]) => rss));
-				const after = Math.max(...timeline.filter(([at]) => at >= firstSubmit).map(([, rss]) => rss));
-				log(`timeline: max RSS before the first submit ${mb(before)}, after ${mb(after)}; every 2 s: ${timeline.filter((_, i) => i % 80 === 0).map(([, rss]) => Math.round(rss / 1048576)).join(' ')}`);
+				const before = Math.max(
+					...timeline.filter(([at]) => at < firstSubmit).map(([, rss]) => rss),
+				);
+				const after = Math.max(
+					...timeline.filter(([at]) => at >= firstSubmit).map(([, rss]) => rss),
+				);
+				log(
+					`timeline: max RSS before the first submit ${mb(before)}, after ${mb(after)}; every 2 s: ${timeline
+						.filter((_, i) => i % 80 === 0)
+						.map(([, rss]) => Math.round(rss / 1048576))
+						.join(' ')}`,
+				);
 			}
 			runs.push({
 				variant,
@@ -212,16 +267,28 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 				durationMs: run.durationMs,
 				error: done === items ? undefined : (error ?? `${done}/${items} done`),
 			});
-			log(`${items} items (${variant}): peak RSS ${mb(peakRss)}, ${done}/${items} done in ${seconds(run.durationMs)}`);
+			log(
+				`${items} items (${variant}): peak RSS ${mb(peakRss)}, ${done}/${items} done in ${seconds(run.durationMs)}`,
+			);
 		}
 		const [fewest, most] = [IMAGE_BATCH_SIZES[0], IMAGE_BATCH_SIZES[IMAGE_BATCH_SIZES.length - 1]];
 		const growthOf = (variant: ImageBatchVariant) => {
-			const lowest = (items: number) => Math.min(...runs.filter((run) => run.variant === variant && run.items === items).map((run) => run.peakRss));
+			const lowest = (items: number) =>
+				Math.min(
+					...runs
+						.filter((run) => run.variant === variant && run.items === items)
+						.map((run) => run.peakRss),
+				);
 			const peaks = Object.fromEntries(IMAGE_BATCH_SIZES.map((size) => [size, lowest(size)]));
 			const growth = peaks[most] - peaks[fewest];
 			return { peaks, growth, perExtraItem: growth / (most - fewest) };
 		};
-		return { imageBytes: IMAGE_MAX_BYTES, runs, ...growthOf('images'), control: variants.includes('control') ? growthOf('control') : undefined };
+		return {
+			imageBytes: IMAGE_MAX_BYTES,
+			runs,
+			...growthOf('images'),
+			control: variants.includes('control') ? growthOf('control') : undefined,
+		};
 	} finally {
 		await sim.stop();
 		await userFolder?.cleanup();
@@ -233,7 +300,25 @@ export async function measureImageBatchMemory(log: (line: string) => void, repea
 /** The table bench 5 prints. */
 export function imageBatchTable(result: ImageBatchResult): string {
 	return table(
-		['items', 'image source', 'peak RSS (n8n execute)', 'videos', 'submits', '50430 refused', 'tasks created', 'wall'],
-		result.runs.map((run) => [run.items, run.variant === 'control' ? 'none (control)' : 'binary', mb(run.peakRss), `${run.done}/${run.items}`, run.submits, run.refused, run.created, seconds(run.durationMs)]),
+		[
+			'items',
+			'image source',
+			'peak RSS (n8n execute)',
+			'videos',
+			'submits',
+			'50430 refused',
+			'tasks created',
+			'wall',
+		],
+		result.runs.map((run) => [
+			run.items,
+			run.variant === 'control' ? 'none (control)' : 'binary',
+			mb(run.peakRss),
+			`${run.done}/${run.items}`,
+			run.submits,
+			run.refused,
+			run.created,
+			seconds(run.durationMs),
+		]),
 	);
 }

@@ -17,10 +17,23 @@ import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs
 
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
-import type { IBinaryData, IExecuteFunctions, INode, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { Capture } from '../soak/capture';
-import { createHarness, outputOf, useFilesystemBinaryData, type CredentialRecord, type Harness } from '../support/harness';
+import {
+	createHarness,
+	outputOf,
+	useFilesystemBinaryData,
+	type CredentialRecord,
+	type Harness,
+} from '../support/harness';
 import { jimengWorkflow } from '../support/workflows';
 
 export interface WorkerInput {
@@ -59,7 +72,11 @@ class BufferedDownload implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const url = this.getNodeParameter('url', 0) as string;
-		const body = (await this.helpers.httpRequest({ method: 'GET', url, encoding: 'arraybuffer' })) as Buffer | ArrayBuffer;
+		const body = (await this.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'arraybuffer',
+		})) as Buffer | ArrayBuffer;
 		// axios gives a Buffer on Node; no extra copy, so the figure is the helper's own.
 		const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body);
 		const binary = await this.helpers.prepareBinaryData(buffer, 'video.mp4', 'video/mp4');
@@ -68,7 +85,9 @@ class BufferedDownload implements INodeType {
 }
 
 function status(field: 'VmRSS' | 'VmHWM'): number {
-	const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+	const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+		readFileSync('/proc/self/status', 'utf8'),
+	);
 	return match ? Number(match[1]) * 1024 : NaN;
 }
 
@@ -83,7 +102,8 @@ function resetPeak(): boolean {
 
 async function sha256File(path: string): Promise<string> {
 	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+	for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+		hash.update(chunk as Buffer);
 	return hash.digest('hex');
 }
 
@@ -97,10 +117,29 @@ function withBufferedNode(harness: Harness): void {
 
 function bufferedWorkflow(url: string) {
 	const nodes: INode[] = [
-		{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'n2', name: 'Buffered Download', type: BUFFERED_TYPE, typeVersion: 1, position: [200, 0], parameters: { url } },
+		{
+			id: 'n1',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'n2',
+			name: 'Buffered Download',
+			type: BUFFERED_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { url },
+		},
 	];
-	return { nodes, connections: { Start: { main: [[{ node: 'Buffered Download', type: 'main' as const, index: 0 }]] } } };
+	return {
+		nodes,
+		connections: {
+			Start: { main: [[{ node: 'Buffered Download', type: 'main' as const, index: 0 }]] },
+		},
+	};
 }
 
 async function measure(input: WorkerInput): Promise<WorkerResult> {
@@ -111,7 +150,13 @@ async function measure(input: WorkerInput): Promise<WorkerResult> {
 	try {
 		// Warm-up, identical for both variants: loads and JITs n8n's execution path and the HTTP stack,
 		// and gives the video URL (a fresh signed link).
-		const statusRun = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: input.taskId, options: { downloadVideo: false } }));
+		const statusRun = await harness.run(
+			jimengWorkflow({
+				operation: 'getResult',
+				taskId: input.taskId,
+				options: { downloadVideo: false },
+			}),
+		);
 		const videoUrl = outputOf(statusRun, 'Jimeng Video')[0].json.video_url as string;
 		if (!videoUrl) throw new Error('the task has no video_url yet');
 
@@ -123,7 +168,9 @@ async function measure(input: WorkerInput): Promise<WorkerResult> {
 		const started = Date.now();
 		let binary: IBinaryData | undefined;
 		if (input.variant === 'streamed') {
-			const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: input.taskId }));
+			const run = await harness.run(
+				jimengWorkflow({ operation: 'getResult', taskId: input.taskId }),
+			);
 			binary = outputOf(run, 'Jimeng Video')[0].binary?.data;
 		} else {
 			const run = await harness.run(bufferedWorkflow(videoUrl));
@@ -138,7 +185,15 @@ async function measure(input: WorkerInput): Promise<WorkerResult> {
 		const path = Container.get(BinaryDataService).getPath(binary.id);
 		const storedBytes = statSync(path).size;
 		const storedSha256 = await sha256File(path);
-		return { type: 'result', variant: input.variant, baselineRss, peakRss, storedBytes, storedSha256, durationMs };
+		return {
+			type: 'result',
+			variant: input.variant,
+			baselineRss,
+			peakRss,
+			storedBytes,
+			storedSha256,
+			durationMs,
+		};
 	} finally {
 		store.cleanup();
 	}

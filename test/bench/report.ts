@@ -9,11 +9,30 @@ export type Cell = string | number;
 /** Prints rows as an aligned table; numbers are right-aligned, text left-aligned. */
 export function table(headers: string[], rows: Cell[][]): string {
 	const text = rows.map((row) => row.map((cell) => String(cell)));
-	const widths = headers.map((header, column) => Math.max(header.length, ...text.map((row) => (row[column] ?? '').length)));
-	const numeric = headers.map((_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number' || /^[-+]?[\d.,]+( ?[a-zA-Z%×/]+)?$/.test(String(row[column]))));
+	const widths = headers.map((header, column) =>
+		Math.max(header.length, ...text.map((row) => (row[column] ?? '').length)),
+	);
+	const numeric = headers.map(
+		(_, column) =>
+			rows.length > 0 &&
+			rows.every(
+				(row) =>
+					typeof row[column] === 'number' ||
+					/^[-+]?[\d.,]+( ?[a-zA-Z%×/]+)?$/.test(String(row[column])),
+			),
+	);
 	const line = (cells: string[]) =>
-		cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
-	return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...text.map(line)].join('\n');
+		cells
+			.map((cell, column) =>
+				numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+			)
+			.join('  ')
+			.trimEnd();
+	return [
+		line(headers),
+		widths.map((width) => '-'.repeat(width)).join('  '),
+		...text.map(line),
+	].join('\n');
 }
 
 export function heading(title: string): string {
@@ -40,7 +59,12 @@ export class Verdicts {
 
 	render(): string {
 		const width = Math.max(...this.list.map((verdict) => verdict.target.length));
-		return this.list.map((verdict) => `${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.target.padEnd(width)}  ${verdict.measured}`).join('\n');
+		return this.list
+			.map(
+				(verdict) =>
+					`${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.target.padEnd(width)}  ${verdict.measured}`,
+			)
+			.join('\n');
 	}
 }
 

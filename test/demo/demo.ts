@@ -16,7 +16,13 @@ import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } from '../simulator';
-import { createHarness, outputOf, REPO_ROOT, useFilesystemBinaryData, type WorkflowJson } from '../support/harness';
+import {
+	createHarness,
+	outputOf,
+	REPO_ROOT,
+	useFilesystemBinaryData,
+	type WorkflowJson,
+} from '../support/harness';
 import { realCredentialDataFromEnv } from '../support/simulatorCredential';
 
 const started = Date.now();
@@ -25,21 +31,27 @@ const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
 
 /** Progress lines from the node's batch events (in this process: the package is loaded from dist/). */
 function showProgress(): void {
-	const { onBatchProgress } = require(join(REPO_ROOT, 'dist', 'nodes', 'JimengVideo', 'helpers', 'batchProgress.js')) as typeof import('../../nodes/JimengVideo/helpers/batchProgress');
+	const { onBatchProgress } = require(
+		join(REPO_ROOT, 'dist', 'nodes', 'JimengVideo', 'helpers', 'batchProgress.js'),
+	) as typeof import('../../nodes/JimengVideo/helpers/batchProgress');
 	onBatchProgress((event) => {
 		if (event.type === 'submitted') say(`submitted: task_id ${event.taskId} (in_queue)`);
 		else if (event.type === 'status') say(`task ${event.taskId}: ${event.status}`);
-		else if (event.type === 'concurrencyLimit') say('the account is at its concurrency limit (50430): waiting for a slot');
+		else if (event.type === 'concurrencyLimit')
+			say('the account is at its concurrency limit (50430): waiting for a slot');
 		else if (event.type === 'done') say(`task ${event.taskId}: done, video downloaded`);
 		else if (event.type === 'failed') say(`task ${event.taskId ?? '(none)'}: failed`);
-		else if (event.type === 'timedOut') say(`task ${event.taskId ?? '(none)'}: still running at Max Wait`);
+		else if (event.type === 'timedOut')
+			say(`task ${event.taskId ?? '(none)'}: still running at Max Wait`);
 	});
 }
 
 /** n8n's log: warnings and errors as demo lines, the rest (debug, info) silent. */
 function quietLogger(): void {
 	// n8n-core resolves its Logger from its own copy of @n8n/backend-common.
-	const backendCommon = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] })) as {
+	const backendCommon = require(
+		require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] }),
+	) as {
 		Logger: new (...args: never[]) => unknown;
 	};
 	const logger = {
@@ -59,41 +71,62 @@ async function main(): Promise<void> {
 	let credentialData: IDataObject;
 	if (realData) {
 		credentialData = realData;
-		say(`using the REAL Jimeng service at ${credentialData.baseUrl as string} (access key ${String(process.env.VOLC_ACCESSKEY).slice(0, 6)}…; this video is billed)`);
+		say(
+			`using the REAL Jimeng service at ${credentialData.baseUrl as string} (access key ${String(process.env.VOLC_ACCESSKEY).slice(0, 6)}…; this video is billed)`,
+		);
 	} else {
 		sim = new JimengSimulator({ queueMs: 3000, generateMs: 5000 });
 		await sim.start();
-		credentialData = { ...DEFAULT_SIMULATOR_ACCOUNT, sessionToken: '', region: 'cn-north-1', service: 'cv', baseUrl: sim.url };
-		say(`using the local Jimeng simulator at ${sim.url} (set VOLC_ACCESSKEY and VOLC_SECRETKEY for the real service)`);
+		credentialData = {
+			...DEFAULT_SIMULATOR_ACCOUNT,
+			sessionToken: '',
+			region: 'cn-north-1',
+			service: 'cv',
+			baseUrl: sim.url,
+		};
+		say(
+			`using the local Jimeng simulator at ${sim.url} (set VOLC_ACCESSKEY and VOLC_SECRETKEY for the real service)`,
+		);
 	}
 
 	quietLogger();
 	showProgress();
 	const store = await useFilesystemBinaryData();
 	try {
-		const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'text-to-video.json'), 'utf8')) as WorkflowJson & {
+		const example = JSON.parse(
+			readFileSync(join(REPO_ROOT, 'examples', 'text-to-video.json'), 'utf8'),
+		) as WorkflowJson & {
 			nodes: Array<{ type: string; parameters: IDataObject; credentials?: IDataObject }>;
 		};
 		const jimeng = example.nodes.find((node) => node.type === 'n8n-nodes-jimeng-video.jimengVideo');
 		if (!jimeng) throw new Error('examples/text-to-video.json has no Jimeng Video node');
 		if (process.env.DEMO_PROMPT) jimeng.parameters.prompt = process.env.DEMO_PROMPT;
 		// The simulator finishes in seconds: poll it every second rather than every 10 s.
-		if (!real) jimeng.parameters.options = { ...(jimeng.parameters.options as IDataObject), pollInterval: 1 };
+		if (!real)
+			jimeng.parameters.options = {
+				...(jimeng.parameters.options as IDataObject),
+				pollInterval: 1,
+			};
 		jimeng.credentials = { volcengineApi: { id: 'demo', name: 'demo' } };
 		example.nodes = example.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
 
 		say(`running "${example.name}" — prompt: ${JSON.stringify(jimeng.parameters.prompt)}`);
-		const harness = await createHarness([{ id: 'demo', name: 'demo', type: 'volcengineApi', data: credentialData as never }]);
+		const harness = await createHarness([
+			{ id: 'demo', name: 'demo', type: 'volcengineApi', data: credentialData as never },
+		]);
 		const run = await harness.run(example);
 		const [item] = outputOf(run, 'Jimeng Video');
-		if (item.json.error || item.json.status !== 'done') throw new Error(`no video: ${JSON.stringify(item.json)}`);
+		if (item.json.error || item.json.status !== 'done')
+			throw new Error(`no video: ${JSON.stringify(item.json)}`);
 		const binary = item.binary?.data as IBinaryData;
 		const outputDir = resolve(process.cwd(), 'output');
 		mkdirSync(outputDir, { recursive: true });
 		const file = join(outputDir, `${item.json.task_id as string}.mp4`);
 		if (binary.id) copyFileSync(Container.get(BinaryDataService).getPath(binary.id), file);
 		else writeFileSync(file, Buffer.from(binary.data, 'base64'));
-		say(`video written: ${file} (${binary.fileSize ?? ''}, ${binary.mimeType}); request_id ${item.json.request_id as string}`);
+		say(
+			`video written: ${file} (${binary.fileSize ?? ''}, ${binary.mimeType}); request_id ${item.json.request_id as string}`,
+		);
 	} finally {
 		store.cleanup();
 		await sim?.stop();

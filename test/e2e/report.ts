@@ -18,7 +18,10 @@ export interface StepResult {
 
 /** Thrown by a setup step: the checks that need it cannot run. */
 export class SetupFailed extends Error {
-	constructor(readonly step: string, readonly cause: unknown) {
+	constructor(
+		readonly step: string,
+		readonly cause: unknown,
+	) {
 		super(`setup step "${step}" failed: ${messageOf(cause)}`);
 		this.name = 'SetupFailed';
 	}
@@ -61,7 +64,13 @@ export class Report {
 			this.log(`✓ ${name} (${formatMs(Date.now() - started)})`);
 			return value;
 		} catch (error) {
-			this.record({ name, kind: 'setup', outcome: 'FAIL', ms: Date.now() - started, reason: messageOf(error) });
+			this.record({
+				name,
+				kind: 'setup',
+				outcome: 'FAIL',
+				ms: Date.now() - started,
+				reason: messageOf(error),
+			});
 			this.log(`✗ ${name} FAILED (${formatMs(Date.now() - started)}): ${messageOf(error)}`);
 			throw new SetupFailed(name, error);
 		}
@@ -77,7 +86,13 @@ export class Report {
 			this.log(`✓ PASS ${name} (${formatMs(Date.now() - started)})`);
 			return true;
 		} catch (error) {
-			this.record({ name, kind: 'check', outcome: 'FAIL', ms: Date.now() - started, reason: messageOf(error) });
+			this.record({
+				name,
+				kind: 'check',
+				outcome: 'FAIL',
+				ms: Date.now() - started,
+				reason: messageOf(error),
+			});
 			this.log(`✗ FAIL ${name} (${formatMs(Date.now() - started)})`);
 			this.note(messageOf(error));
 			return false;
@@ -102,7 +117,10 @@ export class Report {
 	}
 
 	get failed(): boolean {
-		return this.results.some((r) => r.outcome !== 'PASS') || this.planned.some((name) => !this.results.some((r) => r.name === name));
+		return (
+			this.results.some((r) => r.outcome !== 'PASS') ||
+			this.planned.some((name) => !this.results.some((r) => r.name === name))
+		);
 	}
 
 	/** The table printed at the end: checks in plan order first, then the setup steps with their times. */
@@ -128,7 +146,8 @@ export class Report {
 		const failures = this.results.filter((r) => r.outcome !== 'PASS');
 		if (failures.length) {
 			lines.push('Not passed:');
-			for (const f of failures) lines.push(`  ${f.outcome} ${f.name}: ${(f.reason ?? '').split('\n')[0]}`);
+			for (const f of failures)
+				lines.push(`  ${f.outcome} ${f.name}: ${(f.reason ?? '').split('\n')[0]}`);
 			lines.push('');
 		}
 		if (this.warnings.length) {

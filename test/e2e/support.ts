@@ -26,7 +26,8 @@ export function portFromEnv(name: string): number | undefined {
 	const raw = process.env[name];
 	if (raw === undefined || raw.trim() === '') return undefined;
 	const port = Number(raw);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new Error(`${name} must be a port number, got "${raw}"`);
 	return port === 0 ? undefined : port;
 }
 
@@ -34,7 +35,8 @@ export function numberFromEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw.trim() === '') return fallback;
 	const value = Number(raw);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+	if (!Number.isFinite(value) || value < 0)
+		throw new Error(`${name} must be a non-negative number, got "${raw}"`);
 	return value;
 }
 
@@ -54,7 +56,12 @@ export function gradientPng(width: number, height: number): Uint8Array {
 			raw[p + 2] = 160;
 		}
 	}
-	return concat(PNG_SIGNATURE, pngChunk('IHDR', ihdr(width, height, 8, 2)), pngChunk('IDAT', deflateSync(raw, { level: 9 })), pngChunk('IEND', []));
+	return concat(
+		PNG_SIGNATURE,
+		pngChunk('IHDR', ihdr(width, height, 8, 2)),
+		pngChunk('IDAT', deflateSync(raw, { level: 9 })),
+		pngChunk('IEND', []),
+	);
 }
 
 export interface FileServer {
@@ -65,7 +72,12 @@ export interface FileServer {
 }
 
 /** Serves one file at `/<name>`: the image example's HTTP Request node downloads its first frame here. */
-export async function serveFile(name: string, bytes: Uint8Array, contentType: string, port = 0): Promise<FileServer> {
+export async function serveFile(
+	name: string,
+	bytes: Uint8Array,
+	contentType: string,
+	port = 0,
+): Promise<FileServer> {
 	const state = { hits: 0 };
 	const server: Server = createServer((req, res) => {
 		req.resume();
@@ -114,14 +126,19 @@ export interface StoredBinary {
  */
 export function binaryFile(userFolderDir: string, binary: StoredBinary): string {
 	const id = binary.id;
-	if (!id) throw new Error(`the binary is stored inline, not in filesystem mode: ${describeBinary(binary)}`);
+	if (!id)
+		throw new Error(
+			`the binary is stored inline, not in filesystem mode: ${describeBinary(binary)}`,
+		);
 	const colon = id.indexOf(':');
 	const mode = id.slice(0, colon);
 	const key = id.slice(colon + 1);
-	if (mode !== 'filesystem-v2' && mode !== 'filesystem') throw new Error(`unexpected binary data mode "${mode}" in id ${id}`);
+	if (mode !== 'filesystem-v2' && mode !== 'filesystem')
+		throw new Error(`unexpected binary data mode "${mode}" in id ${id}`);
 	const storage = path.join(userFolderDir, '.n8n', 'storage');
 	const file = path.resolve(storage, key);
-	if (!file.startsWith(storage + path.sep)) throw new Error(`binary id ${id} points outside ${storage}`);
+	if (!file.startsWith(storage + path.sep))
+		throw new Error(`binary id ${id} points outside ${storage}`);
 	if (!existsSync(file)) throw new Error(`binary id ${id}: no file at ${file}`);
 	return file;
 }
@@ -131,13 +148,22 @@ export function readBinary(userFolderDir: string, binary: StoredBinary): Buffer 
 }
 
 /** The bytes of a binary in either mode: inline base64 (n8n 1.x's default) or a filesystem reference. */
-export function binaryBytes(userFolderDir: string, binary: StoredBinary): { bytes: Buffer; where: string } {
+export function binaryBytes(
+	userFolderDir: string,
+	binary: StoredBinary,
+): { bytes: Buffer; where: string } {
 	if (binary.id) {
 		const file = binaryFile(userFolderDir, binary);
-		return { bytes: readFileSync(file), where: `${path.relative(userFolderDir, file)} (filesystem mode)` };
+		return {
+			bytes: readFileSync(file),
+			where: `${path.relative(userFolderDir, file)} (filesystem mode)`,
+		};
 	}
 	if (typeof binary.data === 'string' && binary.data.length > 0) {
-		return { bytes: Buffer.from(binary.data, 'base64'), where: 'inline base64 in the execution (default mode)' };
+		return {
+			bytes: Buffer.from(binary.data, 'base64'),
+			where: 'inline base64 in the execution (default mode)',
+		};
 	}
 	throw new Error(`the binary has neither an id nor inline data: ${describeBinary(binary)}`);
 }
@@ -145,7 +171,9 @@ export function binaryBytes(userFolderDir: string, binary: StoredBinary): { byte
 export function describeBinary(binary: StoredBinary | undefined): string {
 	if (!binary) return 'none';
 	const { data, ...rest } = binary;
-	return JSON.stringify(data && data.length > 40 ? { ...rest, data: `<${data.length} chars>` } : binary);
+	return JSON.stringify(
+		data && data.length > 40 ? { ...rest, data: `<${data.length} chars>` } : binary,
+	);
 }
 
 export interface RunItem {
@@ -156,12 +184,18 @@ export interface RunItem {
 /** Every item (json and binary) a node output on its first run: what `nodeOutput` gives, with binaries. */
 export function nodeItems(run: ExecutionRun | undefined, nodeName: string): RunItem[] {
 	const runs = run?.data.resultData.runData[nodeName];
-	if (!runs?.length) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run?.data.resultData.runData ?? {}).join(', ') || 'nothing'}`);
+	if (!runs?.length)
+		throw new Error(
+			`node "${nodeName}" did not run; ran: ${Object.keys(run?.data.resultData.runData ?? {}).join(', ') || 'nothing'}`,
+		);
 	return (runs[0]?.data?.main?.[0] ?? []) as RunItem[];
 }
 
 export interface SigningCredential {
-	authenticate(credentials: Record<string, unknown>, requestOptions: Record<string, unknown>): Promise<Record<string, unknown>>;
+	authenticate(
+		credentials: Record<string, unknown>,
+		requestOptions: Record<string, unknown>,
+	): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -198,12 +232,18 @@ export async function signedPost(
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the time is up. */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 250): Promise<T> {
+export async function waitFor<T>(
+	what: string,
+	timeoutMs: number,
+	probe: () => Promise<T | undefined> | T | undefined,
+	everyMs = 250,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await sleep(everyMs);
 	}
 }
@@ -211,11 +251,22 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
 /** `executeWorkflow` of test/n8n-host with only the environment to vary (the result carries the signal). */
 export type ExecuteOutcome = ExecuteResult;
 
-export async function executeOnce(host: N8nHost, userFolder: UserFolder, id: string, env: Record<string, string> = {}): Promise<ExecuteOutcome> {
+export async function executeOnce(
+	host: N8nHost,
+	userFolder: UserFolder,
+	id: string,
+	env: Record<string, string> = {},
+): Promise<ExecuteOutcome> {
 	return await executeWorkflow(host, userFolder, id, { env });
 }
 
 /** n8n finished the run and printed it, then the process died of a signal while exiting. */
 export function crashedAfterResult(run: ExecuteOutcome): boolean {
-	return run.exitCode === null && run.signal !== null && !run.timedOut && run.result !== undefined && typeof run.result.status === 'string';
+	return (
+		run.exitCode === null &&
+		run.signal !== null &&
+		!run.timedOut &&
+		run.result !== undefined &&
+		typeof run.result.status === 'string'
+	);
 }

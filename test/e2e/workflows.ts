@@ -42,7 +42,10 @@ export function loadExample(file: string): Workflow {
 
 export function nodeNamed(workflow: Workflow, name: string): WorkflowNode {
 	const node = workflow.nodes.find((n) => n.name === name);
-	if (!node) throw new Error(`workflow "${workflow.name}" has no node "${name}" (nodes: ${workflow.nodes.map((n) => n.name).join(', ')})`);
+	if (!node)
+		throw new Error(
+			`workflow "${workflow.name}" has no node "${name}" (nodes: ${workflow.nodes.map((n) => n.name).join(', ')})`,
+		);
 	return node;
 }
 
@@ -56,7 +59,10 @@ export function useCredential(workflow: Workflow, credential: CredentialRef): Wo
 	for (const node of workflow.nodes) {
 		const ref = node.credentials?.volcengineApi;
 		if (!ref) continue;
-		if (ref.id !== EXAMPLE_CREDENTIAL_ID) throw new Error(`"${workflow.name}" / ${node.name} references credential ${ref.id}, not ${EXAMPLE_CREDENTIAL_ID}`);
+		if (ref.id !== EXAMPLE_CREDENTIAL_ID)
+			throw new Error(
+				`"${workflow.name}" / ${node.name} references credential ${ref.id}, not ${EXAMPLE_CREDENTIAL_ID}`,
+			);
 		node.credentials!.volcengineApi = { ...credential };
 		remapped++;
 	}
@@ -66,9 +72,15 @@ export function useCredential(workflow: Workflow, credential: CredentialRef): Wo
 
 /** Generate and Wait polls every `options.pollInterval` seconds (10–15 s in the examples): far too slow for a test. */
 function fastPolling(workflow: Workflow, pollIntervalSec: number): Workflow {
-	const nodes = nodesOfType(workflow, JIMENG_NODE_TYPE).filter((n) => (n.parameters.operation ?? 'generateAndWait') === 'generateAndWait');
+	const nodes = nodesOfType(workflow, JIMENG_NODE_TYPE).filter(
+		(n) => (n.parameters.operation ?? 'generateAndWait') === 'generateAndWait',
+	);
 	if (nodes.length === 0) throw new Error(`"${workflow.name}" has no Generate and Wait node`);
-	for (const node of nodes) node.parameters.options = { ...(node.parameters.options as object | undefined), pollInterval: pollIntervalSec };
+	for (const node of nodes)
+		node.parameters.options = {
+			...(node.parameters.options as object | undefined),
+			pollInterval: pollIntervalSec,
+		};
 	return workflow;
 }
 
@@ -112,40 +124,72 @@ export interface BuildOptions {
 }
 
 export function buildWorkflows(o: BuildOptions): E2eWorkflows {
-	const textToVideo = withId(fastPolling(useCredential(loadExample('text-to-video.json'), o.credential), o.pollIntervalSec), 'E2eTextToVideo01');
+	const textToVideo = withId(
+		fastPolling(useCredential(loadExample('text-to-video.json'), o.credential), o.pollIntervalSec),
+		'E2eTextToVideo01',
+	);
 
-	const submitThenGet = withId(useCredential(loadExample('submit-then-get-result.json'), o.credential), 'E2eSubmitGetRes1');
+	const submitThenGet = withId(
+		useCredential(loadExample('submit-then-get-result.json'), o.credential),
+		'E2eSubmitGetRes1',
+	);
 	const wait = nodeNamed(submitThenGet, 'Wait');
-	if (wait.type !== 'n8n-nodes-base.wait') throw new Error(`"${submitThenGet.name}" / Wait is ${wait.type}`);
+	if (wait.type !== 'n8n-nodes-base.wait')
+		throw new Error(`"${submitThenGet.name}" / Wait is ${wait.type}`);
 	wait.parameters = { ...wait.parameters, amount: o.waitSec, unit: 'seconds' };
 
-	const imageToVideo = withId(useCredential(loadExample('image-to-video-from-url.json'), o.credential), 'E2eImageToVideo1');
+	const imageToVideo = withId(
+		useCredential(loadExample('image-to-video-from-url.json'), o.credential),
+		'E2eImageToVideo1',
+	);
 	const download = nodeNamed(imageToVideo, 'Download Image');
-	if (typeof download.parameters.url !== 'string') throw new Error(`"${imageToVideo.name}" / Download Image has no url`);
+	if (typeof download.parameters.url !== 'string')
+		throw new Error(`"${imageToVideo.name}" / Download Image has no url`);
 	download.parameters.url = o.endpoints.imageUrl;
 	fastPolling(imageToVideo, o.pollIntervalSec);
 
-	const batch = withId(fastPolling(useCredential(loadExample('batch-from-prompts.json'), o.credential), o.pollIntervalSec), 'E2eBatchPrompts1');
+	const batch = withId(
+		fastPolling(
+			useCredential(loadExample('batch-from-prompts.json'), o.credential),
+			o.pollIntervalSec,
+		),
+		'E2eBatchPrompts1',
+	);
 	const batchFaults = withId(
-		fastPolling(useCredential(loadExample('batch-from-prompts.json'), o.faultCredential), o.pollIntervalSec),
+		fastPolling(
+			useCredential(loadExample('batch-from-prompts.json'), o.faultCredential),
+			o.pollIntervalSec,
+		),
 		'E2eBatchFaults01',
 	);
 	batchFaults.name = `${batchFaults.name} (fault profile)`;
 
 	// Values that only an expression can produce (the editor offers 121/241 and caps nothing): the
 	// node's own pre-send validation must stop them before any request.
-	const badFrames = withId(useCredential(loadExample('text-to-video.json'), o.credential), 'E2eBadFrames0001');
+	const badFrames = withId(
+		useCredential(loadExample('text-to-video.json'), o.credential),
+		'E2eBadFrames0001',
+	);
 	badFrames.name = 'E2E: frames 120 by expression';
 	nodeNamed(badFrames, 'Jimeng Video').parameters.frames = '={{ 120 }}';
-	const longPrompt = withId(useCredential(loadExample('text-to-video.json'), o.credential), 'E2eLongPrompt001');
+	const longPrompt = withId(
+		useCredential(loadExample('text-to-video.json'), o.credential),
+		'E2eLongPrompt001',
+	);
 	longPrompt.name = 'E2E: an 801-character prompt by expression';
 	nodeNamed(longPrompt, 'Jimeng Video').parameters.prompt = "={{ 'A'.repeat(801) }}";
 
 	// The HTTP Request example signs with "Predefined Credential Type" → volcengineApi; pointed at the
 	// simulator's Get Result (POST + JSON body) instead of IAM ListUsers.
-	const httpRequest = withId(useCredential(loadExample('http-request-other-volcengine-api.json'), o.credential), 'E2eHttpRequest01');
+	const httpRequest = withId(
+		useCredential(loadExample('http-request-other-volcengine-api.json'), o.credential),
+		'E2eHttpRequest01',
+	);
 	const http = nodeNamed(httpRequest, 'List IAM Users');
-	if (http.parameters.authentication !== 'predefinedCredentialType' || http.parameters.nodeCredentialType !== 'volcengineApi') {
+	if (
+		http.parameters.authentication !== 'predefinedCredentialType' ||
+		http.parameters.nodeCredentialType !== 'volcengineApi'
+	) {
 		throw new Error(`"${httpRequest.name}" no longer uses the predefined volcengineApi credential`);
 	}
 	http.parameters = {
@@ -157,10 +201,24 @@ export function buildWorkflows(o: BuildOptions): E2eWorkflows {
 		jsonBody: JSON.stringify({ req_key: o.model, task_id: o.triggerTaskId }),
 	};
 
-	const trigger = withId(useCredential(loadExample('trigger-watch-tasks.json'), o.credential), 'E2eTriggerWatch1');
+	const trigger = withId(
+		useCredential(loadExample('trigger-watch-tasks.json'), o.credential),
+		'E2eTriggerWatch1',
+	);
 	const triggerNode = nodeNamed(trigger, 'Jimeng Video Trigger');
-	if ((triggerNode.parameters.mode ?? 'watchTasks') !== 'watchTasks') throw new Error(`"${trigger.name}" is not in watchTasks mode`);
+	if ((triggerNode.parameters.mode ?? 'watchTasks') !== 'watchTasks')
+		throw new Error(`"${trigger.name}" is not in watchTasks mode`);
 	triggerNode.parameters.taskIds = o.triggerTaskId;
 
-	return { textToVideo, submitThenGet, imageToVideo, batch, batchFaults, badFrames, longPrompt, httpRequest, trigger };
+	return {
+		textToVideo,
+		submitThenGet,
+		imageToVideo,
+		batch,
+		batchFaults,
+		badFrames,
+		longPrompt,
+		httpRequest,
+		trigger,
+	};
 }

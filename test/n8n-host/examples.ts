@@ -18,10 +18,15 @@ export interface ExampleWorkflow {
 	workflow: WorkflowJson;
 }
 
-type ExampleJson = WorkflowJson & { nodes: Array<{ credentials?: Record<string, { id: string; name: string }> }> };
+type ExampleJson = WorkflowJson & {
+	nodes: Array<{ credentials?: Record<string, { id: string; name: string }> }>;
+};
 
 /** Example files → workflows with stable ids (by sorted file name), using `credential`. */
-export function loadExamples(dir: string, credential: { id: string; name: string }): ExampleWorkflow[] {
+export function loadExamples(
+	dir: string,
+	credential: { id: string; name: string },
+): ExampleWorkflow[] {
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
@@ -31,7 +36,10 @@ export function loadExamples(dir: string, credential: { id: string; name: string
 				const ref = node.credentials?.volcengineApi;
 				if (ref?.id === EXAMPLE_CREDENTIAL_ID) node.credentials!.volcengineApi = { ...credential };
 			}
-			return { file, workflow: { ...workflow, id: `JimengExample${String(index + 1).padStart(3, '0')}` } };
+			return {
+				file,
+				workflow: { ...workflow, id: `JimengExample${String(index + 1).padStart(3, '0')}` },
+			};
 		});
 }
 
@@ -61,7 +69,10 @@ export function startBanner(input: BannerInput): string[] {
 			: '  try:            open an example workflow and click "Execute workflow"',
 		`  simulator:      ${input.simulatorUrl} (credential "Jimeng simulator"; videos in ~10 s; each is a 2-second test pattern)`,
 	];
-	if (input.realCredential) lines.push('  real service:   credential "Volcengine (real service)" — switch a node to it to generate real (paid) videos');
+	if (input.realCredential)
+		lines.push(
+			'  real service:   credential "Volcengine (real service)" — switch a node to it to generate real (paid) videos',
+		);
 	lines.push(`  n8n log:        ${input.logFile}`, '  stop:           Ctrl-C', '');
 	return lines;
 }

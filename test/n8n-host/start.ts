@@ -26,10 +26,16 @@ import { realCredentialDataFromEnv } from '../support/simulatorCredential';
 export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
 export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
 /** A local development login (the editor listens on 127.0.0.1 only). */
-const DEV_OWNER: OwnerAccount = { email: 'dev@jimeng.local', password: 'Jimeng-dev-2026', firstName: 'Jimeng', lastName: 'Developer' };
+const DEV_OWNER: OwnerAccount = {
+	email: 'dev@jimeng.local',
+	password: 'Jimeng-dev-2026',
+	firstName: 'Jimeng',
+	lastName: 'Developer',
+};
 
 const started = Date.now();
-const say = (line: string) => console.log(`[start ${formatMs(Date.now() - started).padStart(7)}] ${line}`);
+const say = (line: string) =>
+	console.log(`[start ${formatMs(Date.now() - started).padStart(7)}] ${line}`);
 
 async function main(): Promise<void> {
 	const n8nPort = Number(process.env.N8N_PORT ?? 5678);
@@ -40,12 +46,16 @@ async function main(): Promise<void> {
 
 	say('checking the n8n host (the first run installs n8n 2.41.1 and Node 24: about 6 minutes)');
 	const host = await ensureN8nHost();
-	say(`n8n ${host.n8nVersion} on Node ${host.nodeVersion}${host.installedNow ? ` (installed in ${formatMs(host.installMs)})` : ''}`);
+	say(
+		`n8n ${host.n8nVersion} on Node ${host.nodeVersion}${host.installedNow ? ` (installed in ${formatMs(host.installMs)})` : ''}`,
+	);
 
 	const folderDir = path.join(REPO_DIR, '.n8n-host');
 	const userFolder = await createUserFolder({ dir: folderDir, port: n8nPort, logLevel: 'warn' });
 	const installed = await installPackageTarball(userFolder, tarball);
-	say(`installed ${installed.name}@${installed.version} into ${path.relative(REPO_DIR, installed.dir)}`);
+	say(
+		`installed ${installed.name}@${installed.version} into ${path.relative(REPO_DIR, installed.dir)}`,
+	);
 
 	const sim = new JimengSimulator({
 		port: simPort,
@@ -61,18 +71,37 @@ async function main(): Promise<void> {
 			id: SIMULATOR_CREDENTIAL_ID,
 			name: 'Jimeng simulator',
 			type: 'volcengineApi',
-			data: { ...DEFAULT_SIMULATOR_ACCOUNT, sessionToken: '', region: 'cn-north-1', service: 'cv', baseUrl: sim.url },
+			data: {
+				...DEFAULT_SIMULATOR_ACCOUNT,
+				sessionToken: '',
+				region: 'cn-north-1',
+				service: 'cv',
+				baseUrl: sim.url,
+			},
 		},
 	];
 	const realData = realCredentialDataFromEnv();
-	if (realData) credentials.push({ id: REAL_CREDENTIAL_ID, name: 'Volcengine (real service)', type: 'volcengineApi', data: realData });
+	if (realData)
+		credentials.push({
+			id: REAL_CREDENTIAL_ID,
+			name: 'Volcengine (real service)',
+			type: 'volcengineApi',
+			data: realData,
+		});
 	await importCredentials(host, userFolder, credentials);
 	say(`credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
 
 	const marker = path.join(folderDir, '.jimeng-examples-imported.json');
-	const imported = new Set<string>(existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as string[]) : []);
-	const allExamples = loadExamples(path.join(REPO_DIR, 'examples'), { id: SIMULATOR_CREDENTIAL_ID, name: 'Jimeng simulator' });
-	const examples = allExamples.map((example) => example.workflow).filter((workflow) => !imported.has(workflow.id as string));
+	const imported = new Set<string>(
+		existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as string[]) : [],
+	);
+	const allExamples = loadExamples(path.join(REPO_DIR, 'examples'), {
+		id: SIMULATOR_CREDENTIAL_ID,
+		name: 'Jimeng simulator',
+	});
+	const examples = allExamples
+		.map((example) => example.workflow)
+		.filter((workflow) => !imported.has(workflow.id as string));
 	if (examples.length) {
 		await importWorkflows(host, userFolder, examples);
 		for (const workflow of examples) imported.add(workflow.id as string);
@@ -80,7 +109,11 @@ async function main(): Promise<void> {
 	}
 	say(`example workflows: ${imported.size} (${examples.length} imported now)`);
 
-	const server = await startN8n(host, userFolder, { port: n8nPort, owner: DEV_OWNER, createApiKey: false });
+	const server = await startN8n(host, userFolder, {
+		port: n8nPort,
+		owner: DEV_OWNER,
+		createApiKey: false,
+	});
 	const stop = async () => {
 		say('stopping n8n and the simulator');
 		await server.stop();

@@ -4,7 +4,14 @@
  * this package into it from its `npm pack` tarball exactly as n8n's community-package installer does.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import {
+	existsSync,
+	promises as fs,
+	readdirSync,
+	readFileSync,
+	statSync,
+	type Dirent,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,14 +69,20 @@ export async function freePort(): Promise<number> {
 
 export async function createUserFolder(options: UserFolderOptions = {}): Promise<UserFolder> {
 	const persistent = options.dir !== undefined;
-	const dir = persistent ? path.resolve(options.dir as string) : await fs.mkdtemp(path.join(options.parentDir ?? tmpdir(), 'n8n-user-'));
+	const dir = persistent
+		? path.resolve(options.dir as string)
+		: await fs.mkdtemp(path.join(options.parentDir ?? tmpdir(), 'n8n-user-'));
 	const n8nDir = path.join(dir, '.n8n');
 	await fs.mkdir(n8nDir, { recursive: true, mode: 0o700 });
 	// n8n would create this itself; writing it first (0600, as N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS
 	// demands) means `execute` and `start` in the same folder can never race to write different keys.
 	const settingsFile = path.join(n8nDir, 'config');
 	if (!existsSync(settingsFile)) {
-		await fs.writeFile(settingsFile, JSON.stringify({ encryptionKey: TEST_ENCRYPTION_KEY }, null, '\t'), { mode: 0o600 });
+		await fs.writeFile(
+			settingsFile,
+			JSON.stringify({ encryptionKey: TEST_ENCRYPTION_KEY }, null, '\t'),
+			{ mode: 0o600 },
+		);
 	}
 	const port = options.port ?? (await freePort());
 	let brokerPort = options.brokerPort ?? (await freePort());
@@ -152,7 +165,10 @@ export interface InstalledPackage {
  * package.json, `npm install --ignore-scripts` inside it, and record it in `.n8n/nodes/package.json`.
  * No `installed_packages` DB row is needed: n8n scans that folder for `n8n-nodes-*` at start.
  */
-export async function installPackageTarball(userFolder: UserFolder | string, tarballPath: string): Promise<InstalledPackage> {
+export async function installPackageTarball(
+	userFolder: UserFolder | string,
+	tarballPath: string,
+): Promise<InstalledPackage> {
 	const n8nDir = path.join(dirOf(userFolder), '.n8n');
 	const nodesDir = path.join(n8nDir, 'nodes');
 	await fs.mkdir(n8nDir, { recursive: true });
@@ -161,9 +177,13 @@ export async function installPackageTarball(userFolder: UserFolder | string, tar
 	const staging = await fs.mkdtemp(path.join(n8nDir, '.pkg-'));
 	try {
 		await fs.mkdir(nodesDir, { recursive: true });
-		const untar = await runProcess('tar', ['-xzf', path.resolve(tarballPath), '-C', staging, '--strip-components=1'], {
-			timeoutMs: 60_000,
-		});
+		const untar = await runProcess(
+			'tar',
+			['-xzf', path.resolve(tarballPath), '-C', staging, '--strip-components=1'],
+			{
+				timeoutMs: 60_000,
+			},
+		);
 		if (untar.exitCode !== 0) throw new Error(`tar failed on ${tarballPath}: ${untar.stderr}`);
 		const pkgJsonPath = path.join(staging, 'package.json');
 		const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(
@@ -183,15 +203,26 @@ export async function installPackageTarball(userFolder: UserFolder | string, tar
 		// still proves the package installs on its own.
 		const npm = await runProcess(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+			],
 			{ cwd: dir, env: npmEnv(), timeoutMs: 5 * 60_000 },
 		);
-		if (npm.exitCode !== 0) throw new Error(`npm install in ${dir} failed:\n${npm.stdout}\n${npm.stderr}`);
+		if (npm.exitCode !== 0)
+			throw new Error(`npm install in ${dir} failed:\n${npm.stdout}\n${npm.stderr}`);
 
 		// n8n's ledger of installed community packages (CommunityPackagesService.ensurePackageJson).
 		const ledgerPath = path.join(nodesDir, 'package.json');
 		const ledger = existsSync(ledgerPath)
-			? (JSON.parse(await fs.readFile(ledgerPath, 'utf8')) as { dependencies?: Record<string, string> })
+			? (JSON.parse(await fs.readFile(ledgerPath, 'utf8')) as {
+					dependencies?: Record<string, string>;
+				})
 			: { name: 'installed-nodes', private: true, dependencies: {} };
 		ledger.dependencies = { ...ledger.dependencies, [pkg.name]: pkg.version };
 		await fs.writeFile(ledgerPath, JSON.stringify(ledger, null, 2), 'utf8');
@@ -264,7 +295,8 @@ export function orphanedOutputs(repoDir: string): string[] {
 				if (e.isDirectory()) walk(p);
 				else if (p.endsWith('.js')) {
 					const rel = path.relative(path.join(repoDir, 'dist'), p);
-					if (!existsSync(path.join(repoDir, rel.replace(/\.js$/, '.ts')))) orphans.push(path.join('dist', rel));
+					if (!existsSync(path.join(repoDir, rel.replace(/\.js$/, '.ts'))))
+						orphans.push(path.join('dist', rel));
 				}
 			}
 		};
@@ -282,13 +314,19 @@ export function staleBuildReason(repoDir: string): string | undefined {
 	const missing = declared.filter((f) => !existsSync(path.join(repoDir, f)));
 	if (missing.length) return `missing ${missing.join(', ')}`;
 	const orphans = orphanedOutputs(repoDir);
-	if (orphans.length) return `dist/ has outputs of deleted sources: ${orphans.slice(0, 3).join(', ')}${orphans.length > 3 ? ', ...' : ''}`;
+	if (orphans.length)
+		return `dist/ has outputs of deleted sources: ${orphans.slice(0, 3).join(', ')}${orphans.length > 3 ? ', ...' : ''}`;
 	const isSource = (f: string): boolean => /\.(ts|json|svg|png)$/.test(f) && !f.endsWith('.d.ts');
 	let newestSource = 0;
-	for (const d of SOURCE_DIRS) newestSource = Math.max(newestSource, newestMtime(path.join(repoDir, d), isSource));
+	for (const d of SOURCE_DIRS)
+		newestSource = Math.max(newestSource, newestMtime(path.join(repoDir, d), isSource));
 	// tsc rewrites every output, so the oldest emitted .js is the time of the last full build.
 	let oldestBuilt = Infinity;
-	for (const d of SOURCE_DIRS) oldestBuilt = Math.min(oldestBuilt, oldestMtime(path.join(repoDir, 'dist', d), (f) => f.endsWith('.js')));
+	for (const d of SOURCE_DIRS)
+		oldestBuilt = Math.min(
+			oldestBuilt,
+			oldestMtime(path.join(repoDir, 'dist', d), (f) => f.endsWith('.js')),
+		);
 	if (oldestBuilt === Infinity) return 'dist/ is empty';
 	if (newestSource > oldestBuilt) return 'a source file is newer than dist/';
 	return undefined;
@@ -304,7 +342,8 @@ export async function packProject(repoDir: string, options: PackOptions = {}): P
 	const lock = await acquireLock(path.join(repoDir, '.cache', 'pack.lock'), 15 * 60_000, log);
 	try {
 		const mode = options.build ?? 'auto';
-		const reason = mode === 'always' ? 'requested' : mode === 'auto' ? staleBuildReason(repoDir) : undefined;
+		const reason =
+			mode === 'always' ? 'requested' : mode === 'auto' ? staleBuildReason(repoDir) : undefined;
 		if (reason) {
 			// Outputs of deleted sources would be packed and could hide a missing file. Only they are
 			// deleted (not all of dist/, which other processes may be reading).
@@ -314,8 +353,13 @@ export async function packProject(repoDir: string, options: PackOptions = {}): P
 				log(`removed ${orphan} (its source is gone)`);
 			}
 			log(`npm run build (${reason}) ...`);
-			const build = await runProcess('npm', ['run', 'build'], { cwd: repoDir, env: npmEnv(), timeoutMs: 10 * 60_000 });
-			if (build.exitCode !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+			const build = await runProcess('npm', ['run', 'build'], {
+				cwd: repoDir,
+				env: npmEnv(),
+				timeoutMs: 10 * 60_000,
+			});
+			if (build.exitCode !== 0)
+				throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
 			log(`npm run build done in ${formatMs(build.durationMs)}`);
 		}
 		const dest = options.destDir ?? (await fs.mkdtemp(path.join(tmpdir(), 'n8n-pack-')));
@@ -331,8 +375,11 @@ export async function packProject(repoDir: string, options: PackOptions = {}): P
 		const [info] = JSON.parse(json) as Array<{ filename: string; files: Array<{ path: string }> }>;
 		if (!info) throw new Error(`npm pack printed no result:\n${res.stdout}`);
 		const tarball = path.join(dest, info.filename.replace(/^@/, '').replace(/\//g, '-'));
-		if (!existsSync(tarball)) throw new Error(`npm pack reported ${info.filename} but ${tarball} does not exist`);
-		log(`packed ${path.basename(tarball)} (${info.files.length} files, sha256 ${sha256File(tarball).slice(0, 12)})`);
+		if (!existsSync(tarball))
+			throw new Error(`npm pack reported ${info.filename} but ${tarball} does not exist`);
+		log(
+			`packed ${path.basename(tarball)} (${info.files.length} files, sha256 ${sha256File(tarball).slice(0, 12)})`,
+		);
 		return tarball;
 	} finally {
 		await lock.release();

@@ -50,15 +50,20 @@ export interface N8nWorker {
 	/** Resolves when a printed line matches, or rejects after the timeout. */
 	waitForLine: (pattern: RegExp, timeoutMs: number) => Promise<string>;
 	/** Sends a signal to the whole process group (worker + its task runner) and waits for the exit. SIGKILL: a crash, no shutdown. */
-	kill: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	kill: (
+		signal?: NodeJS.Signals,
+	) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 	/** Graceful stop: SIGTERM, SIGKILL after the grace period. Safe to call more than once. */
 	stop: () => Promise<void>;
 	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 	readonly alive: boolean;
 }
 
-
-export async function startN8nWorker(host: N8nHost, userFolder: UserFolder, options: WorkerOptions): Promise<N8nWorker> {
+export async function startN8nWorker(
+	host: N8nHost,
+	userFolder: UserFolder,
+	options: WorkerOptions,
+): Promise<N8nWorker> {
 	const verbose = options.verbose ?? process.env['JIMENG_N8N_VERBOSE'] === '1';
 	const healthPort = options.healthPort ?? (await freePort());
 	let brokerPort = options.brokerPort ?? (await freePort());
@@ -128,7 +133,11 @@ export async function startN8nWorker(host: N8nHost, userFolder: UserFolder, opti
 				const waiter = { pattern, resolve: (line: string) => (clearTimeout(timer), resolve(line)) };
 				const timer = setTimeout(() => {
 					waiters.delete(waiter);
-					reject(new Error(`${options.name}: no log line matching ${pattern} within ${formatMs(timeoutMs)}`));
+					reject(
+						new Error(
+							`${options.name}: no log line matching ${pattern} within ${formatMs(timeoutMs)}`,
+						),
+					);
 				}, timeoutMs);
 				waiters.add(waiter);
 			});
@@ -144,7 +153,8 @@ export async function startN8nWorker(host: N8nHost, userFolder: UserFolder, opti
 			}
 			const result = await exited;
 			// The task runner may take a moment longer than the leader.
-			for (let i = 0; i < 50 && child.pid !== undefined && groupAlive(child.pid); i++) await sleep(100);
+			for (let i = 0; i < 50 && child.pid !== undefined && groupAlive(child.pid); i++)
+				await sleep(100);
 			return result;
 		},
 		stop: () => (stopping ??= terminateGroup(child, options.stopGraceMs ?? 15_000)),
@@ -159,13 +169,20 @@ export async function startN8nWorker(host: N8nHost, userFolder: UserFolder, opti
 		for (;;) {
 			if (hasExited) {
 				const { code, signal } = await exited;
-				throw new Error(`n8n worker ${options.name} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${logTail()}`);
+				throw new Error(
+					`n8n worker ${options.name} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${logTail()}`,
+				);
 			}
 			if (Date.now() - started > readyTimeoutMs) {
-				throw new Error(`n8n worker ${options.name} was not ready after ${formatMs(readyTimeoutMs)} (health port ${healthPort}). Last output:\n${logTail()}`);
+				throw new Error(
+					`n8n worker ${options.name} was not ready after ${formatMs(readyTimeoutMs)} (health port ${healthPort}). Last output:\n${logTail()}`,
+				);
 			}
 			try {
-				const res = await request(`http://127.0.0.1:${healthPort}/healthz/readiness`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+				const res = await request(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
+					headersTimeout: 2_000,
+					bodyTimeout: 2_000,
+				});
 				await res.body.dump();
 				if (res.statusCode === 200) break;
 			} catch {

@@ -1,7 +1,13 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
 // `npm run simulator`: a standalone Jimeng API simulator for manual runs, demos and out-of-process tests.
 // Configured by JIMENG_SIM_* environment variables; stops cleanly on SIGINT / SIGTERM.
-import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator, type SimulatorAccount, type SimulatorFaults, type SimulatorOptions } from './server';
+import {
+	DEFAULT_SIMULATOR_ACCOUNT,
+	JimengSimulator,
+	type SimulatorAccount,
+	type SimulatorFaults,
+	type SimulatorOptions,
+} from './server';
 
 function numberEnv(name: string): number | undefined {
 	const raw = process.env[name];
@@ -23,7 +29,9 @@ function accountFromEnv(): SimulatorAccount {
 	const secretAccessKey = process.env.JIMENG_SIM_SECRET_ACCESS_KEY;
 	if (!accessKeyId && !secretAccessKey) return DEFAULT_SIMULATOR_ACCOUNT;
 	if (!accessKeyId || !secretAccessKey) {
-		throw new Error('set both JIMENG_SIM_ACCESS_KEY_ID and JIMENG_SIM_SECRET_ACCESS_KEY, or neither');
+		throw new Error(
+			'set both JIMENG_SIM_ACCESS_KEY_ID and JIMENG_SIM_SECRET_ACCESS_KEY, or neither',
+		);
 	}
 	return { accessKeyId, secretAccessKey };
 }
@@ -35,7 +43,9 @@ function optionsFromEnv(): SimulatorOptions {
 		try {
 			faults = JSON.parse(faultsJson) as SimulatorFaults;
 		} catch {
-			throw new Error(`JIMENG_SIM_FAULTS must be JSON, e.g. '{"rate50429":0.1}', got ${faultsJson}`);
+			throw new Error(
+				`JIMENG_SIM_FAULTS must be JSON, e.g. '{"rate50429":0.1}', got ${faultsJson}`,
+			);
 		}
 	}
 	return {
@@ -64,7 +74,9 @@ async function main(): Promise<void> {
 	console.log(`  accessKeyId:     ${account.accessKeyId}`);
 	console.log(`  secretAccessKey: ${account.secretAccessKey}`);
 	console.log('  region / service: cn-north-1 / cv');
-	console.log(`Admin: GET ${url}/_sim/state, GET ${url}/_sim/log, POST ${url}/_sim/config|reset|expire/<taskId>`);
+	console.log(
+		`Admin: GET ${url}/_sim/state, GET ${url}/_sim/log, POST ${url}/_sim/config|reset|expire/<taskId>`,
+	);
 	if (options.seed !== undefined) console.log(`Seed: ${options.seed}`);
 
 	let stopping = false;

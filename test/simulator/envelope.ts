@@ -67,7 +67,12 @@ export class BusinessError extends Error {
 	}
 }
 
-export function businessAnswer(code: number, data: unknown, message: string, startedNs: bigint): BusinessAnswer {
+export function businessAnswer(
+	code: number,
+	data: unknown,
+	message: string,
+	startedNs: bigint,
+): BusinessAnswer {
 	return {
 		http: codeInfo(code).http,
 		body: {

@@ -34,24 +34,25 @@ export type GatewayErrorCode =
 
 // Code → CodeN and HTTP status, from the gateway table in docs/volcengine-signing.md (no CodeN is
 // documented for FlowLimitExceeded and ServiceUnavailableTemp: their answers carry none).
-export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, { codeN?: number; http: number }>> = {
-	MissingParameter: { codeN: 100002, http: 400 },
-	MissingAuthenticationToken: { codeN: 100003, http: 401 },
-	MissingRequestInfo: { codeN: 100004, http: 400 },
-	MissingSignature: { codeN: 100005, http: 401 },
-	InvalidTimestamp: { codeN: 100006, http: 400 },
-	ServiceNotFound: { codeN: 100007, http: 404 },
-	InvalidActionOrVersion: { codeN: 100008, http: 404 },
-	InvalidAccessKey: { codeN: 100009, http: 401 },
-	SignatureDoesNotMatch: { codeN: 100010, http: 401 },
-	AccessDenied: { codeN: 100013, http: 403 },
-	InternalError: { codeN: 100014, http: 500 },
-	FlowLimitExceeded: { http: 429 },
-	ServiceUnavailableTemp: { http: 503 },
-	// Behind the gateway: the backend failed or did not answer in time — it may have acted on the request.
-	InternalServiceError: { codeN: 100014, http: 500 },
-	InternalServiceTimeout: { codeN: 100016, http: 504 },
-};
+export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorCode, { codeN?: number; http: number }>> =
+	{
+		MissingParameter: { codeN: 100002, http: 400 },
+		MissingAuthenticationToken: { codeN: 100003, http: 401 },
+		MissingRequestInfo: { codeN: 100004, http: 400 },
+		MissingSignature: { codeN: 100005, http: 401 },
+		InvalidTimestamp: { codeN: 100006, http: 400 },
+		ServiceNotFound: { codeN: 100007, http: 404 },
+		InvalidActionOrVersion: { codeN: 100008, http: 404 },
+		InvalidAccessKey: { codeN: 100009, http: 401 },
+		SignatureDoesNotMatch: { codeN: 100010, http: 401 },
+		AccessDenied: { codeN: 100013, http: 403 },
+		InternalError: { codeN: 100014, http: 500 },
+		FlowLimitExceeded: { http: 429 },
+		ServiceUnavailableTemp: { http: 503 },
+		// Behind the gateway: the backend failed or did not answer in time — it may have acted on the request.
+		InternalServiceError: { codeN: 100014, http: 500 },
+		InternalServiceTimeout: { codeN: 100016, http: 504 },
+	};
 
 export const SIGNATURE_MISMATCH_MESSAGE =
 	'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method. Consult the service documentation for details.';
@@ -77,7 +78,11 @@ export interface GatewayErrorAnswer {
 	};
 }
 
-export function gatewayErrorAnswer(code: GatewayErrorCode, message: string, ctx: GatewayContext): GatewayErrorAnswer {
+export function gatewayErrorAnswer(
+	code: GatewayErrorCode,
+	message: string,
+	ctx: GatewayContext,
+): GatewayErrorAnswer {
 	const { codeN, http } = GATEWAY_ERRORS[code];
 	return {
 		http,
@@ -88,7 +93,10 @@ export function gatewayErrorAnswer(code: GatewayErrorCode, message: string, ctx:
 				Version: ctx.version,
 				Service: ctx.service,
 				Region: ctx.region,
-				Error: codeN === undefined ? { Code: code, Message: message } : { CodeN: codeN, Code: code, Message: message },
+				Error:
+					codeN === undefined
+						? { Code: code, Message: message }
+						: { CodeN: codeN, Code: code, Message: message },
 			},
 		},
 	};
@@ -169,7 +177,8 @@ export function parseAuthorization(header: string): ParsedAuthorization | null {
 	return {
 		accessKeyId: slash < 0 ? credential : credential.slice(0, slash),
 		scope: slash < 0 ? '' : credential.slice(slash + 1),
-		signedHeaders: signedHeaders === '' ? [] : signedHeaders.split(';').map((h) => h.trim().toLowerCase()),
+		signedHeaders:
+			signedHeaders === '' ? [] : signedHeaders.split(';').map((h) => h.trim().toLowerCase()),
 		signature,
 	};
 }
@@ -181,7 +190,8 @@ export function parseXDate(xDate: string): Date | null {
 	const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
 	const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 	// Reject rollovers such as month 13 or 25:00.
-	if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour) return null;
+	if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour)
+		return null;
 	if (date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) return null;
 	return date;
 }
@@ -201,7 +211,11 @@ const SDK_HEADER_KEYS: Readonly<Record<string, string>> = {
 
 /** The gateway's authentication, in the gateway's order of checks. */
 export function verifySignature(req: ReceivedRequest, options: VerifyOptions): VerifyResult {
-	const fail = (error: GatewayErrorCode, message: string, accessKeyId: string | null = null): VerifyResult => ({
+	const fail = (
+		error: GatewayErrorCode,
+		message: string,
+		accessKeyId: string | null = null,
+	): VerifyResult => ({
 		ok: false,
 		error,
 		message,
@@ -209,7 +223,8 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): V
 	});
 
 	const authorization = headerValue(req.headers, 'authorization');
-	if (!authorization) return fail('MissingAuthenticationToken', 'The request is missing the Authorization header.');
+	if (!authorization)
+		return fail('MissingAuthenticationToken', 'The request is missing the Authorization header.');
 	const auth = parseAuthorization(authorization);
 	if (!auth) {
 		return fail(
@@ -219,10 +234,19 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): V
 	}
 
 	const xDate = headerValue(req.headers, 'x-date');
-	if (!xDate) return fail('MissingRequestInfo', 'The request is missing the X-Date header.', auth.accessKeyId);
+	if (!xDate)
+		return fail(
+			'MissingRequestInfo',
+			'The request is missing the X-Date header.',
+			auth.accessKeyId,
+		);
 	const date = parseXDate(xDate);
 	if (!date) {
-		return fail('InvalidTimestamp', `X-Date "${xDate}" is not in the form YYYYMMDD'T'HHMMSS'Z'.`, auth.accessKeyId);
+		return fail(
+			'InvalidTimestamp',
+			`X-Date "${xDate}" is not in the form YYYYMMDD'T'HHMMSS'Z'.`,
+			auth.accessKeyId,
+		);
 	}
 	const skewMs = options.now - date.getTime();
 	if (Math.abs(skewMs) > options.timestampToleranceSec * 1000) {
@@ -239,19 +263,29 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): V
 
 	const account = options.accounts.find((a) => a.accessKeyId === auth.accessKeyId);
 	if (!account) {
-		return fail('InvalidAccessKey', `The access key id "${auth.accessKeyId}" does not exist.`, auth.accessKeyId);
+		return fail(
+			'InvalidAccessKey',
+			`The access key id "${auth.accessKeyId}" does not exist.`,
+			auth.accessKeyId,
+		);
 	}
 	const token = headerValue(req.headers, 'x-security-token');
 	if (account.sessionToken !== undefined && token !== account.sessionToken) {
 		return fail(
 			'MissingAuthenticationToken',
-			token ? 'The X-Security-Token is invalid for this access key.' : 'The request is missing the X-Security-Token header required for temporary credentials.',
+			token
+				? 'The X-Security-Token is invalid for this access key.'
+				: 'The request is missing the X-Security-Token header required for temporary credentials.',
 			auth.accessKeyId,
 		);
 	}
 	if (account.sessionToken === undefined && token !== undefined) {
 		// A permanent key sent with a session token: the gateway would look the token up and fail.
-		return fail('MissingAuthenticationToken', 'An X-Security-Token was sent with a permanent access key.', auth.accessKeyId);
+		return fail(
+			'MissingAuthenticationToken',
+			'An X-Security-Token was sent with a permanent access key.',
+			auth.accessKeyId,
+		);
 	}
 
 	const expectedScope = `${xDate.slice(0, 8)}/${options.region}/${options.service}/request`;
@@ -268,14 +302,25 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): V
 	for (const name of signedSet) {
 		const value = headerValue(req.headers, name);
 		if (value === undefined) {
-			return fail('SignatureDoesNotMatch', `${SIGNATURE_MISMATCH_MESSAGE} Signed header "${name}" is missing from the request.`, auth.accessKeyId);
+			return fail(
+				'SignatureDoesNotMatch',
+				`${SIGNATURE_MISMATCH_MESSAGE} Signed header "${name}" is missing from the request.`,
+				auth.accessKeyId,
+			);
 		}
 		// The SDK only rewrites X-Content-Sha256 for a non-empty body; the payload hash is always the real one.
 		headers[SDK_HEADER_KEYS[name] ?? name] = name === 'x-content-sha256' ? req.bodySha256 : value;
 	}
 
 	const signer = new Signer(
-		{ method: req.method, region: options.region, pathname: req.path, params: req.query, headers, body: req.body },
+		{
+			method: req.method,
+			region: options.region,
+			pathname: req.path,
+			params: req.query,
+			headers,
+			body: req.body,
+		},
 		options.service,
 		// The server hashes the bytes it received: the SDK's own body handling is not byte-exact.
 		{ bodySha256: req.bodySha256 },
@@ -283,10 +328,15 @@ export function verifySignature(req: ReceivedRequest, options: VerifyOptions): V
 	// Sign exactly the client's SignedHeaders (the SDK would otherwise refuse content-type and others).
 	signer.isSignableHeader = (name: string) => signedSet.has(name);
 	signer.addAuthorization(
-		{ accessKeyId: account.accessKeyId, secretKey: account.secretAccessKey, sessionToken: account.sessionToken },
+		{
+			accessKeyId: account.accessKeyId,
+			secretKey: account.secretAccessKey,
+			sessionToken: account.sessionToken,
+		},
 		date,
 	);
-	const expected = /Signature=([0-9a-f]+)/.exec(String(signer.request.headers.Authorization))?.[1] ?? '';
+	const expected =
+		/Signature=([0-9a-f]+)/.exec(String(signer.request.headers.Authorization))?.[1] ?? '';
 	if (!constantTimeEqual(expected, auth.signature)) {
 		return fail('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE, auth.accessKeyId);
 	}

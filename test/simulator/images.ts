@@ -12,14 +12,16 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 /** Format and pixel size from the first bytes of a PNG or JPEG; anything else is a decode error. */
 export function readImageInfo(bytes: Buffer): ImageInfo {
 	if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return readPng(bytes);
-	if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return readJpeg(bytes);
+	if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+		return readJpeg(bytes);
 	return { ok: false, reason: 'not a PNG or JPEG image' };
 }
 
 function readPng(bytes: Buffer): ImageInfo {
 	// The first chunk must be IHDR: length(4) type(4) width(4) height(4) ...
 	if (bytes.length < 8 + 8 + 13) return { ok: false, reason: 'PNG truncated before IHDR' };
-	if (bytes.toString('latin1', 12, 16) !== 'IHDR') return { ok: false, reason: 'PNG first chunk is not IHDR' };
+	if (bytes.toString('latin1', 12, 16) !== 'IHDR')
+		return { ok: false, reason: 'PNG first chunk is not IHDR' };
 	const width = bytes.readUInt32BE(16);
 	const height = bytes.readUInt32BE(20);
 	if (width === 0 || height === 0) return { ok: false, reason: 'PNG has a zero dimension' };
@@ -50,11 +52,13 @@ function readJpeg(bytes: Buffer): ImageInfo {
 			if (pos + 7 > bytes.length) break;
 			const height = bytes.readUInt16BE(pos + 3);
 			const width = bytes.readUInt16BE(pos + 5);
-			if (width === 0 || height === 0) return { ok: false, reason: 'JPEG frame has a zero dimension' };
+			if (width === 0 || height === 0)
+				return { ok: false, reason: 'JPEG frame has a zero dimension' };
 			return { ok: true, format: 'jpeg', width, height };
 		}
 		// Start of scan before any supported frame header: lossless/arithmetic or corrupt, not decodable here.
-		if (marker === 0xda) return { ok: false, reason: 'JPEG has no baseline or progressive frame header' };
+		if (marker === 0xda)
+			return { ok: false, reason: 'JPEG has no baseline or progressive frame header' };
 		pos += length;
 	}
 	return { ok: false, reason: 'JPEG truncated before its frame header' };

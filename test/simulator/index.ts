@@ -20,6 +20,12 @@ export type {
 export { BUSINESS_CODES, codeInfo, goDuration } from './envelope';
 export { GATEWAY_ERRORS, SIGNATURE_MISMATCH_MESSAGE } from './gateway';
 export type { GatewayErrorCode } from './gateway';
-export { ASPECT_RATIOS, CAMERA_STRENGTHS, MODEL_KEYS, RECAMERA_TEMPLATES, closestAspectRatio } from './models';
+export {
+	ASPECT_RATIOS,
+	CAMERA_STRENGTHS,
+	MODEL_KEYS,
+	RECAMERA_TEMPLATES,
+	closestAspectRatio,
+} from './models';
 export type { ModelKey } from './models';
 export { FIXTURE_PATH, freeBoxHeader } from './video';

@@ -53,14 +53,49 @@ interface ModelSpec {
 }
 
 const MODELS: Readonly<Record<ModelKey, ModelSpec>> = {
-	jimeng_ti2v_v30_pro: { images: [0, 1], promptRequired: 'without-image', aspectRatio: true, recamera: false },
+	jimeng_ti2v_v30_pro: {
+		images: [0, 1],
+		promptRequired: 'without-image',
+		aspectRatio: true,
+		recamera: false,
+	},
 	jimeng_t2v_v30: { images: [0], promptRequired: 'always', aspectRatio: true, recamera: false },
-	jimeng_t2v_v30_1080p: { images: [0], promptRequired: 'always', aspectRatio: true, recamera: false },
-	jimeng_i2v_first_v30: { images: [1], promptRequired: 'never', aspectRatio: false, recamera: false },
-	jimeng_i2v_first_v30_1080: { images: [1], promptRequired: 'never', aspectRatio: false, recamera: false },
-	jimeng_i2v_first_tail_v30: { images: [2], promptRequired: 'never', aspectRatio: false, recamera: false },
-	jimeng_i2v_first_tail_v30_1080: { images: [2], promptRequired: 'never', aspectRatio: false, recamera: false },
-	jimeng_i2v_recamera_v30: { images: [1], promptRequired: 'never', aspectRatio: false, recamera: true },
+	jimeng_t2v_v30_1080p: {
+		images: [0],
+		promptRequired: 'always',
+		aspectRatio: true,
+		recamera: false,
+	},
+	jimeng_i2v_first_v30: {
+		images: [1],
+		promptRequired: 'never',
+		aspectRatio: false,
+		recamera: false,
+	},
+	jimeng_i2v_first_v30_1080: {
+		images: [1],
+		promptRequired: 'never',
+		aspectRatio: false,
+		recamera: false,
+	},
+	jimeng_i2v_first_tail_v30: {
+		images: [2],
+		promptRequired: 'never',
+		aspectRatio: false,
+		recamera: false,
+	},
+	jimeng_i2v_first_tail_v30_1080: {
+		images: [2],
+		promptRequired: 'never',
+		aspectRatio: false,
+		recamera: false,
+	},
+	jimeng_i2v_recamera_v30: {
+		images: [1],
+		promptRequired: 'never',
+		aspectRatio: false,
+		recamera: true,
+	},
 };
 
 export function isModelKey(value: unknown): value is ModelKey {
@@ -93,7 +128,12 @@ function isObject(value: unknown): value is JsonObject {
 
 /** Go-style decoding: null, and the empty string / empty array, read as "not given". */
 function given(value: unknown): boolean {
-	return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+	return (
+		value !== undefined &&
+		value !== null &&
+		value !== '' &&
+		!(Array.isArray(value) && value.length === 0)
+	);
 }
 
 function codePoints(text: string): number {
@@ -110,13 +150,24 @@ export function validateSubmit(body: unknown): SubmitRequest {
 	const images = readImages(body, model);
 	if (!model.images.includes(images.length)) {
 		const wanted = model.images.filter((n) => n > 0).join(' or ');
-		if (images.length === 0) throw new BusinessError(50201, `${reqKey} needs ${wanted} image(s) in binary_data_base64 or image_urls`);
+		if (images.length === 0)
+			throw new BusinessError(
+				50201,
+				`${reqKey} needs ${wanted} image(s) in binary_data_base64 or image_urls`,
+			);
 		if (model.images.length === 1 && model.images[0] === 0) {
-			throw new BusinessError(50200, `${reqKey} is text-to-video and takes no image (binary_data_base64 / image_urls)`);
+			throw new BusinessError(
+				50200,
+				`${reqKey} is text-to-video and takes no image (binary_data_base64 / image_urls)`,
+			);
 		}
 		throw new BusinessError(50200, `${reqKey} takes ${wanted} image(s), got ${images.length}`);
 	}
-	if (prompt === null && (model.promptRequired === 'always' || (model.promptRequired === 'without-image' && images.length === 0))) {
+	if (
+		prompt === null &&
+		(model.promptRequired === 'always' ||
+			(model.promptRequired === 'without-image' && images.length === 0))
+	) {
 		throw new BusinessError(50201, `prompt is required for text-to-video (${reqKey})`);
 	}
 	if (reqKey.startsWith('jimeng_i2v_first_tail') && images[0].source === 'base64') {
@@ -136,7 +187,8 @@ export function validateSubmit(body: unknown): SubmitRequest {
 	let templateId: string | null = null;
 	let cameraStrength: string | null = null;
 	if (model.recamera) {
-		if (!given(body.template_id)) throw new BusinessError(50201, `template_id is required for ${reqKey}`);
+		if (!given(body.template_id))
+			throw new BusinessError(50201, `template_id is required for ${reqKey}`);
 		templateId = readEnum(body, 'template_id', RECAMERA_TEMPLATES)!;
 		cameraStrength = readEnum(body, 'camera_strength', CAMERA_STRENGTHS) ?? 'medium';
 	}
@@ -147,7 +199,8 @@ function readReqKey(body: JsonObject): ModelKey {
 	const reqKey = body.req_key;
 	if (!given(reqKey)) throw new BusinessError(50201, 'req_key is required');
 	if (typeof reqKey !== 'string') throw new BusinessError(50200, 'req_key must be a string');
-	if (!isModelKey(reqKey)) throw new BusinessError(50200, `req_key "${reqKey}" is not one of ${MODEL_KEYS.join(', ')}`);
+	if (!isModelKey(reqKey))
+		throw new BusinessError(50200, `req_key "${reqKey}" is not one of ${MODEL_KEYS.join(', ')}`);
 	return reqKey;
 }
 
@@ -157,7 +210,10 @@ function readPrompt(body: JsonObject): string | null {
 	if (typeof prompt !== 'string') throw new BusinessError(50200, 'prompt must be a string');
 	const length = codePoints(prompt);
 	if (length > MAX_PROMPT_CHARS) {
-		throw new BusinessError(50200, `prompt is ${length} characters, at most ${MAX_PROMPT_CHARS} are allowed`);
+		throw new BusinessError(
+			50200,
+			`prompt is ${length} characters, at most ${MAX_PROMPT_CHARS} are allowed`,
+		);
 	}
 	return prompt;
 }
@@ -166,17 +222,24 @@ function readImages(body: JsonObject, model: ModelSpec): ImageInput[] {
 	const hasBase64 = given(body.binary_data_base64);
 	const hasUrls = given(body.image_urls);
 	if (hasBase64 && hasUrls) {
-		throw new BusinessError(50200, 'binary_data_base64 and image_urls are mutually exclusive: send the image(s) in one of them');
+		throw new BusinessError(
+			50200,
+			'binary_data_base64 and image_urls are mutually exclusive: send the image(s) in one of them',
+		);
 	}
 	if (!hasBase64 && !hasUrls) return [];
 	const field = hasBase64 ? 'binary_data_base64' : 'image_urls';
 	const list = body[field];
 	if (!Array.isArray(list)) throw new BusinessError(50200, `${field} must be an array of strings`);
 	// A wrong count is reported by the caller, before any image is decoded.
-	if (!model.images.includes(list.length)) return list.map(() => ({ source: hasBase64 ? 'base64' : 'url' }));
+	if (!model.images.includes(list.length))
+		return list.map(() => ({ source: hasBase64 ? 'base64' : 'url' }));
 	return list.map((item, index) => {
-		if (typeof item !== 'string') throw new BusinessError(50200, `${field}[${index}] must be a string`);
-		return hasBase64 ? readBase64Image(item, `${field}[${index}]`) : readImageUrl(item, `${field}[${index}]`);
+		if (typeof item !== 'string')
+			throw new BusinessError(50200, `${field}[${index}] must be a string`);
+		return hasBase64
+			? readBase64Image(item, `${field}[${index}]`)
+			: readImageUrl(item, `${field}[${index}]`);
 	});
 }
 
@@ -201,24 +264,40 @@ const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 function readBase64Image(text: string, where: string): ImageInput {
 	const compact = text.replace(/[\r\n]/g, '');
 	if (compact === '') throw new BusinessError(50206, `${where} is empty`);
-	if (compact.length % 4 !== 0 || !BASE64_RE.test(compact)) throw new BusinessError(50207, `${where} is not valid base64 (a data: URL prefix is not accepted)`);
+	if (compact.length % 4 !== 0 || !BASE64_RE.test(compact))
+		throw new BusinessError(
+			50207,
+			`${where} is not valid base64 (a data: URL prefix is not accepted)`,
+		);
 	const bytes = Buffer.from(compact, 'base64');
 	if (bytes.length === 0) throw new BusinessError(50206, `${where} is empty`);
 	if (bytes.length > MAX_IMAGE_BYTES) {
-		throw new BusinessError(50205, `${where} is ${bytes.length} bytes, at most ${MAX_IMAGE_BYTES} (4.7 MB) are allowed`);
+		throw new BusinessError(
+			50205,
+			`${where} is ${bytes.length} bytes, at most ${MAX_IMAGE_BYTES} (4.7 MB) are allowed`,
+		);
 	}
 	const info = readImageInfo(bytes);
 	if (!info.ok) throw new BusinessError(50207, `${where}: ${info.reason}`);
 	const { width, height } = info;
 	const size = `${width}x${height}`;
 	if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-		throw new BusinessError(50200, `${where} is ${size}: width and height must be at most ${MAX_IMAGE_SIDE}`);
+		throw new BusinessError(
+			50200,
+			`${where} is ${size}: width and height must be at most ${MAX_IMAGE_SIDE}`,
+		);
 	}
 	if (Math.min(width, height) < MIN_IMAGE_SIDE) {
-		throw new BusinessError(50200, `${where} is ${size}: the short side must be at least ${MIN_IMAGE_SIDE}`);
+		throw new BusinessError(
+			50200,
+			`${where} is ${size}: the short side must be at least ${MIN_IMAGE_SIDE}`,
+		);
 	}
 	if (Math.max(width, height) / Math.min(width, height) > MAX_IMAGE_SIDE_RATIO) {
-		throw new BusinessError(50200, `${where} is ${size}: the long side must be at most ${MAX_IMAGE_SIDE_RATIO} times the short side`);
+		throw new BusinessError(
+			50200,
+			`${where} is ${size}: the long side must be at most ${MAX_IMAGE_SIDE_RATIO} times the short side`,
+		);
 	}
 	return { source: 'base64', width, height };
 }
@@ -227,13 +306,16 @@ function readBase64Image(text: string, where: string): ImageInput {
  * The offered ratio nearest to width/height. One rule for the node and the simulator: the node's
  * (log distance, so that W/H and H/W are treated alike); the vendor page only says "closest".
  */
-export const closestAspectRatio: (width: number, height: number) => (typeof ASPECT_RATIOS)[number] = productClosestAspectRatio;
+export const closestAspectRatio: (width: number, height: number) => (typeof ASPECT_RATIOS)[number] =
+	productClosestAspectRatio;
 
 function readFrames(body: JsonObject): number {
 	const frames = body.frames;
 	if (frames === undefined || frames === null) return 121;
-	if (typeof frames !== 'number' || !Number.isInteger(frames)) throw new BusinessError(50200, 'frames must be an integer (121 or 241)');
-	if (!(FRAMES as readonly number[]).includes(frames)) throw new BusinessError(50200, `frames must be 121 (5 s) or 241 (10 s), got ${frames}`);
+	if (typeof frames !== 'number' || !Number.isInteger(frames))
+		throw new BusinessError(50200, 'frames must be an integer (121 or 241)');
+	if (!(FRAMES as readonly number[]).includes(frames))
+		throw new BusinessError(50200, `frames must be 121 (5 s) or 241 (10 s), got ${frames}`);
 	return frames;
 }
 
@@ -244,7 +326,8 @@ function readAspectRatio(body: JsonObject): string {
 function readSeed(body: JsonObject): number {
 	const seed = body.seed;
 	if (seed === undefined || seed === null) return -1;
-	if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new BusinessError(50200, 'seed must be an integer');
+	if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+		throw new BusinessError(50200, 'seed must be an integer');
 	return seed;
 }
 
@@ -252,7 +335,10 @@ function readEnum(body: JsonObject, field: string, allowed: readonly string[]): 
 	const value = body[field];
 	if (value === undefined || value === null) return null;
 	if (typeof value !== 'string' || !allowed.includes(value)) {
-		throw new BusinessError(50200, `${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+		throw new BusinessError(
+			50200,
+			`${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+		);
 	}
 	return value;
 }
@@ -270,7 +356,12 @@ export interface GetResultRequest {
 	aigcMeta: AigcMeta | null;
 }
 
-const AIGC_META_FIELDS = ['content_producer', 'producer_id', 'content_propagator', 'propagate_id'] as const;
+const AIGC_META_FIELDS = [
+	'content_producer',
+	'producer_id',
+	'content_propagator',
+	'propagate_id',
+] as const;
 
 /** Validates a CVSync2AsyncGetResult body; throws BusinessError. */
 export function validateGetResult(body: unknown): GetResultRequest {
@@ -285,7 +376,8 @@ export function validateGetResult(body: unknown): GetResultRequest {
 
 function readReqJson(reqJson: unknown): AigcMeta | null {
 	if (reqJson === undefined || reqJson === null || reqJson === '') return null;
-	if (typeof reqJson !== 'string') throw new BusinessError(50200, 'req_json must be a string containing JSON (JSON inside JSON)');
+	if (typeof reqJson !== 'string')
+		throw new BusinessError(50200, 'req_json must be a string containing JSON (JSON inside JSON)');
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(reqJson);
@@ -300,10 +392,14 @@ function readReqJson(reqJson: unknown): AigcMeta | null {
 	for (const field of AIGC_META_FIELDS) {
 		const value = meta[field];
 		if (value === undefined || value === null) continue;
-		if (typeof value !== 'string') throw new BusinessError(50200, `req_json.aigc_meta.${field} must be a string`);
+		if (typeof value !== 'string')
+			throw new BusinessError(50200, `req_json.aigc_meta.${field} must be a string`);
 		const length = codePoints(value);
 		if (length > MAX_AIGC_META_CHARS) {
-			throw new BusinessError(50200, `req_json.aigc_meta.${field} is ${length} characters, at most ${MAX_AIGC_META_CHARS}`);
+			throw new BusinessError(
+				50200,
+				`req_json.aigc_meta.${field} is ${length} characters, at most ${MAX_AIGC_META_CHARS}`,
+			);
 		}
 		result[field] = value;
 	}

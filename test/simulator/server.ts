@@ -7,9 +7,22 @@ import { gzipSync } from 'node:zlib';
 import type { Socket } from 'node:net';
 
 import { BusinessError, businessAnswer, codeInfo, SUCCESS_CODE } from './envelope';
-import { gatewayErrorAnswer, parseQuery, verifySignature, type GatewayErrorCode, type SimulatorAccount } from './gateway';
+import {
+	gatewayErrorAnswer,
+	parseQuery,
+	verifySignature,
+	type GatewayErrorCode,
+	type SimulatorAccount,
+} from './gateway';
 import { MAX_BODY_BYTES, readPromptMarkers, validateGetResult, validateSubmit } from './models';
-import { checkVideoBytes, checkVideoUrlSignature, loadFixture, parseRange, signVideoUrl, VideoFile } from './video';
+import {
+	checkVideoBytes,
+	checkVideoUrlSignature,
+	loadFixture,
+	parseRange,
+	signVideoUrl,
+	VideoFile,
+} from './video';
 import { mulberry32 } from '../fixtures/random';
 
 export type { SimulatorAccount } from './gateway';
@@ -96,7 +109,10 @@ export interface SimulatorOptions {
 }
 
 export type SimulatorConfigPatch = Partial<
-	Pick<SimulatorOptions, 'queueMs' | 'generateMs' | 'concurrency' | 'qps' | 'videoUrlTtlMs' | 'videoBytes' | 'faults'>
+	Pick<
+		SimulatorOptions,
+		'queueMs' | 'generateMs' | 'concurrency' | 'qps' | 'videoUrlTtlMs' | 'videoBytes' | 'faults'
+	>
 >;
 
 export const DEFAULT_SIMULATOR_ACCOUNT: SimulatorAccount = {
@@ -132,7 +148,13 @@ export interface RequestLogEntry {
 }
 
 /** 'failed': done with a failure code (the API answers that code); 'not_found': past retention. */
-export type SimulatedTaskState = 'in_queue' | 'generating' | 'done' | 'failed' | 'expired' | 'not_found';
+export type SimulatedTaskState =
+	| 'in_queue'
+	| 'generating'
+	| 'done'
+	| 'failed'
+	| 'expired'
+	| 'not_found';
 
 export interface SimulatedTask {
 	id: string;
@@ -189,7 +211,15 @@ interface Settings {
 type JsonAnswer = { http: number; body: unknown };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const PATCH_KEYS = ['queueMs', 'generateMs', 'concurrency', 'qps', 'videoUrlTtlMs', 'videoBytes', 'faults'] as const;
+const PATCH_KEYS = [
+	'queueMs',
+	'generateMs',
+	'concurrency',
+	'qps',
+	'videoUrlTtlMs',
+	'videoBytes',
+	'faults',
+] as const;
 const PROBABILITY_FAULTS = [
 	'rate50429',
 	'rate50500',
@@ -206,7 +236,6 @@ const PROBABILITY_FAULTS = [
 	'gzipDownload',
 	'gzipDownloadAlways',
 ] as const;
-
 
 export class JimengSimulator {
 	readonly requests: RequestLogEntry[] = [];
@@ -253,7 +282,8 @@ export class JimengSimulator {
 		checkNonNegative('timestampToleranceSec', this.settings.timestampToleranceSec);
 		checkNonNegative('taskRetentionMs', this.settings.taskRetentionMs);
 		const patch: SimulatorConfigPatch = {};
-		for (const key of PATCH_KEYS) if (options[key] !== undefined) Object.assign(patch, { [key]: options[key] });
+		for (const key of PATCH_KEYS)
+			if (options[key] !== undefined) Object.assign(patch, { [key]: options[key] });
 		this.video = new VideoFile(this.fixture);
 		this.configure(patch);
 		this.rng = mulberry32(this.newSeed());
@@ -323,9 +353,11 @@ export class JimengSimulator {
 	 * Timing changes apply to tasks created afterwards. Throws RangeError on invalid values.
 	 */
 	configure(patch: SimulatorConfigPatch): void {
-		if (typeof patch !== 'object' || patch === null) throw new RangeError('the config patch must be an object');
+		if (typeof patch !== 'object' || patch === null)
+			throw new RangeError('the config patch must be an object');
 		for (const key of Object.keys(patch)) {
-			if (!(PATCH_KEYS as readonly string[]).includes(key)) throw new RangeError(`unknown config key "${key}" (allowed: ${PATCH_KEYS.join(', ')})`);
+			if (!(PATCH_KEYS as readonly string[]).includes(key))
+				throw new RangeError(`unknown config key "${key}" (allowed: ${PATCH_KEYS.join(', ')})`);
 		}
 		// Validate everything first so a bad patch changes nothing.
 		if (patch.queueMs !== undefined) checkNonNegative('queueMs', patch.queueMs);
@@ -378,7 +410,9 @@ export class JimengSimulator {
 
 	/** Highest number of simultaneously unfinished tasks seen, for one account or all together. */
 	maxConcurrentObserved(accessKeyId?: string): number {
-		return accessKeyId === undefined ? this.maxConcurrentAll : (this.maxConcurrent.get(accessKeyId) ?? 0);
+		return accessKeyId === undefined
+			? this.maxConcurrentAll
+			: (this.maxConcurrent.get(accessKeyId) ?? 0);
 	}
 
 	// ---- request handling -------------------------------------------------------------------------
@@ -391,7 +425,8 @@ export class JimengSimulator {
 		const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
 		const method = req.method ?? 'GET';
 
-		if (path === '/_sim' || path.startsWith('/_sim/')) return this.handleAdmin(req, res, method, path);
+		if (path === '/_sim' || path.startsWith('/_sim/'))
+			return this.handleAdmin(req, res, method, path);
 		const entry = this.newEntry(method, path);
 		if (path.startsWith('/video/') && (method === 'GET' || method === 'HEAD')) {
 			req.resume();
@@ -399,7 +434,11 @@ export class JimengSimulator {
 		}
 		if (path !== '/' || method !== 'POST') {
 			req.resume();
-			const answer = gatewayErrorAnswer('InvalidActionOrVersion', `No API is served at ${method} ${path}.`, this.gatewayContext('', ''));
+			const answer = gatewayErrorAnswer(
+				'InvalidActionOrVersion',
+				`No API is served at ${method} ${path}.`,
+				this.gatewayContext('', ''),
+			);
 			entry.gatewayError = 'InvalidActionOrVersion';
 			return this.writeJson(res, entry, answer, startedNs, false);
 		}
@@ -424,7 +463,8 @@ export class JimengSimulator {
 		const json = body.kept ? parseJson(body.kept) : undefined;
 		entry.body = json === undefined ? describeUnparsed(body) : redactBase64(json);
 		if (isRecord(json) && typeof json.req_key === 'string') entry.reqKey = json.req_key;
-		if (action === GET_RESULT_ACTION && isRecord(json) && typeof json.task_id === 'string') entry.taskId = json.task_id;
+		if (action === GET_RESULT_ACTION && isRecord(json) && typeof json.task_id === 'string')
+			entry.taskId = json.task_id;
 		const ctx = this.gatewayContext(action ?? '', version ?? '');
 		const now = Date.now();
 
@@ -452,12 +492,31 @@ export class JimengSimulator {
 			return this.writeJson(res, entry, gatewayErrorAnswer(code, message, ctx), startedNs, true);
 		};
 		if (!verdict.ok) return gatewayError(verdict.error, verdict.message);
-		if (!action) return gatewayError('MissingParameter', 'The request must contain the query parameter Action.');
-		if (!version) return gatewayError('MissingParameter', 'The request must contain the query parameter Version.');
+		if (!action)
+			return gatewayError(
+				'MissingParameter',
+				'The request must contain the query parameter Action.',
+			);
+		if (!version)
+			return gatewayError(
+				'MissingParameter',
+				'The request must contain the query parameter Version.',
+			);
 		if (action === ECHO_BODY_ACTION) {
-			const echo = { sha256: body.sha256, size: body.size, signature: 'verified', content_type: firstHeader(req, 'content-type') ?? null };
+			const echo = {
+				sha256: body.sha256,
+				size: body.size,
+				signature: 'verified',
+				content_type: firstHeader(req, 'content-type') ?? null,
+			};
 			entry.code = SUCCESS_CODE;
-			return this.writeJson(res, entry, businessAnswer(SUCCESS_CODE, echo, 'Success', startedNs), startedNs, true);
+			return this.writeJson(
+				res,
+				entry,
+				businessAnswer(SUCCESS_CODE, echo, 'Success', startedNs),
+				startedNs,
+				true,
+			);
 		}
 		if ((action !== SUBMIT_ACTION && action !== GET_RESULT_ACTION) || version !== API_VERSION) {
 			return gatewayError(
@@ -470,15 +529,26 @@ export class JimengSimulator {
 		const faults = this.settings.faults;
 		const businessError = (code: number, message: string = codeInfo(code).message) => {
 			entry.code = code;
-			return this.writeJson(res, entry, businessAnswer(code, null, message, startedNs), startedNs, true);
+			return this.writeJson(
+				res,
+				entry,
+				businessAnswer(code, null, message, startedNs),
+				startedNs,
+				true,
+			);
 		};
-		if (this.chance(faults.resetBeforeCreate)) return this.resetConnection(req, entry, 'resetBeforeCreate');
+		if (this.chance(faults.resetBeforeCreate))
+			return this.resetConnection(req, entry, 'resetBeforeCreate');
 		if (this.chance(faults.htmlErrorPage)) return this.writeHtmlErrorPage(res, entry, startedNs);
 		if (this.chance(faults.gatewayErrorBeforeCreate)) {
 			entry.fault = 'gatewayErrorBeforeCreate';
 			return gatewayError('InternalServiceError', 'The service behind the gateway failed.');
 		}
-		for (const [fault, code] of [['rate50429', 50429], ['rate50500', 50500], ['rate50501', 50501]] as const) {
+		for (const [fault, code] of [
+			['rate50429', 50429],
+			['rate50500', 50500],
+			['rate50501', 50501],
+		] as const) {
 			if (this.chance(faults[fault])) {
 				entry.fault = fault;
 				return businessError(code);
@@ -488,10 +558,18 @@ export class JimengSimulator {
 
 		try {
 			if (body.size > MAX_BODY_BYTES) {
-				throw new BusinessError(50213, `the body is ${body.size} bytes, at most ${MAX_BODY_BYTES} (10 MiB) are allowed`);
+				throw new BusinessError(
+					50213,
+					`the body is ${body.size} bytes, at most ${MAX_BODY_BYTES} (10 MiB) are allowed`,
+				);
 			}
-			if (json === undefined) throw new BusinessError(50204, body.size === 0 ? 'the body is empty' : 'the body is not valid JSON');
-			if (action === SUBMIT_ACTION) return await this.submit(req, res, entry, json, verdict.account, startedNs);
+			if (json === undefined)
+				throw new BusinessError(
+					50204,
+					body.size === 0 ? 'the body is empty' : 'the body is not valid JSON',
+				);
+			if (action === SUBMIT_ACTION)
+				return await this.submit(req, res, entry, json, verdict.account, startedNs);
 			return this.getResult(req, res, entry, json, verdict.account, startedNs);
 		} catch (error) {
 			if (error instanceof BusinessError) return businessError(error.code, error.message);
@@ -509,10 +587,12 @@ export class JimengSimulator {
 	): Promise<void> {
 		const request = validateSubmit(json);
 		const markers = readPromptMarkers(request.prompt);
-		if (markers.code !== null && markers.code !== SUCCESS_CODE) throw new BusinessError(markers.code);
+		if (markers.code !== null && markers.code !== SUCCESS_CODE)
+			throw new BusinessError(markers.code);
 		const now = Date.now();
 		const limit = this.settings.concurrency;
-		if (limit !== null && this.unfinished(account.accessKeyId, now).length >= limit) throw new BusinessError(50430);
+		if (limit !== null && this.unfinished(account.accessKeyId, now).length >= limit)
+			throw new BusinessError(50430);
 
 		const s = this.settings;
 		let queueMs = s.queueMs;
@@ -531,7 +611,8 @@ export class JimengSimulator {
 			queueMs,
 			generateMs,
 			body: entry.body,
-			failCode: markers.fail ?? (this.chance(s.faults.failRate) ? (s.faults.failCode ?? 50516) : null),
+			failCode:
+				markers.fail ?? (this.chance(s.faults.failRate) ? (s.faults.failCode ?? 50516) : null),
 			expiredAt: null,
 			videoUrl: null,
 			downloads: 0,
@@ -539,18 +620,30 @@ export class JimengSimulator {
 		this.addTask(task, now);
 		entry.taskCreated = true;
 		entry.taskId = task.id;
-		if (this.chance(s.faults.resetAfterCreate)) return this.resetConnection(req, entry, 'resetAfterCreate');
+		if (this.chance(s.faults.resetAfterCreate))
+			return this.resetConnection(req, entry, 'resetAfterCreate');
 		const answer = businessAnswer(SUCCESS_CODE, { task_id: task.id }, 'Success', startedNs);
 		if (this.chance(s.faults.gatewayTimeoutAfterCreate)) {
 			entry.fault = 'gatewayTimeoutAfterCreate';
 			entry.gatewayError = 'InternalServiceTimeout';
-			const timeout = gatewayErrorAnswer('InternalServiceTimeout', 'The service did not answer in time.', this.gatewayContext(SUBMIT_ACTION, API_VERSION));
+			const timeout = gatewayErrorAnswer(
+				'InternalServiceTimeout',
+				'The service did not answer in time.',
+				this.gatewayContext(SUBMIT_ACTION, API_VERSION),
+			);
 			return this.writeJson(res, entry, timeout, startedNs, true);
 		}
 		if (this.chance(s.faults.truncatedAnswerAfterCreate)) {
 			entry.fault = 'truncatedAnswerAfterCreate';
 			const text = JSON.stringify(answer.body);
-			return this.writeRaw(res, entry, 200, JSON_TYPE, text.slice(0, Math.floor(text.length / 2)), startedNs);
+			return this.writeRaw(
+				res,
+				entry,
+				200,
+				JSON_TYPE,
+				text.slice(0, Math.floor(text.length / 2)),
+				startedNs,
+			);
 		}
 		entry.code = SUCCESS_CODE;
 		return this.writeJson(res, entry, answer, startedNs, true);
@@ -568,7 +661,10 @@ export class JimengSimulator {
 		const now = Date.now();
 		const found = this.tasks.get(request.taskId);
 		// Tasks are private to their account and their model: anything else is simply not found.
-		const task = found && found.accessKeyId === account.accessKeyId && found.reqKey === request.reqKey ? found : null;
+		const task =
+			found && found.accessKeyId === account.accessKeyId && found.reqKey === request.reqKey
+				? found
+				: null;
 		const state = task ? stateOf(task, now, this.settings.taskRetentionMs) : 'not_found';
 		if (state === 'failed') throw new BusinessError(task!.failCode!);
 		const data = {
@@ -586,7 +682,13 @@ export class JimengSimulator {
 			task!.videoUrl = data.video_url;
 		}
 		entry.code = SUCCESS_CODE;
-		return this.writeJson(res, entry, businessAnswer(SUCCESS_CODE, data, 'Success', startedNs), startedNs, true);
+		return this.writeJson(
+			res,
+			entry,
+			businessAnswer(SUCCESS_CODE, data, 'Success', startedNs),
+			startedNs,
+			true,
+		);
 	}
 
 	private async handleDownload(
@@ -600,7 +702,8 @@ export class JimengSimulator {
 		const match = /^\/video\/(\d+)\.mp4$/.exec(path);
 		const task = match ? this.tasks.get(match[1]) : undefined;
 		if (match) entry.taskId = match[1];
-		if (!task) return this.writeXml(res, entry, 404, 'NoSuchKey', 'The specified key does not exist.');
+		if (!task)
+			return this.writeXml(res, entry, 404, 'NoSuchKey', 'The specified key does not exist.');
 		entry.reqKey = task.reqKey;
 		const query = parseQuery(rawQuery);
 		const expires = queryValue(query['x-expires']) ?? '';
@@ -608,7 +711,8 @@ export class JimengSimulator {
 		if (!checkVideoUrlSignature(this.urlKey, task.id, expires, signature)) {
 			return this.writeXml(res, entry, 403, 'AccessDenied', 'Signature does not match.');
 		}
-		if (Date.now() > Number(expires)) return this.writeXml(res, entry, 403, 'AccessDenied', 'Request has expired');
+		if (Date.now() > Number(expires))
+			return this.writeXml(res, entry, 403, 'AccessDenied', 'Request has expired');
 
 		const isGet = req.method === 'GET';
 		if (isGet) {
@@ -622,7 +726,13 @@ export class JimengSimulator {
 		const range = parseRange(firstHeader(req, 'range'), video.size);
 		if (range === 'unsatisfiable') {
 			res.setHeader('Content-Range', `bytes */${video.size}`);
-			return this.writeXml(res, entry, 416, 'InvalidRange', 'The requested range is not satisfiable');
+			return this.writeXml(
+				res,
+				entry,
+				416,
+				'InvalidRange',
+				'The requested range is not satisfiable',
+			);
 		}
 		const start = range ? range.start : 0;
 		const end = range ? range.end : video.size;
@@ -631,7 +741,9 @@ export class JimengSimulator {
 		const delayMs = this.settings.faults.downloadDelayMs ?? 0;
 		if (isGet && delayMs > 0) await this.pause(delayMs);
 		const acceptsGzip = /\bgzip\b/i.test(firstHeader(req, 'accept-encoding') ?? '');
-		const gzip = (acceptsGzip && this.chance(this.settings.faults.gzipDownload)) || this.chance(this.settings.faults.gzipDownloadAlways);
+		const gzip =
+			(acceptsGzip && this.chance(this.settings.faults.gzipDownload)) ||
+			this.chance(this.settings.faults.gzipDownloadAlways);
 		if (isGet && !range && gzip) {
 			entry.fault = truncate ? 'gzipDownload+truncateDownload' : 'gzipDownload';
 			return this.sendGzipped(res, entry, video, truncate);
@@ -657,10 +769,18 @@ export class JimengSimulator {
 		}
 	}
 
-	private async handleAdmin(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+	private async handleAdmin(
+		req: IncomingMessage,
+		res: ServerResponse,
+		method: string,
+		path: string,
+	): Promise<void> {
 		const send = (status: number, body: unknown) => {
 			const text = JSON.stringify(body);
-			res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
+			res.writeHead(status, {
+				'Content-Type': JSON_TYPE,
+				'Content-Length': Buffer.byteLength(text),
+			});
 			res.end(text);
 		};
 		const body = await readBody(req);
@@ -689,45 +809,84 @@ export class JimengSimulator {
 		}
 		return send(404, {
 			error: `unknown admin endpoint ${method} ${path}`,
-			endpoints: ['GET /_sim/log', 'GET /_sim/state', 'POST /_sim/config', 'POST /_sim/reset', 'POST /_sim/expire/<taskId>'],
+			endpoints: [
+				'GET /_sim/log',
+				'GET /_sim/state',
+				'POST /_sim/config',
+				'POST /_sim/reset',
+				'POST /_sim/expire/<taskId>',
+			],
 		});
 	}
 
 	// ---- answers ----------------------------------------------------------------------------------
 
-	private writeJson(res: ServerResponse, entry: RequestLogEntry, answer: JsonAnswer, startedNs: bigint, api: boolean): Promise<void> {
+	private writeJson(
+		res: ServerResponse,
+		entry: RequestLogEntry,
+		answer: JsonAnswer,
+		startedNs: bigint,
+		api: boolean,
+	): Promise<void> {
 		return this.later(api, () => {
 			const text = JSON.stringify(answer.body);
 			this.record(entry, answer.http, startedNs);
 			if (res.destroyed) return;
-			res.writeHead(answer.http, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
+			res.writeHead(answer.http, {
+				'Content-Type': JSON_TYPE,
+				'Content-Length': Buffer.byteLength(text),
+			});
 			res.end(text);
 		});
 	}
 
 	/** A body written as given (an HTML page, a cut-off JSON), with a matching Content-Length. */
-	private writeRaw(res: ServerResponse, entry: RequestLogEntry, status: number, contentType: string, text: string, startedNs: bigint): Promise<void> {
+	private writeRaw(
+		res: ServerResponse,
+		entry: RequestLogEntry,
+		status: number,
+		contentType: string,
+		text: string,
+		startedNs: bigint,
+	): Promise<void> {
 		return this.later(true, () => {
 			this.record(entry, status, startedNs);
 			if (res.destroyed) return;
-			res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+			res.writeHead(status, {
+				'Content-Type': contentType,
+				'Content-Length': Buffer.byteLength(text),
+			});
 			res.end(text);
 		});
 	}
 
 	/** What a load balancer in front of the gateway answers when its upstream fails. */
-	private writeHtmlErrorPage(res: ServerResponse, entry: RequestLogEntry, startedNs: bigint): Promise<void> {
+	private writeHtmlErrorPage(
+		res: ServerResponse,
+		entry: RequestLogEntry,
+		startedNs: bigint,
+	): Promise<void> {
 		entry.fault = 'htmlErrorPage';
-		const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+		const page =
+			'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 		return this.writeRaw(res, entry, 502, 'text/html', page, startedNs);
 	}
 
 	/** The whole video gzip-compressed, Content-Length the compressed size; `truncate` cuts it halfway. */
-	private async sendGzipped(res: ServerResponse, entry: RequestLogEntry, video: VideoFile, truncate: boolean): Promise<void> {
+	private async sendGzipped(
+		res: ServerResponse,
+		entry: RequestLogEntry,
+		video: VideoFile,
+		truncate: boolean,
+	): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of video.stream()) chunks.push(chunk as Buffer);
 		const compressed = gzipSync(Buffer.concat(chunks));
-		res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Encoding': 'gzip', 'Content-Length': compressed.length });
+		res.writeHead(200, {
+			'Content-Type': 'video/mp4',
+			'Content-Encoding': 'gzip',
+			'Content-Length': compressed.length,
+		});
 		this.record(entry, 200);
 		if (!truncate) {
 			res.end(compressed);
@@ -746,15 +905,28 @@ export class JimengSimulator {
 		});
 	}
 
-	private writeXml(res: ServerResponse, entry: RequestLogEntry, status: number, code: string, message: string): void {
+	private writeXml(
+		res: ServerResponse,
+		entry: RequestLogEntry,
+		status: number,
+		code: string,
+		message: string,
+	): void {
 		// The CDN's error shape, not the API's.
 		const text = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 		this.record(entry, status);
-		res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(text) });
+		res.writeHead(status, {
+			'Content-Type': 'application/xml',
+			'Content-Length': Buffer.byteLength(text),
+		});
 		res.end(text);
 	}
 
-	private resetConnection(req: IncomingMessage, entry: RequestLogEntry, fault: string): Promise<void> {
+	private resetConnection(
+		req: IncomingMessage,
+		entry: RequestLogEntry,
+		fault: string,
+	): Promise<void> {
 		entry.fault = fault;
 		return this.later(true, () => {
 			this.record(entry, null);
@@ -763,14 +935,23 @@ export class JimengSimulator {
 	}
 
 	private internalError(res: ServerResponse, error: unknown): void {
-		this.settings.log?.(`simulator internal error: ${error instanceof Error ? error.stack : String(error)}`);
+		this.settings.log?.(
+			`simulator internal error: ${error instanceof Error ? error.stack : String(error)}`,
+		);
 		if (res.headersSent || res.destroyed) {
 			res.destroy();
 			return;
 		}
-		const answer = gatewayErrorAnswer('InternalError', 'The simulator failed to handle this request.', this.gatewayContext('', ''));
+		const answer = gatewayErrorAnswer(
+			'InternalError',
+			'The simulator failed to handle this request.',
+			this.gatewayContext('', ''),
+		);
 		const text = JSON.stringify(answer.body);
-		res.writeHead(answer.http, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text) });
+		res.writeHead(answer.http, {
+			'Content-Type': JSON_TYPE,
+			'Content-Length': Buffer.byteLength(text),
+		});
 		res.end(text);
 	}
 
@@ -834,7 +1015,8 @@ export class JimengSimulator {
 		if (entry.reqKey) parts.push(`req_key=${entry.reqKey}`);
 		if (entry.taskId) parts.push(`task=${entry.taskId}${entry.taskCreated ? ' (created)' : ''}`);
 		if (entry.fault) parts.push(`fault=${entry.fault}`);
-		if (startedNs !== undefined) parts.push(`${Number((process.hrtime.bigint() - startedNs) / 1000n) / 1000}ms`);
+		if (startedNs !== undefined)
+			parts.push(`${Number((process.hrtime.bigint() - startedNs) / 1000n) / 1000}ms`);
 		log(parts.join(' '));
 	}
 
@@ -844,10 +1026,14 @@ export class JimengSimulator {
 		this.tasks.set(task.id, task);
 		const state = stateOf(task, now, this.settings.taskRetentionMs);
 		// A zero-duration task ([sim:ms=0]) is done at once and never counts as in flight.
-		if (state === 'in_queue' || state === 'generating') this.unfinished(task.accessKeyId, now).push(task);
+		if (state === 'in_queue' || state === 'generating')
+			this.unfinished(task.accessKeyId, now).push(task);
 		// Unfinished counts only grow when a task is created, so checking here catches every maximum.
 		const mine = this.unfinished(task.accessKeyId, now).length;
-		this.maxConcurrent.set(task.accessKeyId, Math.max(this.maxConcurrent.get(task.accessKeyId) ?? 0, mine));
+		this.maxConcurrent.set(
+			task.accessKeyId,
+			Math.max(this.maxConcurrent.get(task.accessKeyId) ?? 0, mine),
+		);
 		let all = 0;
 		for (const accessKeyId of this.active.keys()) all += this.unfinished(accessKeyId, now).length;
 		this.maxConcurrentAll = Math.max(this.maxConcurrentAll, all);
@@ -879,7 +1065,9 @@ export class JimengSimulator {
 		const two63 = 1n << 63n;
 		const low = 7_000_000_000_000_000_000n; // real ids below 2^63 start around 7.3e18
 		for (;;) {
-			const random = (BigInt(Math.floor(this.rng() * 2 ** 32)) << 32n) | BigInt(Math.floor(this.rng() * 2 ** 32));
+			const random =
+				(BigInt(Math.floor(this.rng() * 2 ** 32)) << 32n) |
+				BigInt(Math.floor(this.rng() * 2 ** 32));
 			const id = this.rng() < 0.5 ? two63 + (random % two63) : low + (random % (two63 - low));
 			const text = id.toString();
 			if (!this.tasks.has(text)) return text;
@@ -999,7 +1187,9 @@ function readBody(req: IncomingMessage): Promise<ReceivedBody | null> {
 			if (chunks && size > MAX_BODY_BYTES) chunks = null;
 			chunks?.push(chunk);
 		});
-		req.on('end', () => resolve({ kept: chunks ? Buffer.concat(chunks) : null, size, sha256: hash.digest('hex') }));
+		req.on('end', () =>
+			resolve({ kept: chunks ? Buffer.concat(chunks) : null, size, sha256: hash.digest('hex') }),
+		);
 		req.on('close', () => {
 			if (!req.complete) resolve(null);
 		});
@@ -1041,10 +1231,13 @@ const BASE64_LIKE = /^(?:data:[\w.+-]+\/[\w.+-]+;base64,)?[A-Za-z0-9+/=\r\n]+$/;
 export function redactBase64(value: unknown, key?: string): unknown {
 	if (typeof value === 'string') {
 		const isImageField = key === 'binary_data_base64';
-		return isImageField || (value.length >= 1024 && BASE64_LIKE.test(value)) ? `<base64 ${value.length} chars>` : value;
+		return isImageField || (value.length >= 1024 && BASE64_LIKE.test(value))
+			? `<base64 ${value.length} chars>`
+			: value;
 	}
 	if (Array.isArray(value)) return value.map((item) => redactBase64(item, key));
-	if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBase64(v, k)]));
+	if (isRecord(value))
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBase64(v, k)]));
 	return value;
 }
 
@@ -1064,7 +1257,9 @@ function checkNonNegative(name: string, value: unknown): void {
 function checkLimit(name: string, value: unknown): void {
 	if (value === null) return;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-		throw new RangeError(`${name} must be null (unlimited) or an integer >= 0, got ${JSON.stringify(value)}`);
+		throw new RangeError(
+			`${name} must be null (unlimited) or an integer >= 0, got ${JSON.stringify(value)}`,
+		);
 	}
 }
 
@@ -1074,11 +1269,15 @@ function checkFaults(faults: unknown): void {
 		if (value === undefined) continue;
 		if ((PROBABILITY_FAULTS as readonly string[]).includes(key)) {
 			if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-				throw new RangeError(`faults.${key} is a probability in [0, 1], got ${JSON.stringify(value)}`);
+				throw new RangeError(
+					`faults.${key} is a probability in [0, 1], got ${JSON.stringify(value)}`,
+				);
 			}
 		} else if (key === 'failCode') {
 			if (typeof value !== 'number' || !Number.isInteger(value) || value === SUCCESS_CODE) {
-				throw new RangeError(`faults.failCode must be an integer error code, got ${JSON.stringify(value)}`);
+				throw new RangeError(
+					`faults.failCode must be an integer error code, got ${JSON.stringify(value)}`,
+				);
 			}
 		} else if (key === 'latencyMs' || key === 'downloadDelayMs') {
 			checkNonNegative(`faults.${key}`, value);

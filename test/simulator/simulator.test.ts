@@ -115,7 +115,12 @@ interface ApiAnswer {
 	headers: Record<string, string | string[] | undefined>;
 }
 
-async function api(base: string, action: string | null, body: unknown, options: SendOptions = {}): Promise<ApiAnswer> {
+async function api(
+	base: string,
+	action: string | null,
+	body: unknown,
+	options: SendOptions = {},
+): Promise<ApiAnswer> {
 	const text = typeof body === 'string' ? body : JSON.stringify(body);
 	const params: Record<string, string> = {};
 	if (action !== null) params.Action = action;
@@ -133,29 +138,45 @@ async function api(base: string, action: string | null, body: unknown, options: 
 		},
 		'cv',
 		// crypto-js is slow on megabytes: give the SDK a precomputed hash for big bodies.
-		{ bodySha256: options.signedBodySha256 ?? (text.length > 1_000_000 ? sha256(text) : undefined) },
+		{
+			bodySha256: options.signedBodySha256 ?? (text.length > 1_000_000 ? sha256(text) : undefined),
+		},
 	);
 	if (options.signHeaders) {
 		const names = new Set(options.signHeaders);
 		signer.isSignableHeader = (name: string) => names.has(name);
 	}
 	signer.addAuthorization(
-		{ accessKeyId: account.accessKeyId, secretKey: account.secretAccessKey, sessionToken: account.sessionToken },
+		{
+			accessKeyId: account.accessKeyId,
+			secretKey: account.secretAccessKey,
+			sessionToken: account.sessionToken,
+		},
 		options.date ?? new Date(),
 	);
 	const headers = { ...(signer.request.headers as Record<string, string>) };
 	options.mutate?.(headers);
 	const query = new URLSearchParams(params).toString();
-	const res = await request(`${base}/${query ? `?${query}` : ''}`, { method: 'POST', headers, body: options.sendBody ?? text });
+	const res = await request(`${base}/${query ? `?${query}` : ''}`, {
+		method: 'POST',
+		headers,
+		body: options.sendBody ?? text,
+	});
 	const answer = await res.body.text();
 	return { status: res.statusCode, json: JSON.parse(answer), headers: res.headers };
 }
 
-const submit = (sim: JimengSimulator, body: unknown, options?: SendOptions) => api(sim.url, SUBMIT, body, options);
-const getResult = (sim: JimengSimulator, body: unknown, options?: SendOptions) => api(sim.url, GET_RESULT, body, options);
+const submit = (sim: JimengSimulator, body: unknown, options?: SendOptions) =>
+	api(sim.url, SUBMIT, body, options);
+const getResult = (sim: JimengSimulator, body: unknown, options?: SendOptions) =>
+	api(sim.url, GET_RESULT, body, options);
 const t2v = (prompt = 'a cat surfing a wave at sunset') => ({ req_key: 'jimeng_t2v_v30', prompt });
 
-async function download(url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') {
+async function download(
+	url: string,
+	headers: Record<string, string> = {},
+	method: 'GET' | 'HEAD' = 'GET',
+) {
 	const res = await request(url, { method, headers });
 	const body = Buffer.from(await res.body.arrayBuffer());
 	return { status: res.statusCode, headers: res.headers, body };
@@ -168,16 +189,32 @@ async function submitOk(sim: JimengSimulator, body: unknown = t2v()): Promise<st
 }
 
 /** Polls Get Result until `done` (or a failure code), returning the last answer. */
-async function untilDone(sim: JimengSimulator, taskId: string, reqKey = 'jimeng_t2v_v30', extra: object = {}): Promise<ApiAnswer> {
+async function untilDone(
+	sim: JimengSimulator,
+	taskId: string,
+	reqKey = 'jimeng_t2v_v30',
+	extra: object = {},
+): Promise<ApiAnswer> {
 	for (;;) {
 		const res = await getResult(sim, { req_key: reqKey, task_id: taskId, ...extra });
-		if (res.json.code !== 10000 || !['in_queue', 'generating'].includes(res.json.data.status)) return res;
+		if (res.json.code !== 10000 || !['in_queue', 'generating'].includes(res.json.data.status))
+			return res;
 		await sleep(20);
 	}
 }
 
-function expectBusinessError(res: ApiAnswer, code: number, http: number, message?: string | RegExp): void {
-	expect({ status: res.status, code: res.json.code, statusField: res.json.status, data: res.json.data }).toEqual({
+function expectBusinessError(
+	res: ApiAnswer,
+	code: number,
+	http: number,
+	message?: string | RegExp,
+): void {
+	expect({
+		status: res.status,
+		code: res.json.code,
+		statusField: res.json.status,
+		data: res.json.data,
+	}).toEqual({
 		status: http,
 		code,
 		statusField: code,
@@ -188,7 +225,11 @@ function expectBusinessError(res: ApiAnswer, code: number, http: number, message
 
 function expectGatewayError(res: ApiAnswer, code: string, codeN: number, http: number): void {
 	expect(res.status).toBe(http);
-	expect(res.json.ResponseMetadata).toMatchObject({ Service: 'cv', Region: 'cn-north-1', Error: { Code: code, CodeN: codeN } });
+	expect(res.json.ResponseMetadata).toMatchObject({
+		Service: 'cv',
+		Region: 'cn-north-1',
+		Error: { Code: code, CodeN: codeN },
+	});
 	expect(res.json.ResponseMetadata.RequestId).toMatch(/^\d{14}[0-9A-F]{20}$/);
 }
 
@@ -212,13 +253,21 @@ describe('envelope and ids', () => {
 	});
 
 	it('answers a text-to-video submit with a 19-20 digit string task id in the vendor envelope', async () => {
-		const utc8Stamp = () => new Date(Date.now() + 8 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+		const utc8Stamp = () =>
+			new Date(Date.now() + 8 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 		const before = utc8Stamp();
 		const res = await submit(sim, t2v());
 		const after = utc8Stamp();
 		expect(res.status).toBe(200);
 		expect(res.headers['content-type']).toMatch(/^application\/json/);
-		expect(Object.keys(res.json).sort()).toEqual(['code', 'data', 'message', 'request_id', 'status', 'time_elapsed']);
+		expect(Object.keys(res.json).sort()).toEqual([
+			'code',
+			'data',
+			'message',
+			'request_id',
+			'status',
+			'time_elapsed',
+		]);
 		expect(res.json).toMatchObject({ code: 10000, status: 10000, message: 'Success' });
 		expect(typeof res.json.data.task_id).toBe('string');
 		expect(res.json.data.task_id).toMatch(/^\d{19,20}$/);
@@ -262,7 +311,13 @@ describe('lifecycle and download', () => {
 
 		const queued = await getResult(sim, body);
 		expect(queued.status).toBe(200);
-		expect(queued.json.data).toEqual({ aigc_meta_tagged: false, binary_data_base64: [], image_urls: null, status: 'in_queue', video_url: '' });
+		expect(queued.json.data).toEqual({
+			aigc_meta_tagged: false,
+			binary_data_base64: [],
+			image_urls: null,
+			status: 'in_queue',
+			video_url: '',
+		});
 
 		await sleep(createdAt + 170 - Date.now());
 		const generating = await getResult(sim, body);
@@ -272,7 +327,12 @@ describe('lifecycle and download', () => {
 		await sleep(createdAt + 320 - Date.now());
 		const done = await getResult(sim, body);
 		expect(done.json.code).toBe(10000);
-		expect(done.json.data).toMatchObject({ status: 'done', aigc_meta_tagged: false, binary_data_base64: [], image_urls: null });
+		expect(done.json.data).toMatchObject({
+			status: 'done',
+			aigc_meta_tagged: false,
+			binary_data_base64: [],
+			image_urls: null,
+		});
 		const url: string = done.json.data.video_url;
 		expect(url.startsWith(`${sim.url}/video/${id}.mp4?x-expires=`)).toBe(true);
 
@@ -296,7 +356,11 @@ describe('lifecycle and download', () => {
 			['GET', 200, id],
 			['HEAD', 200, id],
 		]);
-		expect(sim.task(id)).toMatchObject({ state: 'done', downloads: 1, videoUrl: again.json.data.video_url });
+		expect(sim.task(id)).toMatchObject({
+			state: 'done',
+			downloads: 1,
+			videoUrl: again.json.data.video_url,
+		});
 	});
 
 	it('streams a padded 5 MB video of the exact size that starts with the fixture', async () => {
@@ -327,7 +391,9 @@ describe('lifecycle and download', () => {
 		const url = (await untilDone(sim, await submitOk(sim))).json.data.video_url as string;
 		const box = await download(url, { Range: `bytes=${FIXTURE.length}-${FIXTURE.length + 15}` });
 		expect(box.status).toBe(206);
-		expect(box.headers['content-range']).toBe(`bytes ${FIXTURE.length}-${FIXTURE.length + 15}/${size}`);
+		expect(box.headers['content-range']).toBe(
+			`bytes ${FIXTURE.length}-${FIXTURE.length + 15}/${size}`,
+		);
 		expect(box.body.equals(freeBoxHeader(size - FIXTURE.length))).toBe(true);
 		expect(box.body.readUInt32BE(0)).toBe(1);
 		expect(box.body.readBigUInt64BE(8)).toBe(BigInt(size - FIXTURE.length));
@@ -347,7 +413,10 @@ describe('lifecycle and download', () => {
 	it('answers 403 for an expired or forged video URL', async () => {
 		sim = await startSim({ queueMs: 0, generateMs: 0, videoUrlTtlMs: 60 });
 		const url = (await untilDone(sim, await submitOk(sim))).json.data.video_url as string;
-		const forged = url.replace(/x-signature=([0-9a-f])/, (_m, c: string) => `x-signature=${c === '0' ? '1' : '0'}`);
+		const forged = url.replace(
+			/x-signature=([0-9a-f])/,
+			(_m, c: string) => `x-signature=${c === '0' ? '1' : '0'}`,
+		);
 		const bad = await download(forged);
 		expect(bad.status).toBe(403);
 		expect(bad.body.toString()).toContain('<Code>AccessDenied</Code>');
@@ -355,15 +424,23 @@ describe('lifecycle and download', () => {
 		const expired = await download(url);
 		expect(expired.status).toBe(403);
 		expect(expired.headers['content-type']).toBe('application/xml');
-		expect(expired.body.toString()).toContain('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+		expect(expired.body.toString()).toContain(
+			'<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+		);
 		expect(sim.downloads().map((d) => d.httpStatus)).toEqual([403, 403]);
 	});
 
 	it('answers not_found, expired, and tasks past retention', async () => {
 		sim = await startSim({ queueMs: 0, generateMs: 0, taskRetentionMs: 150 });
-		const notFound = await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: '9300000000000000001' });
+		const notFound = await getResult(sim, {
+			req_key: 'jimeng_t2v_v30',
+			task_id: '9300000000000000001',
+		});
 		expect(notFound.status).toBe(200);
-		expect(notFound.json).toMatchObject({ code: 10000, data: { status: 'not_found', video_url: '' } });
+		expect(notFound.json).toMatchObject({
+			code: 10000,
+			data: { status: 'not_found', video_url: '' },
+		});
 
 		const id = await submitOk(sim);
 		// another model's req_key does not find it
@@ -376,21 +453,49 @@ describe('lifecycle and download', () => {
 
 		const old = await submitOk(sim);
 		await sleep(170);
-		expect((await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: old })).json.data.status).toBe('not_found');
+		expect(
+			(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: old })).json.data.status,
+		).toBe('not_found');
 	});
 
 	it('validates Get Result bodies and tags AIGC metadata', async () => {
 		sim = await startSim({ queueMs: 0, generateMs: 0 });
 		const id = await submitOk(sim);
-		const meta = { content_producer: 'n8n', producer_id: 'p-1', content_propagator: 'n8n', propagate_id: 'x-1' };
-		const tagged = await untilDone(sim, id, 'jimeng_t2v_v30', { req_json: JSON.stringify({ aigc_meta: meta }) });
+		const meta = {
+			content_producer: 'n8n',
+			producer_id: 'p-1',
+			content_propagator: 'n8n',
+			propagate_id: 'x-1',
+		};
+		const tagged = await untilDone(sim, id, 'jimeng_t2v_v30', {
+			req_json: JSON.stringify({ aigc_meta: meta }),
+		});
 		expect(tagged.json.data).toMatchObject({ status: 'done', aigc_meta_tagged: true });
 
 		expectBusinessError(await getResult(sim, { req_key: 'jimeng_t2v_v30' }), 50201, 400, /task_id/);
-		expectBusinessError(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: Number(id) }), 50200, 400, /string/);
-		expectBusinessError(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id, req_json: { aigc_meta: meta } }), 50200, 400, /req_json/);
+		expectBusinessError(
+			await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: Number(id) }),
+			50200,
+			400,
+			/string/,
+		);
+		expectBusinessError(
+			await getResult(sim, {
+				req_key: 'jimeng_t2v_v30',
+				task_id: id,
+				req_json: { aigc_meta: meta },
+			}),
+			50200,
+			400,
+			/req_json/,
+		);
 		const long = JSON.stringify({ aigc_meta: { ...meta, producer_id: 'p'.repeat(257) } });
-		expectBusinessError(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id, req_json: long }), 50200, 400, /256/);
+		expectBusinessError(
+			await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id, req_json: long }),
+			50200,
+			400,
+			/256/,
+		);
 		expectBusinessError(await getResult(sim, { task_id: id }), 50201, 400, /req_key/);
 	});
 });
@@ -418,10 +523,17 @@ describe('gateway signature checks', () => {
 	});
 
 	it('refuses a wrong secret, a tampered body and a stale X-Content-Sha256', async () => {
-		const wrongSecret = await submit(sim, t2v(), { account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'not-the-secret' } });
+		const wrongSecret = await submit(sim, t2v(), {
+			account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'not-the-secret' },
+		});
 		expectGatewayError(wrongSecret, 'SignatureDoesNotMatch', 100010, 401);
-		expect(wrongSecret.json.ResponseMetadata).toMatchObject({ Action: SUBMIT, Version: '2022-08-31' });
-		expect(wrongSecret.json.ResponseMetadata.Error.Message).toMatch(/^The request signature we calculated does not match the signature you provided/);
+		expect(wrongSecret.json.ResponseMetadata).toMatchObject({
+			Action: SUBMIT,
+			Version: '2022-08-31',
+		});
+		expect(wrongSecret.json.ResponseMetadata.Error.Message).toMatch(
+			/^The request signature we calculated does not match the signature you provided/,
+		);
 
 		const tampered = await submit(sim, t2v('a dog'), { sendBody: JSON.stringify(t2v('a cat')) });
 		expectGatewayError(tampered, 'SignatureDoesNotMatch', 100010, 401);
@@ -430,7 +542,8 @@ describe('gateway signature checks', () => {
 		expectGatewayError(stale, 'SignatureDoesNotMatch', 100010, 401);
 
 		const wrongScope = await submit(sim, t2v(), {
-			mutate: (h) => (h.Authorization = h.Authorization.replace('/cn-north-1/cv/', '/cn-beijing/cv/')),
+			mutate: (h) =>
+				(h.Authorization = h.Authorization.replace('/cn-north-1/cv/', '/cn-beijing/cv/')),
 		});
 		expectGatewayError(wrongScope, 'SignatureDoesNotMatch', 100010, 401);
 
@@ -441,7 +554,9 @@ describe('gateway signature checks', () => {
 		});
 		expectGatewayError(missingSigned, 'SignatureDoesNotMatch', 100010, 401);
 		expect(sim.createdTaskIds()).toEqual([]);
-		expect(sim.submits().map((s) => s.gatewayError)).toEqual(Array(5).fill('SignatureDoesNotMatch'));
+		expect(sim.submits().map((s) => s.gatewayError)).toEqual(
+			Array(5).fill('SignatureDoesNotMatch'),
+		);
 	});
 
 	it('allows 899 s of clock skew and refuses 901 s in either direction', async () => {
@@ -457,16 +572,24 @@ describe('gateway signature checks', () => {
 	it('answers missing or malformed authentication in the gateway order', async () => {
 		const noAuth = await submit(sim, t2v(), { mutate: (h) => delete h.Authorization });
 		expectGatewayError(noAuth, 'MissingAuthenticationToken', 100003, 401);
-		const malformed = await submit(sim, t2v(), { mutate: (h) => (h.Authorization = h.Authorization.replace(/, Signature=.*$/, '')) });
+		const malformed = await submit(sim, t2v(), {
+			mutate: (h) => (h.Authorization = h.Authorization.replace(/, Signature=.*$/, '')),
+		});
 		expectGatewayError(malformed, 'MissingSignature', 100005, 401);
 		const noDate = await submit(sim, t2v(), { mutate: (h) => delete h['X-Date'] });
 		expectGatewayError(noDate, 'MissingRequestInfo', 100004, 400);
-		const unknownKey = await submit(sim, t2v(), { account: { accessKeyId: 'AKLTnobody', secretAccessKey: 'x' } });
+		const unknownKey = await submit(sim, t2v(), {
+			account: { accessKeyId: 'AKLTnobody', secretAccessKey: 'x' },
+		});
 		expectGatewayError(unknownKey, 'InvalidAccessKey', 100009, 401);
 	});
 
 	it('requires the session token of an STS account', async () => {
-		const sts: SimulatorAccount = { accessKeyId: 'AKTPsts0001', secretAccessKey: 'sts-secret', sessionToken: 'STS.token.value' };
+		const sts: SimulatorAccount = {
+			accessKeyId: 'AKTPsts0001',
+			secretAccessKey: 'sts-secret',
+			sessionToken: 'STS.token.value',
+		};
 		const s = await startSim({ accounts: [DEFAULT_SIMULATOR_ACCOUNT, sts] });
 		const ok = await submit(s, t2v(), { account: sts });
 		expect(ok.status).toBe(200);
@@ -482,13 +605,33 @@ describe('gateway signature checks', () => {
 
 	it('routes by Action and Version after checking the signature', async () => {
 		expectGatewayError(await api(sim.url, null, t2v()), 'MissingParameter', 100002, 400);
-		expectGatewayError(await api(sim.url, 'CVProcess', t2v()), 'InvalidActionOrVersion', 100008, 404);
-		expectGatewayError(await submit(sim, t2v(), { version: '2020-08-26' }), 'InvalidActionOrVersion', 100008, 404);
+		expectGatewayError(
+			await api(sim.url, 'CVProcess', t2v()),
+			'InvalidActionOrVersion',
+			100008,
+			404,
+		);
+		expectGatewayError(
+			await submit(sim, t2v(), { version: '2020-08-26' }),
+			'InvalidActionOrVersion',
+			100008,
+			404,
+		);
 		// an unsigned request for an unknown action is an authentication error first
-		const unsigned = await request(`${sim.url}/?Action=Nope&Version=2022-08-31`, { method: 'POST', body: '{}' });
+		const unsigned = await request(`${sim.url}/?Action=Nope&Version=2022-08-31`, {
+			method: 'POST',
+			body: '{}',
+		});
 		expect(unsigned.statusCode).toBe(401);
-		expect(((await unsigned.body.json()) as any).ResponseMetadata.Error.Code).toBe('MissingAuthenticationToken'); // eslint-disable-line @typescript-eslint/no-explicit-any
-		for (const [method, path] of [['GET', '/'], ['GET', '/nope'], ['POST', '/api']] as const) {
+		const refusal = (await unsigned.body.json()) as {
+			ResponseMetadata: { Error: { Code: string } };
+		};
+		expect(refusal.ResponseMetadata.Error.Code).toBe('MissingAuthenticationToken');
+		for (const [method, path] of [
+			['GET', '/'],
+			['GET', '/nope'],
+			['POST', '/api'],
+		] as const) {
 			const res = await request(`${sim.url}${path}`, { method });
 			expect(res.statusCode).toBe(404);
 			const json = (await res.body.json()) as { ResponseMetadata: { Error: { Code: string } } };
@@ -509,10 +652,15 @@ describe('submit validation by model', () => {
 
 	const ok = async (body: object) => {
 		const res = await submit(sim, body);
-		expect({ status: res.status, code: res.json.code, message: res.json.message }).toEqual({ status: 200, code: 10000, message: 'Success' });
+		expect({ status: res.status, code: res.json.code, message: res.json.message }).toEqual({
+			status: 200,
+			code: 10000,
+			message: 'Success',
+		});
 		return res;
 	};
-	const bad = async (body: object, code: number, message: RegExp) => expectBusinessError(await submit(sim, body), code, 400, message);
+	const bad = async (body: object, code: number, message: RegExp) =>
+		expectBusinessError(await submit(sim, body), code, 400, message);
 
 	it('jimeng_ti2v_v30_pro: text or one first frame', async () => {
 		const key = 'jimeng_ti2v_v30_pro';
@@ -522,7 +670,11 @@ describe('submit validation by model', () => {
 		await ok({ req_key: key, prompt: '😀'.repeat(800) }); // 800 code points, 1600 UTF-16 units
 		await bad({ req_key: key }, 50201, /prompt/);
 		await bad({ req_key: key, prompt: '字'.repeat(801) }, 50200, /801 characters/);
-		await bad({ req_key: key, image_urls: ['https://a/1.png'], binary_data_base64: [PNG_16_9] }, 50200, /mutually exclusive/);
+		await bad(
+			{ req_key: key, image_urls: ['https://a/1.png'], binary_data_base64: [PNG_16_9] },
+			50200,
+			/mutually exclusive/,
+		);
 		await bad({ req_key: key, image_urls: ['https://a/1.png', 'https://a/2.png'] }, 50200, /got 2/);
 		await bad({ req_key: key, prompt: 'x', frames: 120 }, 50200, /frames/);
 		await bad({ req_key: key, prompt: 'x', frames: '121' }, 50200, /frames must be an integer/);
@@ -532,45 +684,127 @@ describe('submit validation by model', () => {
 	});
 
 	it('jimeng_t2v_v30 and jimeng_t2v_v30_1080p: text only', async () => {
-		await ok({ req_key: 'jimeng_t2v_v30', prompt: 'x', aspect_ratio: '21:9', frames: 241, seed: 42 });
+		await ok({
+			req_key: 'jimeng_t2v_v30',
+			prompt: 'x',
+			aspect_ratio: '21:9',
+			frames: 241,
+			seed: 42,
+		});
 		await ok({ req_key: 'jimeng_t2v_v30_1080p', prompt: 'x', aspect_ratio: '9:16' });
-		await bad({ req_key: 'jimeng_t2v_v30', prompt: 'x', image_urls: ['https://a/1.png'] }, 50200, /takes no image/);
+		await bad(
+			{ req_key: 'jimeng_t2v_v30', prompt: 'x', image_urls: ['https://a/1.png'] },
+			50200,
+			/takes no image/,
+		);
 		await bad({ req_key: 'jimeng_t2v_v30_1080p', prompt: '' }, 50201, /prompt is required/);
-		await bad({ req_key: 'jimeng_t2v_v30_1080p', prompt: 'x', seed: 1.5 }, 50200, /seed must be an integer/);
+		await bad(
+			{ req_key: 'jimeng_t2v_v30_1080p', prompt: 'x', seed: 1.5 },
+			50200,
+			/seed must be an integer/,
+		);
 	});
 
 	it('jimeng_i2v_first_v30 / _1080: exactly one image, aspect_ratio ignored', async () => {
-		await ok({ req_key: 'jimeng_i2v_first_v30', binary_data_base64: [PNG_16_9], aspect_ratio: 'ignored' });
-		await ok({ req_key: 'jimeng_i2v_first_v30_1080', binary_data_base64: [JPEG_4_3], prompt: 'slow pan' });
+		await ok({
+			req_key: 'jimeng_i2v_first_v30',
+			binary_data_base64: [PNG_16_9],
+			aspect_ratio: 'ignored',
+		});
+		await ok({
+			req_key: 'jimeng_i2v_first_v30_1080',
+			binary_data_base64: [JPEG_4_3],
+			prompt: 'slow pan',
+		});
 		await bad({ req_key: 'jimeng_i2v_first_v30', prompt: 'no image' }, 50201, /needs 1 image/);
-		await bad({ req_key: 'jimeng_i2v_first_v30_1080', binary_data_base64: [b64(png(640, 200))] }, 50200, /short side/);
-		await bad({ req_key: 'jimeng_i2v_first_v30', binary_data_base64: [PNG_16_9], frames: 60 }, 50200, /frames/);
+		await bad(
+			{ req_key: 'jimeng_i2v_first_v30_1080', binary_data_base64: [b64(png(640, 200))] },
+			50200,
+			/short side/,
+		);
+		await bad(
+			{ req_key: 'jimeng_i2v_first_v30', binary_data_base64: [PNG_16_9], frames: 60 },
+			50200,
+			/frames/,
+		);
 	});
 
 	it('jimeng_i2v_first_tail_v30 / _1080: two images of the same ratio from one source', async () => {
-		await ok({ req_key: 'jimeng_i2v_first_tail_v30', binary_data_base64: [PNG_16_9, PNG_16_9_BIG] });
-		await ok({ req_key: 'jimeng_i2v_first_tail_v30_1080', image_urls: ['https://a/first.png', 'http://a/last.jpg'] });
-		await bad({ req_key: 'jimeng_i2v_first_tail_v30', binary_data_base64: [PNG_16_9, PNG_1_1] }, 50200, /same aspect ratio/);
-		await bad({ req_key: 'jimeng_i2v_first_tail_v30', binary_data_base64: [PNG_16_9] }, 50200, /takes 2 image/);
-		await bad({ req_key: 'jimeng_i2v_first_tail_v30_1080', binary_data_base64: [PNG_16_9], image_urls: ['https://a/last.png'] }, 50200, /mutually exclusive/);
+		await ok({
+			req_key: 'jimeng_i2v_first_tail_v30',
+			binary_data_base64: [PNG_16_9, PNG_16_9_BIG],
+		});
+		await ok({
+			req_key: 'jimeng_i2v_first_tail_v30_1080',
+			image_urls: ['https://a/first.png', 'http://a/last.jpg'],
+		});
+		await bad(
+			{ req_key: 'jimeng_i2v_first_tail_v30', binary_data_base64: [PNG_16_9, PNG_1_1] },
+			50200,
+			/same aspect ratio/,
+		);
+		await bad(
+			{ req_key: 'jimeng_i2v_first_tail_v30', binary_data_base64: [PNG_16_9] },
+			50200,
+			/takes 2 image/,
+		);
+		await bad(
+			{
+				req_key: 'jimeng_i2v_first_tail_v30_1080',
+				binary_data_base64: [PNG_16_9],
+				image_urls: ['https://a/last.png'],
+			},
+			50200,
+			/mutually exclusive/,
+		);
 	});
 
 	it('jimeng_i2v_recamera_v30: one image and a camera template', async () => {
 		const key = 'jimeng_i2v_recamera_v30';
-		await ok({ req_key: key, binary_data_base64: [PNG_16_9], template_id: 'hitchcock_dolly_in', camera_strength: 'strong' });
+		await ok({
+			req_key: key,
+			binary_data_base64: [PNG_16_9],
+			template_id: 'hitchcock_dolly_in',
+			camera_strength: 'strong',
+		});
 		await ok({ req_key: key, image_urls: ['https://a/1.png'], template_id: 'rapid_push_pull' });
 		await bad({ req_key: key, image_urls: ['https://a/1.png'] }, 50201, /template_id/);
-		await bad({ req_key: key, image_urls: ['https://a/1.png'], template_id: 'zoom' }, 50200, /template_id/);
-		await bad({ req_key: key, image_urls: ['https://a/1.png'], template_id: 'handheld', camera_strength: 'max' }, 50200, /camera_strength/);
+		await bad(
+			{ req_key: key, image_urls: ['https://a/1.png'], template_id: 'zoom' },
+			50200,
+			/template_id/,
+		);
+		await bad(
+			{
+				req_key: key,
+				image_urls: ['https://a/1.png'],
+				template_id: 'handheld',
+				camera_strength: 'max',
+			},
+			50200,
+			/camera_strength/,
+		);
 	});
 
 	it('checks images: base64, emptiness, size, format, dimensions, URL scheme', async () => {
 		const key = 'jimeng_i2v_first_v30';
 		await bad({ req_key: key, binary_data_base64: ['not base64!'] }, 50207, /base64/);
-		await bad({ req_key: key, binary_data_base64: [`data:image/png;base64,${PNG_16_9}`] }, 50207, /base64/);
+		await bad(
+			{ req_key: key, binary_data_base64: [`data:image/png;base64,${PNG_16_9}`] },
+			50207,
+			/base64/,
+		);
 		await bad({ req_key: key, binary_data_base64: [''] }, 50206, /empty/);
-		await bad({ req_key: key, binary_data_base64: [b64(Buffer.from('GIF89a-not-supported'))] }, 50207, /PNG or JPEG/);
-		await bad({ req_key: key, binary_data_base64: [b64(jpeg(800, 600, 0xc3))] }, 50207, /frame header/);
+		await bad(
+			{ req_key: key, binary_data_base64: [b64(Buffer.from('GIF89a-not-supported'))] },
+			50207,
+			/PNG or JPEG/,
+		);
+		await bad(
+			{ req_key: key, binary_data_base64: [b64(jpeg(800, 600, 0xc3))] },
+			50207,
+			/frame header/,
+		);
 		await bad({ req_key: key, binary_data_base64: [b64(png(4097, 400))] }, 50200, /at most 4096/);
 		await bad({ req_key: key, binary_data_base64: [b64(png(1000, 330))] }, 50200, /3 times/);
 		const big = Buffer.concat([png(640, 360), Buffer.alloc(Math.floor(4.7 * 1024 * 1024))]);
@@ -591,17 +825,38 @@ describe('submit validation by model', () => {
 	it('logs base64 images as placeholders', async () => {
 		await ok({ req_key: 'jimeng_i2v_first_v30', binary_data_base64: [PNG_16_9] });
 		const entry = sim.submits().at(-1)!;
-		expect(entry.body).toEqual({ req_key: 'jimeng_i2v_first_v30', binary_data_base64: [`<base64 ${PNG_16_9.length} chars>`] });
+		expect(entry.body).toEqual({
+			req_key: 'jimeng_i2v_first_v30',
+			binary_data_base64: [`<base64 ${PNG_16_9.length} chars>`],
+		});
 		expect(sim.task(entry.taskId!)!.body).toEqual(entry.body);
-		expect(redactBase64({ nested: { blob: 'A'.repeat(2000) }, prompt: 'short' })).toEqual({ nested: { blob: '<base64 2000 chars>' }, prompt: 'short' });
+		expect(redactBase64({ nested: { blob: 'A'.repeat(2000) }, prompt: 'short' })).toEqual({
+			nested: { blob: '<base64 2000 chars>' },
+			prompt: 'short',
+		});
 	});
 });
 
 describe('image header reading', () => {
 	it('reads PNG and baseline/progressive JPEG sizes, skipping other segments', () => {
-		expect(readImageInfo(png(640, 360))).toEqual({ ok: true, format: 'png', width: 640, height: 360 });
-		expect(readImageInfo(jpeg(800, 600))).toEqual({ ok: true, format: 'jpeg', width: 800, height: 600 });
-		expect(readImageInfo(jpeg(1024, 768, 0xc2))).toEqual({ ok: true, format: 'jpeg', width: 1024, height: 768 });
+		expect(readImageInfo(png(640, 360))).toEqual({
+			ok: true,
+			format: 'png',
+			width: 640,
+			height: 360,
+		});
+		expect(readImageInfo(jpeg(800, 600))).toEqual({
+			ok: true,
+			format: 'jpeg',
+			width: 800,
+			height: 600,
+		});
+		expect(readImageInfo(jpeg(1024, 768, 0xc2))).toEqual({
+			ok: true,
+			format: 'jpeg',
+			width: 1024,
+			height: 768,
+		});
 		expect(readImageInfo(jpeg(800, 600, 0xc1))).toMatchObject({ ok: true, width: 800 });
 		expect(readImageInfo(jpeg(800, 600).subarray(0, 30)).ok).toBe(false);
 		expect(readImageInfo(png(640, 360).subarray(0, 20)).ok).toBe(false);
@@ -613,7 +868,12 @@ describe('limits', () => {
 		sim = await startSim({ queueMs: 100, generateMs: 100, concurrency: 1 });
 		const first = await submitOk(sim);
 		const refused = await submit(sim, t2v());
-		expectBusinessError(refused, 50430, 429, 'Request Has Reached API Concurrent Limit, Please Try Later');
+		expectBusinessError(
+			refused,
+			50430,
+			429,
+			'Request Has Reached API Concurrent Limit, Please Try Later',
+		);
 		expect(sim.createdTaskIds()).toEqual([first]);
 		await sleep(sim.task(first)!.doneAt - Date.now() + 10);
 		await submitOk(sim);
@@ -652,7 +912,12 @@ describe('faults and markers', () => {
 	] as const)('%s answers %i on both actions', async (fault, code, http, message) => {
 		sim = await startSim({ faults: { [fault]: 1 } });
 		expectBusinessError(await submit(sim, t2v()), code, http, message);
-		expectBusinessError(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: '1' }), code, http, message);
+		expectBusinessError(
+			await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: '1' }),
+			code,
+			http,
+			message,
+		);
 		expect(sim.createdTaskIds()).toEqual([]);
 		expect(sim.requests.map((r) => r.fault)).toEqual([fault, fault]);
 	});
@@ -673,7 +938,12 @@ describe('faults and markers', () => {
 		await expect(submit(sim, t2v())).rejects.toThrow();
 		expect(sim.createdTaskIds()).toHaveLength(1);
 		const entry = sim.submits()[0];
-		expect(entry).toMatchObject({ httpStatus: null, fault: 'resetAfterCreate', taskCreated: true, taskId: sim.createdTaskIds()[0] });
+		expect(entry).toMatchObject({
+			httpStatus: null,
+			fault: 'resetAfterCreate',
+			taskCreated: true,
+			taskId: sim.createdTaskIds()[0],
+		});
 		sim.configure({ faults: {} });
 		// The task exists and completes: a client that resubmits would pay twice.
 		expect((await untilDone(sim, entry.taskId!)).json.data.status).toBe('done');
@@ -682,7 +952,9 @@ describe('faults and markers', () => {
 	it('failRate and [sim:fail=] end tasks failed: the code is answered at query time once done', async () => {
 		sim = await startSim({ queueMs: 60, generateMs: 60, faults: { failRate: 1 } });
 		const id = await submitOk(sim);
-		expect((await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id })).json.data.status).toBe('in_queue');
+		expect(
+			(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id })).json.data.status,
+		).toBe('in_queue');
 		expectBusinessError(await untilDone(sim, id), 50516, 400, 'Post Video Risk Not Pass');
 		expect(sim.task(id)).toMatchObject({ state: 'failed', failCode: 50516 });
 
@@ -696,7 +968,12 @@ describe('faults and markers', () => {
 
 	it('[sim:code=] answers a code without a task, [sim:ms=] sets the duration', async () => {
 		sim = await startSim({ queueMs: 1000, generateMs: 3000 });
-		expectBusinessError(await submit(sim, t2v('[sim:code=50412] x')), 50412, 400, 'Text Risk Not Pass');
+		expectBusinessError(
+			await submit(sim, t2v('[sim:code=50412] x')),
+			50412,
+			400,
+			'Text Risk Not Pass',
+		);
 		expectBusinessError(await submit(sim, t2v('[sim:code=50501]')), 50501, 500);
 		expect(sim.createdTaskIds()).toEqual([]);
 		const quick = await submitOk(sim, t2v('quick [sim:ms=80]'));
@@ -729,18 +1006,27 @@ describe('faults and markers', () => {
 		await submitOk(sim);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(145);
 		const t1 = Date.now();
-		await submit(sim, t2v(), { account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'wrong' } });
+		await submit(sim, t2v(), {
+			account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'wrong' },
+		});
 		expect(Date.now() - t1).toBeGreaterThanOrEqual(145);
 	});
 
 	it('is deterministic under a seed', async () => {
 		const run = async (seed: number) => {
-			const s = await startSim({ seed, queueMs: 0, generateMs: 0, faults: { rate50500: 0.3, resetBeforeCreate: 0.2, failRate: 0.5 } });
+			const s = await startSim({
+				seed,
+				queueMs: 0,
+				generateMs: 0,
+				faults: { rate50500: 0.3, resetBeforeCreate: 0.2, failRate: 0.5 },
+			});
 			const outcomes: string[] = [];
 			for (let i = 0; i < 25; i++) {
 				try {
 					const res = await submit(s, t2v());
-					outcomes.push(res.json.code === 10000 ? `task ${res.json.data.task_id}` : `code ${res.json.code}`);
+					outcomes.push(
+						res.json.code === 10000 ? `task ${res.json.data.task_id}` : `code ${res.json.code}`,
+					);
 				} catch {
 					outcomes.push('reset');
 				}
@@ -765,16 +1051,27 @@ describe('admin endpoints and the log', () => {
 	it('expose log, state, config, expire and reset over HTTP without secrets', async () => {
 		sim = await startSim({ queueMs: 0, generateMs: 0 });
 		const id = await submitOk(sim);
-		await submit(sim, t2v(), { account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'wrong' } });
+		await submit(sim, t2v(), {
+			account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'wrong' },
+		});
 
 		const logRes = await request(`${sim.url}/_sim/log`);
 		const logText = await logRes.body.text();
-		const log = JSON.parse(logText) as Array<{ action: string; gatewayError: string | null; taskId: string | null }>;
+		const log = JSON.parse(logText) as Array<{
+			action: string;
+			gatewayError: string | null;
+			taskId: string | null;
+		}>;
 		expect(log.map((e) => [e.action, e.gatewayError, e.taskId])).toEqual([
 			[SUBMIT, null, id],
 			[SUBMIT, 'SignatureDoesNotMatch', null],
 		]);
-		for (const secret of [DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey, 'Signature=', 'HMAC-SHA256', 'wrong']) {
+		for (const secret of [
+			DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey,
+			'Signature=',
+			'HMAC-SHA256',
+			'wrong',
+		]) {
 			expect(logText).not.toContain(secret);
 		}
 
@@ -783,16 +1080,27 @@ describe('admin endpoints and the log', () => {
 		expect(stateText).not.toContain(DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey);
 		const state = JSON.parse(stateText);
 		expect(state.counts).toMatchObject({ submits: 2, created: 1, maxConcurrency: 0 });
-		expect(state.tasks).toEqual([expect.objectContaining({ id, state: 'done', reqKey: 'jimeng_t2v_v30' })]);
+		expect(state.tasks).toEqual([
+			expect.objectContaining({ id, state: 'done', reqKey: 'jimeng_t2v_v30' }),
+		]);
 
-		const config = await request(`${sim.url}/_sim/config`, { method: 'POST', body: JSON.stringify({ faults: { rate50500: 1 } }) });
+		const config = await request(`${sim.url}/_sim/config`, {
+			method: 'POST',
+			body: JSON.stringify({ faults: { rate50500: 1 } }),
+		});
 		expect(config.statusCode).toBe(200);
 		await config.body.dump();
 		expectBusinessError(await submit(sim, t2v()), 50500, 500);
-		const badConfig = await request(`${sim.url}/_sim/config`, { method: 'POST', body: JSON.stringify({ faults: { rate50500: 2 } }) });
+		const badConfig = await request(`${sim.url}/_sim/config`, {
+			method: 'POST',
+			body: JSON.stringify({ faults: { rate50500: 2 } }),
+		});
 		expect(badConfig.statusCode).toBe(400);
 		expect(((await badConfig.body.json()) as { error: string }).error).toMatch(/probability/);
-		const typo = await request(`${sim.url}/_sim/config`, { method: 'POST', body: JSON.stringify({ queueMS: 5 }) });
+		const typo = await request(`${sim.url}/_sim/config`, {
+			method: 'POST',
+			body: JSON.stringify({ queueMS: 5 }),
+		});
 		expect(typo.statusCode).toBe(400);
 		await typo.body.dump();
 		sim.configure({ faults: {} });
@@ -800,7 +1108,9 @@ describe('admin endpoints and the log', () => {
 		const expire = await request(`${sim.url}/_sim/expire/${id}`, { method: 'POST' });
 		expect(expire.statusCode).toBe(200);
 		await expire.body.dump();
-		expect((await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id })).json.data.status).toBe('expired');
+		expect(
+			(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id })).json.data.status,
+		).toBe('expired');
 		const unknown = await request(`${sim.url}/_sim/expire/123`, { method: 'POST' });
 		expect(unknown.statusCode).toBe(404);
 		await unknown.body.dump();
@@ -810,16 +1120,22 @@ describe('admin endpoints and the log', () => {
 		await reset.body.dump();
 		expect(sim.requests).toEqual([]);
 		expect(sim.createdTaskIds()).toEqual([]);
-		expect((await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id })).json.data.status).toBe('not_found');
+		expect(
+			(await getResult(sim, { req_key: 'jimeng_t2v_v30', task_id: id })).json.data.status,
+		).toBe('not_found');
 	});
 
 	it('writes one log line per request through the log option', async () => {
 		const lines: string[] = [];
 		sim = await startSim({ log: (line) => lines.push(line) });
 		await submitOk(sim);
-		await submit(sim, t2v(), { account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'wrong' } });
+		await submit(sim, t2v(), {
+			account: { ...DEFAULT_SIMULATOR_ACCOUNT, secretAccessKey: 'wrong' },
+		});
 		expect(lines).toHaveLength(2);
-		expect(lines[0]).toMatch(/^#1 POST \/ CVSync2AsyncSubmitTask 200 code=10000 ak=AKLTsimulatorAccessKey0001 req_key=jimeng_t2v_v30 task=\d+ \(created\)/);
+		expect(lines[0]).toMatch(
+			/^#1 POST \/ CVSync2AsyncSubmitTask 200 code=10000 ak=AKLTsimulatorAccessKey0001 req_key=jimeng_t2v_v30 task=\d+ \(created\)/,
+		);
 		expect(lines[1]).toMatch(/401 SignatureDoesNotMatch/);
 		expect(lines.join('\n')).not.toContain(DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey);
 	});

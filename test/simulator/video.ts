@@ -42,7 +42,8 @@ export class VideoFile {
 		this.size = totalBytes;
 		this.segments.push({ offset: fixture.length, length: header.length, data: header });
 		const zeros = totalBytes - fixture.length - header.length;
-		if (zeros > 0) this.segments.push({ offset: fixture.length + header.length, length: zeros, data: null });
+		if (zeros > 0)
+			this.segments.push({ offset: fixture.length + header.length, length: zeros, data: null });
 	}
 
 	/** Bytes [start, end) as a stream that produces a chunk only when the consumer asks (backpressure). */
@@ -59,7 +60,9 @@ export class VideoFile {
 				const length = Math.min(CHUNK_BYTES, end - pos, segment.offset + segment.length - pos);
 				const at = pos - segment.offset;
 				pos += length;
-				this.push(segment.data ? segment.data.subarray(at, at + length) : ZEROS.subarray(0, length));
+				this.push(
+					segment.data ? segment.data.subarray(at, at + length) : ZEROS.subarray(0, length),
+				);
 			},
 		});
 	}
@@ -95,7 +98,10 @@ export function freeBoxHeader(boxBytes: number): Buffer {
 export type ByteRange = { start: number; end: number }; // end exclusive
 
 /** A single `bytes=` range as a CDN reads it; null means "serve the whole file", 'unsatisfiable' → 416. */
-export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+export function parseRange(
+	header: string | undefined,
+	size: number,
+): ByteRange | 'unsatisfiable' | null {
 	if (!header) return null;
 	const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
 	// Multiple or malformed ranges: serving the full file is a valid answer.
@@ -116,7 +122,12 @@ export function signVideoUrl(key: Buffer, taskId: string, expiresAt: number): st
 	return createHmac('sha256', key).update(`${taskId}\n${expiresAt}`).digest('hex');
 }
 
-export function checkVideoUrlSignature(key: Buffer, taskId: string, expiresAt: string, signature: string): boolean {
+export function checkVideoUrlSignature(
+	key: Buffer,
+	taskId: string,
+	expiresAt: string,
+	signature: string,
+): boolean {
 	if (!/^\d{1,16}$/.test(expiresAt)) return false;
 	const expected = Buffer.from(signVideoUrl(key, taskId, Number(expiresAt)), 'utf8');
 	const given = Buffer.from(signature, 'utf8');

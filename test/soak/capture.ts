@@ -10,7 +10,9 @@ import { Container } from '@n8n/di';
 // n8n-core resolves its own copy of @n8n/backend-common: its Logger class is the DI token node
 // contexts ask for (`this.logger`), so that copy is the one to replace.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Logger } = require(require.resolve('@n8n/backend-common', { paths: [dirname(require.resolve('n8n-core'))] })) as {
+const { Logger } = require(
+	require.resolve('@n8n/backend-common', { paths: [dirname(require.resolve('n8n-core'))] }),
+) as {
 	Logger: abstract new (...args: never[]) => unknown;
 };
 
@@ -28,7 +30,10 @@ export class Capture {
 	/** Replaces n8n's Logger in the container with one that records every line and its metadata. */
 	installLogger(): void {
 		const record = (level: string) => (message: string, metadata?: unknown) => {
-			this.logLines.push({ level, text: metadata === undefined ? String(message) : `${String(message)} ${textOf(metadata)}` });
+			this.logLines.push({
+				level,
+				text: metadata === undefined ? String(message) : `${String(message)} ${textOf(metadata)}`,
+			});
 		};
 		const logger = {
 			error: record('error'),
@@ -45,7 +50,10 @@ export class Capture {
 	installConsole(): void {
 		for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 			console[level] = (...args: unknown[]) => {
-				this.consoleLines.push({ level, text: args.map((arg) => (typeof arg === 'string' ? arg : textOf(arg))).join(' ') });
+				this.consoleLines.push({
+					level,
+					text: args.map((arg) => (typeof arg === 'string' ? arg : textOf(arg))).join(' '),
+				});
 			};
 		}
 	}
@@ -66,7 +74,12 @@ export class Capture {
 			for (const secret of secrets) {
 				const at = text.indexOf(secret);
 				// Masked here too: the report must not print the secret it found.
-				if (at >= 0) hits.push({ secret: `${secret.slice(0, 4)}…`, source, excerpt: text.slice(Math.max(0, at - 60), at).concat('<SECRET>') });
+				if (at >= 0)
+					hits.push({
+						secret: `${secret.slice(0, 4)}…`,
+						source,
+						excerpt: text.slice(Math.max(0, at - 60), at).concat('<SECRET>'),
+					});
 			}
 		}
 		return hits;
@@ -90,7 +103,11 @@ export function textOf(value: unknown, maxDepth = 10): string {
 			parts.push(current);
 			return;
 		}
-		if (typeof current === 'number' || typeof current === 'boolean' || typeof current === 'bigint') {
+		if (
+			typeof current === 'number' ||
+			typeof current === 'boolean' ||
+			typeof current === 'bigint'
+		) {
 			parts.push(String(current));
 			return;
 		}

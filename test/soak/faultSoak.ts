@@ -114,10 +114,17 @@ function isCleanError(json: IDataObject): boolean {
 }
 
 function saysTaskMayExist(json: IDataObject): boolean {
-	return (json.task_may_exist === true || json.status === 'submit_outcome_unknown') && /may have created the task/i.test(String(json.error ?? ''));
+	return (
+		(json.task_may_exist === true || json.status === 'submit_outcome_unknown') &&
+		/may have created the task/i.test(String(json.error ?? ''))
+	);
 }
 
-function describeUnknown(part: string, json: IDataObject, taskCreated: boolean): UnknownOutcomeReport {
+function describeUnknown(
+	part: string,
+	json: IDataObject,
+	taskCreated: boolean,
+): UnknownOutcomeReport {
 	const keys = Object.keys(json);
 	return {
 		part,
@@ -131,7 +138,18 @@ function describeUnknown(part: string, json: IDataObject, taskCreated: boolean):
 }
 
 function emptyTally(part: string): PartTally {
-	return { part, asked: 0, created: 0, delivered: 0, cleanErrors: 0, unknownOutcome: 0, duplicates: 0, orphansExplained: 0, orphansUnexplained: 0, lost: 0 };
+	return {
+		part,
+		asked: 0,
+		created: 0,
+		delivered: 0,
+		cleanErrors: 0,
+		unknownOutcome: 0,
+		duplicates: 0,
+		orphansExplained: 0,
+		orphansUnexplained: 0,
+		lost: 0,
+	};
 }
 
 export class FaultSoak {
@@ -180,21 +198,33 @@ export class FaultSoak {
 		if (!binary) return false;
 		const bytes = await binaryBytes(binary as never);
 		const digest = videoDigest(bytes);
-		return digest.bytes === this.video.bytes && digest.sha256 === this.video.sha256 && binary.mimeType === 'video/mp4' && binary.fileName === `${String(item.json.task_id)}.mp4`;
+		return (
+			digest.bytes === this.video.bytes &&
+			digest.sha256 === this.video.sha256 &&
+			binary.mimeType === 'video/mp4' &&
+			binary.fileName === `${String(item.json.task_id)}.mp4`
+		);
 	}
 
 	/** Created tasks by prompt (prompts are unique per input in this soak). */
 	private tasksByPrompt(): Map<string, string[]> {
 		const map = new Map<string, string[]>();
 		for (const taskId of this.sim.createdTaskIds()) {
-			const prompt = String((this.sim.task(taskId)?.body as { prompt?: unknown } | undefined)?.prompt ?? '');
+			const prompt = String(
+				(this.sim.task(taskId)?.body as { prompt?: unknown } | undefined)?.prompt ?? '',
+			);
 			map.set(prompt, [...(map.get(prompt) ?? []), taskId]);
 		}
 		return map;
 	}
 
 	/** Judges one output item whose input asked for one task with `prompt`. */
-	private async judge(part: string, prompt: string, item: INodeExecutionData | undefined, created: string[]): Promise<ItemVerdict> {
+	private async judge(
+		part: string,
+		prompt: string,
+		item: INodeExecutionData | undefined,
+		created: string[],
+	): Promise<ItemVerdict> {
 		if (!item) {
 			this.problem(`${part}: no output item for "${prompt}"`);
 			return 'lost';
@@ -202,7 +232,9 @@ export class FaultSoak {
 		const json = item.json;
 		if (json.status === 'done') {
 			if (await this.videoOk(item)) return 'delivered';
-			this.problem(`${part}: "${prompt}" is done but its video is missing or not intact (${JSON.stringify(json).slice(0, 200)})`);
+			this.problem(
+				`${part}: "${prompt}" is done but its video is missing or not intact (${JSON.stringify(json).slice(0, 200)})`,
+			);
 			return 'broken video';
 		}
 		if (json.timed_out === true) {
@@ -213,7 +245,9 @@ export class FaultSoak {
 			this.unknownOutcomes.push(describeUnknown(part, json, created.length > 0));
 			this.countCode(json);
 			if (!saysTaskMayExist(json) || json.code === null || json.code === undefined) {
-				this.problem(`${part}: unknown-outcome item for "${prompt}" does not say so: ${String(json.error).slice(0, 160)}`);
+				this.problem(
+					`${part}: unknown-outcome item for "${prompt}" does not say so: ${String(json.error).slice(0, 160)}`,
+				);
 				return 'unclean error';
 			}
 			return 'unknown outcome';
@@ -222,12 +256,16 @@ export class FaultSoak {
 			this.countCode(json);
 			// A task the node learned about must be named in the item, or nobody can collect it.
 			if (created.length > 0 && json.task_id !== created[0]) {
-				this.problem(`${part}: error item for "${prompt}" lacks task_id ${created[0]} (has ${String(json.task_id)}): ${String(json.error).slice(0, 160)}`);
+				this.problem(
+					`${part}: error item for "${prompt}" lacks task_id ${created[0]} (has ${String(json.task_id)}): ${String(json.error).slice(0, 160)}`,
+				);
 				return 'unclean error';
 			}
 			return 'clean error';
 		}
-		this.problem(`${part}: "${prompt}" ended neither delivered nor as a clean error: ${JSON.stringify(json).slice(0, 300)}`);
+		this.problem(
+			`${part}: "${prompt}" ended neither delivered nor as a clean error: ${JSON.stringify(json).slice(0, 300)}`,
+		);
 		return 'unclean error';
 	}
 
@@ -243,14 +281,21 @@ export class FaultSoak {
 	 * the outputs named. An input must create at most one task; a created task that no output names is
 	 * an orphan, explained only by that input's own "task may exist" item (one orphan at most).
 	 */
-	private reconcile(tally: PartTally, prompts: string[], mentioned: Set<string>, unknownPrompts: Set<string>): void {
+	private reconcile(
+		tally: PartTally,
+		prompts: string[],
+		mentioned: Set<string>,
+		unknownPrompts: Set<string>,
+	): void {
 		const byPrompt = this.tasksByPrompt();
 		for (const prompt of prompts) {
 			const created = byPrompt.get(prompt) ?? [];
 			tally.created += created.length;
 			if (created.length > 1) {
 				tally.duplicates += created.length - 1;
-				this.problem(`${tally.part}: "${prompt}" created ${created.length} tasks: ${created.join(', ')}`);
+				this.problem(
+					`${tally.part}: "${prompt}" created ${created.length} tasks: ${created.join(', ')}`,
+				);
 			}
 			const orphans = created.filter((taskId) => !mentioned.has(taskId));
 			orphans.forEach((taskId, index) => {
@@ -265,7 +310,12 @@ export class FaultSoak {
 	}
 
 	/** ~80 tasks: Generate and Wait batches with Continue On Fail, so each item has its own outcome. */
-	async generateAndWait(label: string, batches: number, size: number, faults: SimulatorFaults): Promise<PartTally> {
+	async generateAndWait(
+		label: string,
+		batches: number,
+		size: number,
+		faults: SimulatorFaults,
+	): Promise<PartTally> {
 		this.sim.configure({ faults });
 		const tally = emptyTally(label);
 		const allPrompts: string[] = [];
@@ -273,18 +323,38 @@ export class FaultSoak {
 		const unknownPrompts = new Set<string>();
 		const tag = `gw${++this.parts}`;
 		for (let batch = 0; batch < batches; batch++) {
-			const prompts = Array.from({ length: size }, (_, i) => `soak ${tag} ${batch + 1}.${i + 1}: lanterns over a river at night${(i + 1) % FAIL_EVERY === 0 ? ` ${FAIL_MARKER}` : ''}`);
+			const prompts = Array.from(
+				{ length: size },
+				(_, i) =>
+					`soak ${tag} ${batch + 1}.${i + 1}: lanterns over a river at night${(i + 1) % FAIL_EVERY === 0 ? ` ${FAIL_MARKER}` : ''}`,
+			);
 			allPrompts.push(...prompts);
 			tally.asked += prompts.length;
 			const items: ItemSpec[] = prompts.map((prompt) => ({ json: { prompt } }));
-			const run = await this.run(`generateAndWait#${batch + 1}`, jimengWorkflow({ operation: 'generateAndWait', prompt: '={{ $json.prompt }}', options: { pollInterval: POLL_INTERVAL_S } }, { items, continueOnFail: true }));
+			const run = await this.run(
+				`generateAndWait#${batch + 1}`,
+				jimengWorkflow(
+					{
+						operation: 'generateAndWait',
+						prompt: '={{ $json.prompt }}',
+						options: { pollInterval: POLL_INTERVAL_S },
+					},
+					{ items, continueOnFail: true },
+				),
+			);
 			const stopped = errorOf(run, 'Jimeng Video');
-			if (stopped) this.problem(`${tally.part}: run ${batch + 1} failed as a whole: ${stopped.message}`);
+			if (stopped)
+				this.problem(`${tally.part}: run ${batch + 1} failed as a whole: ${stopped.message}`);
 			const output = stopped ? [] : outputOf(run, 'Jimeng Video');
-			if (output.length !== prompts.length) this.problem(`${tally.part}: run ${batch + 1} returned ${output.length} items for ${prompts.length}`);
+			if (output.length !== prompts.length)
+				this.problem(
+					`${tally.part}: run ${batch + 1} returned ${output.length} items for ${prompts.length}`,
+				);
 			const byPrompt = this.tasksByPrompt();
 			for (const [index, prompt] of prompts.entries()) {
-				const item = output.find((candidate) => (candidate.pairedItem as { item: number } | undefined)?.item === index);
+				const item = output.find(
+					(candidate) => (candidate.pairedItem as { item: number } | undefined)?.item === index,
+				);
 				const verdict = await this.judge(tally.part, prompt, item, byPrompt.get(prompt) ?? []);
 				this.add(tally, verdict);
 				if (typeof item?.json.task_id === 'string') mentioned.add(item.json.task_id);
@@ -300,16 +370,28 @@ export class FaultSoak {
 		this.sim.configure({ faults: UNIQUE_PROMPT_FAULTS });
 		const submitTally = emptyTally(`Submit (${WATCH_TASKS} items, for the trigger)`);
 		const watchTally = emptyTally('Trigger: watchTasks over those ids');
-		const prompts = Array.from({ length: WATCH_TASKS }, (_, i) => `soak watch ${i + 1}: a lighthouse in a storm${(i + 1) % FAIL_EVERY === 0 ? ` ${FAIL_MARKER}` : ''}`);
+		const prompts = Array.from(
+			{ length: WATCH_TASKS },
+			(_, i) =>
+				`soak watch ${i + 1}: a lighthouse in a storm${(i + 1) % FAIL_EVERY === 0 ? ` ${FAIL_MARKER}` : ''}`,
+		);
 		submitTally.asked = prompts.length;
-		const run = await this.run('submit', jimengWorkflow({ operation: 'submit', prompt: '={{ $json.prompt }}' }, { items: prompts.map((prompt) => ({ json: { prompt } })), continueOnFail: true }));
+		const run = await this.run(
+			'submit',
+			jimengWorkflow(
+				{ operation: 'submit', prompt: '={{ $json.prompt }}' },
+				{ items: prompts.map((prompt) => ({ json: { prompt } })), continueOnFail: true },
+			),
+		);
 		const output = errorOf(run, 'Jimeng Video') ? [] : outputOf(run, 'Jimeng Video');
 		const byPrompt = this.tasksByPrompt();
 		const ids: string[] = [];
 		const idPrompt = new Map<string, string>();
 		const unknownPrompts = new Set<string>();
 		for (const [index, prompt] of prompts.entries()) {
-			const item = output.find((candidate) => (candidate.pairedItem as { item: number } | undefined)?.item === index);
+			const item = output.find(
+				(candidate) => (candidate.pairedItem as { item: number } | undefined)?.item === index,
+			);
 			if (item && typeof item.json.task_id === 'string' && item.json.status === 'in_queue') {
 				ids.push(item.json.task_id);
 				idPrompt.set(item.json.task_id, prompt);
@@ -340,7 +422,10 @@ export class FaultSoak {
 				const taskId = String(item.json.task_id);
 				emitted.set(taskId, (emitted.get(taskId) ?? 0) + 1);
 				if (emitted.get(taskId)! > 1) continue;
-				verdicts.set(taskId, await this.judge(watchTally.part, idPrompt.get(taskId) ?? taskId, item, [taskId]));
+				verdicts.set(
+					taskId,
+					await this.judge(watchTally.part, idPrompt.get(taskId) ?? taskId, item, [taskId]),
+				);
 			}
 			if (verdicts.size < ids.length) await sleep(TRIGGER_POLL_GAP_MS);
 		}
@@ -348,7 +433,8 @@ export class FaultSoak {
 		for (let extra = 0; extra < 3; extra++) {
 			await sleep(TRIGGER_POLL_GAP_MS);
 			try {
-				for (const item of itemsOf(await host.poll())) emitted.set(String(item.json.task_id), (emitted.get(String(item.json.task_id)) ?? 0) + 1);
+				for (const item of itemsOf(await host.poll()))
+					emitted.set(String(item.json.task_id), (emitted.get(String(item.json.task_id)) ?? 0) + 1);
 			} catch (error) {
 				this.capture.add('trigger:watch:error', error);
 			}
@@ -375,7 +461,9 @@ export class FaultSoak {
 		const details = (error as { details?: { code?: unknown; taskMayExist?: boolean } }).details;
 		if (details?.taskMayExist) return; // judged by the caller
 		if (!/\b(5\d{4}|[A-Z][A-Za-z]+Exceeded|ECONNRESET|may have created)/.test(message)) {
-			this.problem(`trigger ${mode}: a poll failed with an error that names no code: ${message.slice(0, 200)}`);
+			this.problem(
+				`trigger ${mode}: a poll failed with an error that names no code: ${message.slice(0, 200)}`,
+			);
 		}
 	}
 
@@ -389,7 +477,13 @@ export class FaultSoak {
 		let forcedDone = false;
 		const prompt = 'soak trigger: a koi pond in the rain';
 		// Max Videos well above the tasks this part needs: the limit itself is tested in triggerSafety.test.ts.
-		const host = new TriggerHost(this.harness, { mode: 'generate', prompt, frames: 121, aspectRatio: '16:9', maxVideos: 1000 });
+		const host = new TriggerHost(this.harness, {
+			mode: 'generate',
+			prompt,
+			frames: 121,
+			aspectRatio: '16:9',
+			maxVideos: 1000,
+		});
 		const emitted = new Map<string, number>();
 		let needsActivation = true;
 		let taskOutcomes = 0;
@@ -412,7 +506,14 @@ export class FaultSoak {
 				if (activating && details?.taskMayExist) {
 					// The activation's own submit broke after sending: n8n shows this error and the workflow
 					// stays inactive until activated again. Judged like an unknown-outcome item.
-					this.unknownOutcomes.push({ ...describeUnknown(tally.part, { error: (error as Error).message, task_may_exist: true }, false), keys: ['(activation error)'] });
+					this.unknownOutcomes.push({
+						...describeUnknown(
+							tally.part,
+							{ error: (error as Error).message, task_may_exist: true },
+							false,
+						),
+						keys: ['(activation error)'],
+					});
 					tally.unknownOutcome++;
 				} else if (activating) {
 					submitFailures++;
@@ -431,7 +532,10 @@ export class FaultSoak {
 						this.unknownOutcomes.push(describeUnknown(tally.part, item.json, false));
 						tally.unknownOutcome++;
 						this.countCode(item.json);
-						if (!saysTaskMayExist(item.json)) this.problem(`${tally.part}: submit_outcome_unknown item does not say a task may exist`);
+						if (!saysTaskMayExist(item.json))
+							this.problem(
+								`${tally.part}: submit_outcome_unknown item does not say a task may exist`,
+							);
 					} else {
 						submitFailures++;
 						if (isCleanError(item.json)) {
@@ -439,7 +543,9 @@ export class FaultSoak {
 							this.countCode(item.json);
 						} else {
 							tally.lost++;
-							this.problem(`${tally.part}: unclear submit failure ${JSON.stringify(item.json).slice(0, 200)}`);
+							this.problem(
+								`${tally.part}: unclear submit failure ${JSON.stringify(item.json).slice(0, 200)}`,
+							);
 						}
 					}
 					continue;
@@ -457,7 +563,10 @@ export class FaultSoak {
 			}
 			await sleep(TRIGGER_POLL_GAP_MS);
 		}
-		if (taskOutcomes < GENERATE_TASKS) this.problem(`${tally.part}: only ${taskOutcomes} tasks emitted within ${TRIGGER_MAX_POLLS} polls`);
+		if (taskOutcomes < GENERATE_TASKS)
+			this.problem(
+				`${tally.part}: only ${taskOutcomes} tasks emitted within ${TRIGGER_MAX_POLLS} polls`,
+			);
 		for (const [taskId, count] of emitted) {
 			if (count > 1) {
 				tally.duplicates += count - 1;
@@ -467,26 +576,38 @@ export class FaultSoak {
 		// Every task this trigger created: emitted once, in flight now, or explained by an unknown outcome.
 		// Static data as n8n saved it: { "node:<name>": TriggerState }.
 		const saved = JSON.parse(host.saved) as Record<string, { current?: { taskId: string } }>;
-		const inFlight = new Set(Object.values(saved).map((node) => node.current?.taskId).filter((id): id is string => !!id));
+		const inFlight = new Set(
+			Object.values(saved)
+				.map((node) => node.current?.taskId)
+				.filter((id): id is string => !!id),
+		);
 		const created = this.tasksByPrompt().get(prompt) ?? [];
 		tally.created = created.length;
 		const orphans = created.filter((taskId) => !emitted.has(taskId) && !inFlight.has(taskId));
 		// Same prompt for every task here: an orphan is explained by any unknown outcome not used yet.
 		tally.orphansExplained = Math.min(orphans.length, tally.unknownOutcome);
 		// Which unknown outcome created which orphan cannot be told apart here; the counts can.
-		this.unknownOutcomes.filter((u) => u.part === tally.part).forEach((u, index) => (u.taskCreated = index < orphans.length));
+		this.unknownOutcomes
+			.filter((u) => u.part === tally.part)
+			.forEach((u, index) => (u.taskCreated = index < orphans.length));
 		tally.orphansUnexplained = orphans.length - tally.orphansExplained;
-		if (tally.orphansUnexplained > 0) this.problem(`${tally.part}: tasks created but never emitted nor in flight: ${orphans.join(', ')}`);
+		if (tally.orphansUnexplained > 0)
+			this.problem(
+				`${tally.part}: tasks created but never emitted nor in flight: ${orphans.join(', ')}`,
+			);
 		tally.asked = taskOutcomes + inFlight.size + tally.unknownOutcome + submitFailures;
 		return tally;
 	}
 
 	result(tallies: PartTally[]): SoakResult {
 		const faultsFired = new Map<string, number>();
-		for (const entry of this.sim.requests) if (entry.fault) faultsFired.set(entry.fault, (faultsFired.get(entry.fault) ?? 0) + 1);
+		for (const entry of this.sim.requests)
+			if (entry.fault) faultsFired.set(entry.fault, (faultsFired.get(entry.fault) ?? 0) + 1);
 		const concurrencyRefusals = this.sim.submits().filter((entry) => entry.code === 50430).length;
 		if (concurrencyRefusals) faultsFired.set('50430 (concurrency limit 3)', concurrencyRefusals);
-		const failedTasks = this.sim.createdTaskIds().filter((taskId) => this.sim.task(taskId)?.failCode !== undefined).length;
+		const failedTasks = this.sim
+			.createdTaskIds()
+			.filter((taskId) => this.sim.task(taskId)?.failCode !== undefined).length;
 		if (failedTasks) faultsFired.set('failed task (50516 at query)', failedTasks);
 		return {
 			tallies,

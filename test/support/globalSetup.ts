@@ -10,5 +10,8 @@ import { staleBuildReason } from '../n8n-host/userFolder';
 
 export default function globalSetup(): void {
 	const reason = staleBuildReason(path.resolve(__dirname, '..', '..'));
-	if (reason) throw new Error(`dist/ does not match the sources (${reason}): run \`npm run build\` or \`npm test\`, which builds first.`);
+	if (reason)
+		throw new Error(
+			`dist/ does not match the sources (${reason}): run \`npm run build\` or \`npm test\`, which builds first.`,
+		);
 }

@@ -76,7 +76,9 @@ class StaticItems implements INodeType {
 
 	async execute(this: {
 		getNodeParameter(name: string, index: number): unknown;
-		helpers: { prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string): Promise<unknown> };
+		helpers: {
+			prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string): Promise<unknown>;
+		};
 	}): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0);
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{
@@ -124,17 +126,20 @@ export async function loadPackage(): Promise<LoadedPackage> {
 			const fullName = name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;
 			types[fullName] = data.type;
 			// n8n offers a usableAsTool node to AI agents under `<type>Tool`: same class, other name.
-			if ((data.type.description as { usableAsTool?: boolean }).usableAsTool) types[`${fullName}Tool`] = data.type;
+			if ((data.type.description as { usableAsTool?: boolean }).usableAsTool)
+				types[`${fullName}Tool`] = data.type;
 		}
 		const credentialTypes = new Map<string, ICredentialType>();
-		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes.set(name, data.type);
+		for (const [name, data] of Object.entries(loader.credentialTypes))
+			credentialTypes.set(name, data.type);
 		const nodeTypes: INodeTypes = {
 			getByName: (name) => {
 				const type = types[name];
 				if (!type) throw new Error(`Unknown node type ${name}`);
 				return type;
 			},
-			getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(nodeTypes.getByName(name), version),
+			getByNameAndVersion: (name, version) =>
+				NodeHelpers.getVersionedNodeType(nodeTypes.getByName(name), version),
 			getKnownTypes: () => ({}),
 		};
 		return { nodeTypes, credentialTypes, loader };
@@ -145,9 +150,23 @@ export async function loadPackage(): Promise<LoadedPackage> {
 /** n8n's binary data store in filesystem mode (streams to disk, like a default n8n install). */
 export async function useFilesystemBinaryData(): Promise<{ storagePath: string; cleanup(): void }> {
 	const storagePath = mkdtempSync(join(tmpdir(), 'jimeng-binary-'));
-	const config = { mode: 'filesystem', availableModes: ['filesystem'], localStoragePath: storagePath, signingSecret: 'test', dbMaxFileSize: 512 };
+	const config = {
+		mode: 'filesystem',
+		availableModes: ['filesystem'],
+		localStoragePath: storagePath,
+		signingSecret: 'test',
+		dbMaxFileSize: 512,
+	};
 	const errorReporter = { error: () => undefined, warn: () => undefined, info: () => undefined };
-	const logger = { debug() {}, info() {}, warn() {}, error() {}, scoped() { return logger; } };
+	const logger = {
+		debug() {},
+		info() {},
+		warn() {},
+		error() {},
+		scoped() {
+			return logger;
+		},
+	};
 	const service = new BinaryDataService(config as never, errorReporter as never, logger as never);
 	await service.init();
 	Container.set(BinaryDataService, service);
@@ -156,7 +175,10 @@ export async function useFilesystemBinaryData(): Promise<{ storagePath: string; 
 
 /** Back to n8n's default: binary data inline as base64 (the mode of a bare BinaryDataService). */
 export function useMemoryBinaryData(): void {
-	Container.set(BinaryDataService, new BinaryDataService({ mode: 'default' } as never, {} as never, {} as never));
+	Container.set(
+		BinaryDataService,
+		new BinaryDataService({ mode: 'default' } as never, {} as never, {} as never),
+	);
 }
 
 export interface CredentialRecord {
@@ -176,9 +198,14 @@ function createCredentialsHelper(pkg: LoadedPackage, credentials: CredentialReco
 		getParentTypes: () => [],
 		isCredentialUsableByNode: () => true,
 		// What n8n's CredentialsHelper does for a credential type whose `authenticate` is a function.
-		authenticate: async (data: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions) => {
+		authenticate: async (
+			data: ICredentialDataDecryptedObject,
+			typeName: string,
+			requestOptions: IHttpRequestOptions,
+		) => {
 			const type = pkg.credentialTypes.get(typeName);
-			if (!type?.authenticate || typeof type.authenticate !== 'function') throw new Error(`No authenticate on ${typeName}`);
+			if (!type?.authenticate || typeof type.authenticate !== 'function')
+				throw new Error(`No authenticate on ${typeName}`);
 			return await type.authenticate(data, requestOptions);
 		},
 		preAuthentication: async () => undefined,
@@ -186,7 +213,11 @@ function createCredentialsHelper(pkg: LoadedPackage, credentials: CredentialReco
 		getCredentials: async () => {
 			throw new Error('not used');
 		},
-		getDecrypted: async (_additional: unknown, nodeCredentials: { id: string | null }, type: string) => ({
+		getDecrypted: async (
+			_additional: unknown,
+			nodeCredentials: { id: string | null },
+			type: string,
+		) => ({
 			...find(nodeCredentials.id, type).data,
 		}),
 		updateCredentials: async () => undefined,
@@ -209,8 +240,16 @@ export interface Harness {
 	buildWorkflow(json: WorkflowJson): Workflow;
 	additionalData(executionId?: string): IWorkflowExecuteAdditionalData;
 	/** Runs the workflow from its first trigger-less start; returns the run and a cancel handle. */
-	run(json: WorkflowJson, options?: { mode?: WorkflowExecuteMode; onStarted?: (cancel: () => void) => void }): Promise<IRun>;
-	pollContext(workflow: Workflow, nodeName: string, mode?: 'trigger' | 'manual', activation?: WorkflowActivateMode): PollContext;
+	run(
+		json: WorkflowJson,
+		options?: { mode?: WorkflowExecuteMode; onStarted?: (cancel: () => void) => void },
+	): Promise<IRun>;
+	pollContext(
+		workflow: Workflow,
+		nodeName: string,
+		mode?: 'trigger' | 'manual',
+		activation?: WorkflowActivateMode,
+	): PollContext;
 }
 
 let executionCounter = 0;
@@ -231,7 +270,9 @@ export async function createHarness(credentials: CredentialRecord[]): Promise<Ha
 			settings: json.settings ?? { executionOrder: 'v1' },
 		});
 
-	const additionalData = (executionId = `exec-${++executionCounter}`): IWorkflowExecuteAdditionalData => {
+	const additionalData = (
+		executionId = `exec-${++executionCounter}`,
+	): IWorkflowExecuteAdditionalData => {
 		const data = {
 			credentialsHelper,
 			executeWorkflow: async () => {
@@ -265,34 +306,48 @@ export async function createHarness(credentials: CredentialRecord[]): Promise<Ha
 		const mode = options.mode ?? 'manual';
 		const start =
 			json.nodes.find((node) => {
-				const { inputs } = pkg.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;
+				const { inputs } = pkg.nodeTypes.getByNameAndVersion(
+					node.type,
+					node.typeVersion,
+				).description;
 				return Array.isArray(inputs) && inputs.length === 0;
 			}) ?? json.nodes[0];
 		const executionId = `exec-${++executionCounter}`;
 		const data = additionalData(executionId);
-		(data as unknown as { hooks: ExecutionLifecycleHooks }).hooks = new ExecutionLifecycleHooks(mode, executionId, {
-			id: workflow.id,
-			name: workflow.name,
-			nodes: json.nodes,
-			connections: json.connections,
-			active: false,
-			activeVersionId: null,
-			isArchived: false,
-			createdAt: new Date(),
-			updatedAt: new Date(),
-			settings: {},
-		} as never);
+		(data as unknown as { hooks: ExecutionLifecycleHooks }).hooks = new ExecutionLifecycleHooks(
+			mode,
+			executionId,
+			{
+				id: workflow.id,
+				name: workflow.name,
+				nodes: json.nodes,
+				connections: json.connections,
+				active: false,
+				activeVersionId: null,
+				isArchived: false,
+				createdAt: new Date(),
+				updatedAt: new Date(),
+				settings: {},
+			} as never,
+		);
 		const runExecutionData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
 			},
 		});
-		const execution = new WorkflowExecute(data, mode, runExecutionData).processRunExecutionData(workflow);
+		const execution = new WorkflowExecute(data, mode, runExecutionData).processRunExecutionData(
+			workflow,
+		);
 		options.onStarted?.(() => execution.cancel());
 		return await execution;
 	};
 
-	const pollContext: Harness['pollContext'] = (workflow, nodeName, mode = 'trigger', activation = 'activate') => {
+	const pollContext: Harness['pollContext'] = (
+		workflow,
+		nodeName,
+		mode = 'trigger',
+		activation = 'activate',
+	) => {
 		const node = workflow.getNode(nodeName);
 		if (!node) throw new Error(`No node ${nodeName}`);
 		return new PollContext(workflow, node, additionalData(), mode, activation);
@@ -304,7 +359,10 @@ export async function createHarness(credentials: CredentialRecord[]): Promise<Ha
 /** The output items of a node in a finished run (first run, main output 0). */
 export function outputOf(run: IRun, nodeName: string): INodeExecutionData[] {
 	const task = run.data.resultData.runData[nodeName]?.[0];
-	if (!task) throw new Error(`Node "${nodeName}" did not run. Error: ${run.data.resultData.error?.message ?? 'none'}`);
+	if (!task)
+		throw new Error(
+			`Node "${nodeName}" did not run. Error: ${run.data.resultData.error?.message ?? 'none'}`,
+		);
 	if (task.error) throw task.error;
 	return task.data?.main?.[0] ?? [];
 }

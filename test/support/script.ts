@@ -3,7 +3,8 @@
  * How the end-to-end and bench scripts end: an error anywhere fails the run with its stack, and
  * `process.exit` lets test/n8n-host/proc.ts's exit handler kill every child process group still alive.
  */
-const describe = (error: unknown): unknown => (error instanceof Error ? (error.stack ?? error.message) : error);
+const describe = (error: unknown): unknown =>
+	error instanceof Error ? (error.stack ?? error.message) : error;
 
 export function runScript(main: () => Promise<void>): void {
 	process.on('uncaughtException', (error: unknown) => {

@@ -14,7 +14,10 @@ export interface SimulatorSetup {
 }
 
 /** `reset` is applied before each test, after `sim.reset()` (faults off, limits as the test file wants). */
-export function useSimulator(options: SimulatorOptions, reset: SimulatorConfigPatch = { faults: {} }): SimulatorSetup {
+export function useSimulator(
+	options: SimulatorOptions,
+	reset: SimulatorConfigPatch = { faults: {} },
+): SimulatorSetup {
 	const sim = new JimengSimulator(options);
 	let current: Harness | undefined;
 	// A stand-in until beforeAll has made the harness: test bodies keep writing `harness.run(...)`.

@@ -10,7 +10,10 @@ import { simulatorCredentialData } from './simulatorCredential';
 
 export const SIM_CREDENTIAL_ID = 'cred-sim';
 
-export function simulatorCredential(sim: JimengSimulator, overrides: IDataObject = {}): CredentialRecord {
+export function simulatorCredential(
+	sim: JimengSimulator,
+	overrides: IDataObject = {},
+): CredentialRecord {
 	return {
 		id: SIM_CREDENTIAL_ID,
 		name: 'Jimeng simulator',
@@ -30,7 +33,14 @@ export function jimengWorkflow(
 	options: { items?: ItemSpec[]; continueOnFail?: boolean; nodeSettings?: Partial<INode> } = {},
 ): WorkflowJson {
 	const nodes: INode[] = [
-		{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'n1',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	];
 	const connections: WorkflowJson['connections'] = {};
 	let previous = 'Start';

@@ -70,8 +70,12 @@ async function main(): Promise<number> {
 			'',
 		].join('\n'),
 	);
-	console.log(`nginx config (README block, upstream → ${simUrl}/):\n${readFileSync(path.join(dir, 'nginx.conf'), 'utf8')}`);
-	const server = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'inherit', 'inherit'] });
+	console.log(
+		`nginx config (README block, upstream → ${simUrl}/):\n${readFileSync(path.join(dir, 'nginx.conf'), 'utf8')}`,
+	);
+	const server = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], {
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 	let failures = 0;
 	const check = (ok: boolean, what: string) => {
 		console.log(`${ok ? 'PASS' : 'FAIL'} ${what}`);
@@ -89,35 +93,84 @@ async function main(): Promise<number> {
 			}
 		}
 		const credential = new VolcengineApi();
-		const credentials = { ...DEFAULT_SIMULATOR_ACCOUNT, sessionToken: '', region: 'cn-north-1', service: 'cv', baseUrl: proxyBase };
-		const send = async (signingHost: string, action: string, body: string | Buffer, contentType: string) => {
+		const credentials = {
+			...DEFAULT_SIMULATOR_ACCOUNT,
+			sessionToken: '',
+			region: 'cn-north-1',
+			service: 'cv',
+			baseUrl: proxyBase,
+		};
+		const send = async (
+			signingHost: string,
+			action: string,
+			body: string | Buffer,
+			contentType: string,
+		) => {
 			const signed = (await credential.authenticate({ ...credentials, signingHost }, {
 				method: 'POST',
 				url: `/?Action=${action}&Version=2022-08-31`,
 				headers: { 'Content-Type': contentType },
 				body,
-			} as never)) as unknown as { url: string; headers: Record<string, string>; body: string | Buffer };
-			const res = await request(signed.url, { method: 'POST', headers: signed.headers, body: signed.body });
+			} as never)) as unknown as {
+				url: string;
+				headers: Record<string, string>;
+				body: string | Buffer;
+			};
+			const res = await request(signed.url, {
+				method: 'POST',
+				headers: signed.headers,
+				body: signed.body,
+			});
 			const text = await res.body.text();
 			try {
 				return { status: res.statusCode, json: JSON.parse(text) as Record<string, any> };
 			} catch {
-				return { status: res.statusCode, json: { code: `not JSON: ${text.slice(0, 120)}` } as Record<string, any> };
+				return {
+					status: res.statusCode,
+					json: { code: `not JSON: ${text.slice(0, 120)}` } as Record<string, any>,
+				};
 			}
 		};
-		const submit = JSON.stringify({ req_key: 'jimeng_ti2v_v30_pro', prompt: 'A lighthouse behind nginx', frames: 121, aspect_ratio: '16:9' });
+		const submit = JSON.stringify({
+			req_key: 'jimeng_ti2v_v30_pro',
+			prompt: 'A lighthouse behind nginx',
+			frames: 121,
+			aspect_ratio: '16:9',
+		});
 
 		const refused = await send('', 'CVSync2AsyncSubmitTask', submit, 'application/json');
-		check(refused.status === 401 && refused.json.ResponseMetadata?.Error?.Code === 'SignatureDoesNotMatch', `without Signing Host: HTTP ${refused.status} ${refused.json.ResponseMetadata?.Error?.Code ?? refused.json.code}`);
+		check(
+			refused.status === 401 &&
+				refused.json.ResponseMetadata?.Error?.Code === 'SignatureDoesNotMatch',
+			`without Signing Host: HTTP ${refused.status} ${refused.json.ResponseMetadata?.Error?.Code ?? refused.json.code}`,
+		);
 
-		const accepted = await send('visual.volcengineapi.com', 'CVSync2AsyncSubmitTask', submit, 'application/json');
+		const accepted = await send(
+			'visual.volcengineapi.com',
+			'CVSync2AsyncSubmitTask',
+			submit,
+			'application/json',
+		);
 		const taskId = accepted.json.data?.task_id;
-		check(accepted.status === 200 && accepted.json.code === 10000 && sim.createdTaskIds().includes(taskId), `with Signing Host: HTTP ${accepted.status}, code ${accepted.json.code}, task ${taskId}`);
+		check(
+			accepted.status === 200 &&
+				accepted.json.code === 10000 &&
+				sim.createdTaskIds().includes(taskId),
+			`with Signing Host: HTTP ${accepted.status}, code ${accepted.json.code}, task ${taskId}`,
+		);
 
 		const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 151 + 255) & 0xff));
-		const echo = await send('visual.volcengineapi.com', ECHO_BODY_ACTION, bytes, 'application/octet-stream');
+		const echo = await send(
+			'visual.volcengineapi.com',
+			ECHO_BODY_ACTION,
+			bytes,
+			'application/octet-stream',
+		);
 		const sha = createHash('sha256').update(bytes).digest('hex');
-		check(echo.status === 200 && echo.json.data?.sha256 === sha, `binary body through nginx: HTTP ${echo.status}, ${echo.json.data?.size} bytes, sha256 ${echo.json.data?.sha256 === sha ? 'equal' : 'DIFFERENT'}`);
+		check(
+			echo.status === 200 && echo.json.data?.sha256 === sha,
+			`binary body through nginx: HTTP ${echo.status}, ${echo.json.data?.size} bytes, sha256 ${echo.json.data?.sha256 === sha ? 'equal' : 'DIFFERENT'}`,
+		);
 	} finally {
 		server.kill('SIGQUIT');
 		await new Promise((resolve) => server.once('exit', resolve));

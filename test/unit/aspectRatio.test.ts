@@ -20,7 +20,6 @@ const TERMS: Record<AspectRatio, [number, number]> = {
 	'21:9': [21, 9],
 };
 
-
 /** The crop rules that hold for every input: whole pixels, inside the image, centred, of ratio A:B. */
 function expectValidCrop(width: number, height: number, ratio: AspectRatio, crop: CropRect): void {
 	const [a, b] = TERMS[ratio];
@@ -66,7 +65,8 @@ describe('ASPECT_RATIOS and OUTPUT_SIZE', () => {
 
 	it('recognises the ratio strings', () => {
 		for (const ratio of ASPECT_RATIOS) expect(isAspectRatio(ratio)).toBe(true);
-		for (const other of ['16/9', '2:1', ' 16:9', '', undefined, 16 / 9]) expect(isAspectRatio(other)).toBe(false);
+		for (const other of ['16/9', '2:1', ' 16:9', '', undefined, 16 / 9])
+			expect(isAspectRatio(other)).toBe(false);
 	});
 });
 
@@ -224,7 +224,8 @@ describe('centerCrop', () => {
 		for (let i = 0; i < 3000; i++) {
 			const width = 320 + Math.floor(random() * 3777);
 			const height = 320 + Math.floor(random() * 3777);
-			for (const ratio of ASPECT_RATIOS) expectValidCrop(width, height, ratio, centerCrop(width, height, ratio));
+			for (const ratio of ASPECT_RATIOS)
+				expectValidCrop(width, height, ratio, centerCrop(width, height, ratio));
 		}
 	});
 });
@@ -254,7 +255,10 @@ describe('planImageCrop', () => {
 			cropped: true,
 		});
 		// 1599×900 is slightly too tall: Crop_H = 1599·9/16 = 899.44 → 899.
-		expect(planImageCrop(1599, 900)).toMatchObject({ crop: { x: 0, y: 0, width: 1599, height: 899 }, cropped: true });
+		expect(planImageCrop(1599, 900)).toMatchObject({
+			crop: { x: 0, y: 0, width: 1599, height: 899 },
+			cropped: true,
+		});
 	});
 
 	it('says uncropped when the exact crop is under half a pixel and rounds away', () => {
@@ -265,12 +269,21 @@ describe('planImageCrop', () => {
 			cropped: false,
 		});
 		// 1000×1777 is slightly too wide for 9:16: Crop_W = 1777·9/16 = 999.56 → 1000.
-		expect(planImageCrop(1000, 1777)).toMatchObject({ expectedAspectRatio: '9:16', cropped: false });
+		expect(planImageCrop(1000, 1777)).toMatchObject({
+			expectedAspectRatio: '9:16',
+			cropped: false,
+		});
 	});
 
 	it('handles both ratio-3 extremes', () => {
-		expect(planImageCrop(960, 320)).toMatchObject({ expectedAspectRatio: '21:9', crop: { x: 106, y: 0, width: 747, height: 320 } });
-		expect(planImageCrop(320, 960)).toMatchObject({ expectedAspectRatio: '9:16', crop: { x: 0, y: 195, width: 320, height: 569 } });
+		expect(planImageCrop(960, 320)).toMatchObject({
+			expectedAspectRatio: '21:9',
+			crop: { x: 106, y: 0, width: 747, height: 320 },
+		});
+		expect(planImageCrop(320, 960)).toMatchObject({
+			expectedAspectRatio: '9:16',
+			crop: { x: 0, y: 195, width: 320, height: 569 },
+		});
 	});
 
 	it('holds the crop properties over 3,000 random sizes in [320, 4096]', () => {

@@ -33,7 +33,10 @@ class FakeAccount {
 
 	private running(at: number): number {
 		const own = this.created.filter((task) => at < task.at + this.options.durationMs).length;
-		const foreign = this.options.foreignUntil !== undefined && at < this.options.foreignUntil ? (this.options.concurrency ?? 0) : 0;
+		const foreign =
+			this.options.foreignUntil !== undefined && at < this.options.foreignUntil
+				? (this.options.concurrency ?? 0)
+				: 0;
 		return own + foreign;
 	}
 
@@ -41,7 +44,10 @@ class FakeAccount {
 		return {
 			submit: async (job) => {
 				this.submits++;
-				if (this.options.concurrency !== undefined && this.running(this.now) >= this.options.concurrency) {
+				if (
+					this.options.concurrency !== undefined &&
+					this.running(this.now) >= this.options.concurrency
+				) {
 					throw { code: 50430 };
 				}
 				const taskId = `9${String(job).padStart(18, '0')}`;
@@ -59,8 +65,13 @@ class FakeAccount {
 				}
 				const task = this.created.find((t) => t.taskId === taskId)!;
 				if (this.now < task.at + this.options.durationMs) return { status: 'generating' };
-				if (this.options.failing?.has(job)) return { status: 'failed', error: `task ${taskId} failed 50516` };
-				return { status: 'done', videoUrl: `https://cdn/${taskId}.mp4`, requestId: `req-result-${job}` };
+				if (this.options.failing?.has(job))
+					return { status: 'failed', error: `task ${taskId} failed 50516` };
+				return {
+					status: 'done',
+					videoUrl: `https://cdn/${taskId}.mp4`,
+					requestId: `req-result-${job}`,
+				};
 			},
 			download: async (_job, taskId) => {
 				this.downloads.push(taskId);
@@ -96,7 +107,11 @@ describe('runBatch', () => {
 		expect(account.now).toBeLessThanOrEqual(4000);
 		expect(account.polls).toBeLessThanOrEqual(10 * (3000 / 1000 + 1));
 		outcomes.forEach((outcome, index) => {
-			expect(outcome).toMatchObject({ state: 'done', taskId: `9${String(index).padStart(18, '0')}`, binary: `video-of-9${String(index).padStart(18, '0')}` });
+			expect(outcome).toMatchObject({
+				state: 'done',
+				taskId: `9${String(index).padStart(18, '0')}`,
+				binary: `video-of-9${String(index).padStart(18, '0')}`,
+			});
 		});
 	});
 
@@ -130,7 +145,12 @@ describe('runBatch', () => {
 		const account = new FakeAccount({ durationMs: 2000, failing: new Set([1]) });
 		const outcomes = await runBatch([0, 1, 2], account.effects(), options());
 		expect(outcomes[0].state).toBe('done');
-		expect(outcomes[1]).toEqual({ state: 'failed', error: 'task 9000000000000000001 failed 50516', taskId: '9000000000000000001', submitRequestId: 'req-submit-1' });
+		expect(outcomes[1]).toEqual({
+			state: 'failed',
+			error: 'task 9000000000000000001 failed 50516',
+			taskId: '9000000000000000001',
+			submitRequestId: 'req-submit-1',
+		});
 		expect(outcomes[2].state).toBe('done');
 	});
 
@@ -140,24 +160,40 @@ describe('runBatch', () => {
 		await expect(run).rejects.toBeInstanceOf(BatchStoppedError);
 		const error = (await run.catch((e: unknown) => e)) as BatchStoppedError<string>;
 		expect(error.index).toBe(0);
-		expect(error.tasks.map((t) => t.taskId).sort()).toEqual(account.created.map((t) => t.taskId).sort());
+		expect(error.tasks.map((t) => t.taskId).sort()).toEqual(
+			account.created.map((t) => t.taskId).sort(),
+		);
 		expect(error.tasks).toHaveLength(3);
 	});
 
 	it('returns unfinished items with their task id at maxWait, and unsubmitted ones as not_submitted', async () => {
 		const account = new FakeAccount({ durationMs: 60_000, concurrency: 1 });
 		const outcomes = await runBatch([0, 1], account.effects(), options({ maxWaitMs: 5000 }));
-		expect(outcomes[0]).toMatchObject({ state: 'timedOut', taskId: '9000000000000000000', lastStatus: 'generating' });
+		expect(outcomes[0]).toMatchObject({
+			state: 'timedOut',
+			taskId: '9000000000000000000',
+			lastStatus: 'generating',
+		});
 		expect(outcomes[1]).toEqual({ state: 'timedOut', lastStatus: 'not_submitted' });
 		expect(account.now).toBeGreaterThanOrEqual(5000);
 		expect(account.now).toBeLessThan(7000);
 	});
 
 	it('rides out failing queries and gives up on a task only after maxPollFailures in a row', async () => {
-		const account = new FakeAccount({ durationMs: 2000, pollErrors: new Map([[0, 3], [1, 99]]) });
+		const account = new FakeAccount({
+			durationMs: 2000,
+			pollErrors: new Map([
+				[0, 3],
+				[1, 99],
+			]),
+		});
 		const outcomes = await runBatch([0, 1], account.effects(), options());
 		expect(outcomes[0].state).toBe('done');
-		expect(outcomes[1]).toMatchObject({ state: 'failed', taskId: '9000000000000000001', error: 'query failed for 9000000000000000001' });
+		expect(outcomes[1]).toMatchObject({
+			state: 'failed',
+			taskId: '9000000000000000001',
+			error: 'query failed for 9000000000000000001',
+		});
 	});
 
 	it('stops when sleep rejects (cancellation) without submitting anything more', async () => {

@@ -48,7 +48,6 @@ function inspectionError(bytes: Uint8Array): ImageInspectionError {
 	throw new Error('readImageInfo did not throw');
 }
 
-
 describe('detectImageFormat', () => {
 	it.each<[string, Uint8Array, DetectedFormat]>([
 		['PNG', png(640, 480), 'png'],
@@ -76,7 +75,10 @@ describe('detectImageFormat', () => {
 	it('looks at the bytes only: a GIF saved as "photo.png" is still a GIF', () => {
 		const fileNamedPhotoPng = { fileName: 'photo.png', mimeType: 'image/png', data: GIF };
 		expect(detectImageFormat(fileNamedPhotoPng.data)).toBe('gif');
-		expect(inspectionError(fileNamedPhotoPng.data)).toMatchObject({ reason: 'unsupported-format', detectedFormat: 'gif' });
+		expect(inspectionError(fileNamedPhotoPng.data)).toMatchObject({
+			reason: 'unsupported-format',
+			detectedFormat: 'gif',
+		});
 	});
 
 	it('needs only the head of the file', () => {
@@ -94,7 +96,12 @@ describe('readImageInfo: PNG', () => {
 		[720, 1280],
 		[0x7fffffff, 1],
 	])('reads %i×%i', (width, height) => {
-		expect(readImageInfo(png(width, height))).toEqual({ format: 'png', mimeType: 'image/png', width, height });
+		expect(readImageInfo(png(width, height))).toEqual({
+			format: 'png',
+			mimeType: 'image/png',
+			width,
+			height,
+		});
 	});
 
 	it('accepts every colour type with its allowed bit depths', () => {
@@ -107,14 +114,20 @@ describe('readImageInfo: PNG', () => {
 		];
 		for (const [colourType, depths] of allowed) {
 			for (const depth of depths) {
-				expect(readImageInfo(png(10, 20, ihdr(10, 20, depth, colourType)))).toMatchObject({ width: 10, height: 20 });
+				expect(readImageInfo(png(10, 20, ihdr(10, 20, depth, colourType)))).toMatchObject({
+					width: 10,
+					height: 20,
+				});
 			}
 		}
 	});
 
 	it('needs only the signature and the IHDR chunk', () => {
 		const bytes = png(1920, 1080);
-		expect(readImageInfo(bytes.subarray(0, PNG_HEADER_END))).toMatchObject({ width: 1920, height: 1080 });
+		expect(readImageInfo(bytes.subarray(0, PNG_HEADER_END))).toMatchObject({
+			width: 1920,
+			height: 1080,
+		});
 	});
 
 	it('reads a view into a larger buffer (non-zero byteOffset)', () => {
@@ -140,9 +153,26 @@ describe('readImageInfo: PNG', () => {
 		['a zero height', png(10, 0)],
 		['a width of 2^31', png(0x80000000, 10)],
 		['a height of 2^32 - 1', png(10, 0xffffffff)],
-		['an IHDR with a bad CRC', (() => { const bytes = png(10, 10); bytes[29] ^= 0x01; return bytes; })()],
-		['a size changed after the CRC was computed', (() => { const bytes = png(10, 10); bytes[19] = 11; return bytes; })()],
-		['another chunk before IHDR', concat(PNG_SIGNATURE, pngChunk('gAMA', u32be(45455)), pngChunk('IHDR', ihdr(10, 10)))],
+		[
+			'an IHDR with a bad CRC',
+			(() => {
+				const bytes = png(10, 10);
+				bytes[29] ^= 0x01;
+				return bytes;
+			})(),
+		],
+		[
+			'a size changed after the CRC was computed',
+			(() => {
+				const bytes = png(10, 10);
+				bytes[19] = 11;
+				return bytes;
+			})(),
+		],
+		[
+			'another chunk before IHDR',
+			concat(PNG_SIGNATURE, pngChunk('gAMA', u32be(45455)), pngChunk('IHDR', ihdr(10, 10))),
+		],
 		['an IHDR of the wrong length', concat(PNG_SIGNATURE, pngChunk('IHDR', [...ihdr(10, 10), 0]))],
 		['a bit depth of 3', png(10, 10, ihdr(10, 10, 3, 6))],
 		['a palette image with 16-bit depth', png(10, 10, ihdr(10, 10, 16, 3))],
@@ -156,15 +186,26 @@ describe('readImageInfo: PNG', () => {
 
 describe('readImageInfo: JPEG', () => {
 	it('reads a baseline JPEG (SOF0) behind a long APP1 segment', () => {
-		expect(readImageInfo(jpeg({ width: 1280, height: 720 }))).toEqual({ format: 'jpeg', mimeType: 'image/jpeg', width: 1280, height: 720 });
+		expect(readImageInfo(jpeg({ width: 1280, height: 720 }))).toEqual({
+			format: 'jpeg',
+			mimeType: 'image/jpeg',
+			width: 1280,
+			height: 720,
+		});
 	});
 
 	it('reads a progressive JPEG (SOF2)', () => {
-		expect(readImageInfo(jpeg({ width: 3000, height: 4000, sofMarker: 0xc2 }))).toMatchObject({ width: 3000, height: 4000 });
+		expect(readImageInfo(jpeg({ width: 3000, height: 4000, sofMarker: 0xc2 }))).toMatchObject({
+			width: 3000,
+			height: 4000,
+		});
 	});
 
 	it('reads the largest size a JPEG can declare', () => {
-		expect(readImageInfo(jpeg({ width: 65535, height: 65535 }))).toMatchObject({ width: 65535, height: 65535 });
+		expect(readImageInfo(jpeg({ width: 65535, height: 65535 }))).toMatchObject({
+			width: 65535,
+			height: 65535,
+		});
 	});
 
 	it('reads the size from every SOF marker and skips DHT, JPG and DAC (C4, C8, CC)', () => {
@@ -174,34 +215,86 @@ describe('readImageInfo: JPEG', () => {
 			const bytes = impostor
 				? jpeg({ width: 111, height: 222, beforeFrame: [segment(marker, sofPayload(999, 888))] })
 				: jpeg({ width: 640, height: 480, sofMarker: marker });
-			expect(readImageInfo(bytes)).toMatchObject(impostor ? { width: 111, height: 222 } : { width: 640, height: 480 });
+			expect(readImageInfo(bytes)).toMatchObject(
+				impostor ? { width: 111, height: 222 } : { width: 640, height: 480 },
+			);
 		}
 	});
 
 	it('skips 0xFF fill bytes before markers', () => {
-		const bytes = concat(SOI, [0xff, 0xff, 0xff], APP0_JFIF, [0xff, 0xff], segment(0xc0, sofPayload(800, 600)), SOS, EOI);
+		const bytes = concat(
+			SOI,
+			[0xff, 0xff, 0xff],
+			APP0_JFIF,
+			[0xff, 0xff],
+			segment(0xc0, sofPayload(800, 600)),
+			SOS,
+			EOI,
+		);
 		expect(readImageInfo(bytes)).toMatchObject({ width: 800, height: 600 });
 	});
 
 	it('skips padding between segments (zero bytes, other junk, 0xFF00) as libjpeg and Pillow do', () => {
 		// Encoders and editors leave such bytes after APPn segments; decoders skip them up to the next marker.
-		const zeroPadded = concat(SOI, [0x00, 0x00], APP0_JFIF, [0x00, 0x00, 0x00, 0x00], DQT, [0x00], segment(0xc0, sofPayload(1280, 720)), SOS, SCAN_DATA, EOI);
+		const zeroPadded = concat(
+			SOI,
+			[0x00, 0x00],
+			APP0_JFIF,
+			[0x00, 0x00, 0x00, 0x00],
+			DQT,
+			[0x00],
+			segment(0xc0, sofPayload(1280, 720)),
+			SOS,
+			SCAN_DATA,
+			EOI,
+		);
 		expect(readImageInfo(zeroPadded)).toMatchObject({ format: 'jpeg', width: 1280, height: 720 });
-		const junk = concat(SOI, APP0_JFIF, ascii('padding'), [0xff, 0x00, 0x12, 0xff, 0xff, 0x00], DHT, [0x20, 0xff], segment(0xc2, sofPayload(640, 480)), SOS, EOI);
+		const junk = concat(
+			SOI,
+			APP0_JFIF,
+			ascii('padding'),
+			[0xff, 0x00, 0x12, 0xff, 0xff, 0x00],
+			DHT,
+			[0x20, 0xff],
+			segment(0xc2, sofPayload(640, 480)),
+			SOS,
+			EOI,
+		);
 		expect(readImageInfo(junk)).toMatchObject({ width: 640, height: 480 });
 		// Padding never hides a missing frame header.
-		expect(inspectionError(concat(SOI, APP0_JFIF, [0x00, 0x00], SOS, SCAN_DATA, EOI))).toMatchObject({ reason: 'corrupt' });
-		expect(inspectionError(concat(SOI, APP0_JFIF, new Uint8Array(5000)))).toMatchObject({ reason: 'truncated', detectedFormat: 'jpeg' });
+		expect(
+			inspectionError(concat(SOI, APP0_JFIF, [0x00, 0x00], SOS, SCAN_DATA, EOI)),
+		).toMatchObject({ reason: 'corrupt' });
+		expect(inspectionError(concat(SOI, APP0_JFIF, new Uint8Array(5000)))).toMatchObject({
+			reason: 'truncated',
+			detectedFormat: 'jpeg',
+		});
 	});
 
 	it('accepts 0xFF fill bytes between every pair of segments', () => {
 		const fill = [0xff, 0xff, 0xff, 0xff];
-		const bytes = concat(SOI, fill, APP0_JFIF, fill, DQT, fill, DHT, fill, segment(0xc0, sofPayload(1920, 1080)), fill, SOS, SCAN_DATA, EOI);
+		const bytes = concat(
+			SOI,
+			fill,
+			APP0_JFIF,
+			fill,
+			DQT,
+			fill,
+			DHT,
+			fill,
+			segment(0xc0, sofPayload(1920, 1080)),
+			fill,
+			SOS,
+			SCAN_DATA,
+			EOI,
+		);
 		expect(readImageInfo(bytes)).toMatchObject({ width: 1920, height: 1080 });
 	});
 
 	it('skips standalone markers (TEM, RST0–RST7, a repeated SOI) that have no length', () => {
-		const standalone = [0x01, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8].flatMap((marker) => [0xff, marker]);
+		const standalone = [0x01, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8].flatMap(
+			(marker) => [0xff, marker],
+		);
 		const bytes = concat(SOI, standalone, segment(0xc0, sofPayload(800, 600)), SOS, EOI);
 		expect(readImageInfo(bytes)).toMatchObject({ width: 800, height: 600 });
 	});
@@ -212,28 +305,52 @@ describe('readImageInfo: JPEG', () => {
 	});
 
 	it('needs only the bytes up to the end of the frame header (e.g. a 64 KB prefix)', () => {
-		const { bytes, headerEnd } = jpegWithHeaderEnd({ width: 1920, height: 1080, beforeFrame: [app1Exif(40_000)] });
+		const { bytes, headerEnd } = jpegWithHeaderEnd({
+			width: 1920,
+			height: 1080,
+			beforeFrame: [app1Exif(40_000)],
+		});
 		const large = concat(bytes.subarray(0, headerEnd), new Uint8Array(1_000_000).fill(0x5a));
-		expect(readImageInfo(large.subarray(0, 64 * 1024))).toMatchObject({ width: 1920, height: 1080 });
-		expect(readImageInfo(bytes.subarray(0, headerEnd))).toMatchObject({ width: 1920, height: 1080 });
+		expect(readImageInfo(large.subarray(0, 64 * 1024))).toMatchObject({
+			width: 1920,
+			height: 1080,
+		});
+		expect(readImageInfo(bytes.subarray(0, headerEnd))).toMatchObject({
+			width: 1920,
+			height: 1080,
+		});
 		expect(inspectionError(bytes.subarray(0, headerEnd - 1)).reason).toBe('truncated');
 	});
 
 	it('says truncated when a prefix ends before a frame header that lies beyond it', () => {
 		// Several ICC profile segments can push the SOF past a 64 KB prefix.
-		const { bytes } = jpegWithHeaderEnd({ width: 10, height: 10, beforeFrame: [app1Exif(60_000), app1Exif(60_000)] });
-		expect(inspectionError(bytes.subarray(0, 64 * 1024))).toMatchObject({ reason: 'truncated', detectedFormat: 'jpeg' });
+		const { bytes } = jpegWithHeaderEnd({
+			width: 10,
+			height: 10,
+			beforeFrame: [app1Exif(60_000), app1Exif(60_000)],
+		});
+		expect(inspectionError(bytes.subarray(0, 64 * 1024))).toMatchObject({
+			reason: 'truncated',
+			detectedFormat: 'jpeg',
+		});
 	});
 
 	it('reports a cut inside a segment as truncated', () => {
 		const bytes = jpeg({ width: 640, height: 480 });
 		const error = inspectionError(bytes.subarray(0, 1000)); // inside the APP1 payload
 		expect(error).toMatchObject({ reason: 'truncated', detectedFormat: 'jpeg' });
-		expect(error.message).toBe('the JPEG header is truncated (the data ends after 1000 bytes, before the frame header)');
+		expect(error.message).toBe(
+			'the JPEG header is truncated (the data ends after 1000 bytes, before the frame header)',
+		);
 	});
 
 	it.each([0, 1])('rejects a segment length of %i as corrupt', (length) => {
-		const bytes = concat(SOI, [0xff, 0xe1, ...u16be(length)], new Uint8Array(100), segment(0xc0, sofPayload(10, 10)));
+		const bytes = concat(
+			SOI,
+			[0xff, 0xe1, ...u16be(length)],
+			new Uint8Array(100),
+			segment(0xc0, sofPayload(10, 10)),
+		);
 		expect(inspectionError(bytes)).toMatchObject({ reason: 'corrupt', detectedFormat: 'jpeg' });
 	});
 
@@ -245,7 +362,9 @@ describe('readImageInfo: JPEG', () => {
 	});
 
 	it('rejects a JPEG that ends (EOI) without a frame header', () => {
-		expect(inspectionError(concat(SOI, APP0_JFIF, EOI, new Uint8Array(10)))).toMatchObject({ reason: 'corrupt' });
+		expect(inspectionError(concat(SOI, APP0_JFIF, EOI, new Uint8Array(10)))).toMatchObject({
+			reason: 'corrupt',
+		});
 	});
 
 	it('rejects a height of 0 (defined later by DNL) as unsupported, saying so', () => {
@@ -259,9 +378,15 @@ describe('readImageInfo: JPEG', () => {
 	});
 
 	it.each<[string, Uint8Array]>([
-		['a frame header whose length does not match its component count', concat(SOI, [0xff, 0xc0, ...u16be(17)], sofPayload(10, 10, 1), [0, 0, 0, 0, 0, 0])],
+		[
+			'a frame header whose length does not match its component count',
+			concat(SOI, [0xff, 0xc0, ...u16be(17)], sofPayload(10, 10, 1), [0, 0, 0, 0, 0, 0]),
+		],
 		['a frame header with no components', concat(SOI, segment(0xc0, [8, 0, 10, 0, 10, 0]))],
-		['a frame header too short to hold a size', concat(SOI, segment(0xc0, [8, 0]), new Uint8Array(20))],
+		[
+			'a frame header too short to hold a size',
+			concat(SOI, segment(0xc0, [8, 0]), new Uint8Array(20)),
+		],
 	])('rejects %s as corrupt', (_name, bytes) => {
 		expect(inspectionError(bytes)).toMatchObject({ reason: 'corrupt', detectedFormat: 'jpeg' });
 	});
@@ -272,7 +397,10 @@ describe('readImageInfo: JPEG', () => {
 		['SOI and fill bytes', [0xff, 0xd8, 0xff, 0xff, 0xff]],
 		['SOI, a marker and half its length', [0xff, 0xd8, 0xff, 0xe0, 0x00]],
 	])('reports %s as truncated', (_name, bytes) => {
-		expect(inspectionError(Uint8Array.from(bytes))).toMatchObject({ reason: 'truncated', detectedFormat: 'jpeg' });
+		expect(inspectionError(Uint8Array.from(bytes))).toMatchObject({
+			reason: 'truncated',
+			detectedFormat: 'jpeg',
+		});
 	});
 });
 
@@ -287,7 +415,10 @@ describe('readImageInfo: other data', () => {
 	it('reports 1 byte that could start a JPEG or PNG as truncated, any other as unsupported', () => {
 		expect(inspectionError(Uint8Array.of(0xff)).reason).toBe('truncated');
 		expect(inspectionError(Uint8Array.of(0x89)).reason).toBe('truncated');
-		expect(inspectionError(Uint8Array.of(0x00))).toMatchObject({ reason: 'unsupported-format', detectedFormat: 'unknown' });
+		expect(inspectionError(Uint8Array.of(0x00))).toMatchObject({
+			reason: 'unsupported-format',
+			detectedFormat: 'unknown',
+		});
 		expect(inspectionError(Uint8Array.from(PNG_SIGNATURE.slice(0, 7))).reason).toBe('truncated');
 	});
 
@@ -298,7 +429,12 @@ describe('readImageInfo: other data', () => {
 		['TIFF', TIFF_LE, 'tiff', 'the data is a TIFF image, not JPEG or PNG'],
 		['HEIC', HEIC, 'heic', 'the data is a HEIC/HEIF image, not JPEG or PNG'],
 		['AVIF', AVIF, 'avif', 'the data is an AVIF image, not JPEG or PNG'],
-		['text', Uint8Array.from(ascii('<html>not an image</html>')), 'unknown', 'the data is not a JPEG or PNG image (its first bytes match no known image format)'],
+		[
+			'text',
+			Uint8Array.from(ascii('<html>not an image</html>')),
+			'unknown',
+			'the data is not a JPEG or PNG image (its first bytes match no known image format)',
+		],
 	])('rejects %s as an unsupported format', (_name, bytes, detectedFormat, message) => {
 		const error = inspectionError(bytes);
 		expect(error).toMatchObject({ reason: 'unsupported-format', detectedFormat });
@@ -321,7 +457,8 @@ describe('readImageInfo never fails in any other way', () => {
 	}
 
 	const random = mulberry32(0x5eed);
-	const randomBytes = (length: number) => Uint8Array.from({ length }, () => Math.floor(random() * 256));
+	const randomBytes = (length: number) =>
+		Uint8Array.from({ length }, () => Math.floor(random() * 256));
 	// The first two are swept at every length: a short APP1 keeps that quick.
 	const sweptJpeg = jpegWithHeaderEnd({ width: 640, height: 480, beforeFrame: [app1Exif(3000)] });
 	const samples = [
@@ -342,9 +479,16 @@ describe('readImageInfo never fails in any other way', () => {
 	});
 
 	it('on random JPEG marker soup', () => {
-		const markerish = () => (random() < 0.5 ? 0xff : [0x00, 0x01, 0x02, 0xc0, 0xc2, 0xc4, 0xd0, 0xd8, 0xd9, 0xda, 0xe0][Math.floor(random() * 11)]);
+		const markerish = () =>
+			random() < 0.5
+				? 0xff
+				: [0x00, 0x01, 0x02, 0xc0, 0xc2, 0xc4, 0xd0, 0xd8, 0xd9, 0xda, 0xe0][
+						Math.floor(random() * 11)
+					];
 		for (let i = 0; i < 2000; i++) {
-			expectOnlyInspectionOutcomes(concat(SOI, Uint8Array.from({ length: Math.floor(random() * 80) }, markerish)));
+			expectOnlyInspectionOutcomes(
+				concat(SOI, Uint8Array.from({ length: Math.floor(random() * 80) }, markerish)),
+			);
 		}
 	});
 
@@ -359,16 +503,21 @@ describe('readImageInfo never fails in any other way', () => {
 			}
 		});
 		for (const bytes of samples.slice(2)) {
-			for (let length = 0; length <= bytes.length; length++) expectOnlyInspectionOutcomes(bytes.subarray(0, length));
+			for (let length = 0; length <= bytes.length; length++)
+				expectOnlyInspectionOutcomes(bytes.subarray(0, length));
 		}
 	});
 
 	it('on 2,000 random corruptions of the valid samples', () => {
 		for (let i = 0; i < 2000; i++) {
 			const sample = samples[i % samples.length];
-			const bytes = sample.slice(0, Math.min(sample.length, 200 + Math.floor(random() * sample.length)));
+			const bytes = sample.slice(
+				0,
+				Math.min(sample.length, 200 + Math.floor(random() * sample.length)),
+			);
 			const flips = 1 + Math.floor(random() * 4);
-			for (let flip = 0; flip < flips; flip++) bytes[Math.floor(random() * Math.min(bytes.length, 120))] = Math.floor(random() * 256);
+			for (let flip = 0; flip < flips; flip++)
+				bytes[Math.floor(random() * Math.min(bytes.length, 120))] = Math.floor(random() * 256);
 			expectOnlyInspectionOutcomes(bytes);
 		}
 	});
@@ -384,7 +533,9 @@ describe('readImageInfo reads only what it needs of large inputs', () => {
 			get(target, key) {
 				if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
 				const value = Reflect.get(target, key, target) as unknown;
-				return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+				return typeof value === 'function'
+					? (value as (...args: unknown[]) => unknown).bind(target)
+					: value;
 			},
 		});
 		return { bytes: proxy, reads: () => reads };
@@ -412,7 +563,11 @@ describe('readImageInfo reads only what it needs of large inputs', () => {
 	it('walks 5 MB of the smallest possible segments, or of fill bytes, reading each byte a bounded number of times', () => {
 		const emptyComments = new Uint8Array(FIVE_MB).map((_, i) => [0xff, 0xfe, 0x00, 0x02][i % 4]);
 		const commentsThenFrame = concat(SOI, emptyComments, segment(0xc0, sofPayload(320, 240)));
-		const fillThenFrame = concat(SOI, new Uint8Array(FIVE_MB).fill(0xff), segment(0xc0, sofPayload(320, 240)));
+		const fillThenFrame = concat(
+			SOI,
+			new Uint8Array(FIVE_MB).fill(0xff),
+			segment(0xc0, sofPayload(320, 240)),
+		);
 		for (const file of [commentsThenFrame, fillThenFrame]) {
 			const { bytes, reads } = counted(file);
 			expect(readImageInfo(bytes).width).toBe(320);

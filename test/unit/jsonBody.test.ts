@@ -7,18 +7,28 @@ const asStrings = (images: Buffer[]) => images.map((image) => image.toString('ba
 const asBytes = (images: Buffer[]) => images.map((image) => new Base64Image(image));
 
 function body(images: unknown[], prompt = 'a cat on a skateboard'): Record<string, unknown> {
-	return { req_key: 'jimeng_i2v_first_v30', prompt, seed: -1, frames: 121, binary_data_base64: images, template_id: 'hitchcock_dolly_in' };
+	return {
+		req_key: 'jimeng_i2v_first_v30',
+		prompt,
+		seed: -1,
+		frames: 121,
+		binary_data_base64: images,
+		template_id: 'hitchcock_dolly_in',
+	};
 }
 
 describe('jsonBodyBytes', () => {
 	// 49,152 bytes is one encoding piece: sizes around it, and around 3-byte groups, catch seams and padding.
 	const sizes = [0, 1, 2, 3, 4, 49_151, 49_152, 49_153, 98_305, 1_000_000];
 
-	it.each(sizes)('writes a %d-byte image exactly as JSON.stringify writes its base64 string', (size) => {
-		const image = randomBytes(size);
-		const sent = jsonBodyBytes(body(asBytes([image])));
-		expect(sent.equals(Buffer.from(JSON.stringify(body(asStrings([image]))), 'utf8'))).toBe(true);
-	});
+	it.each(sizes)(
+		'writes a %d-byte image exactly as JSON.stringify writes its base64 string',
+		(size) => {
+			const image = randomBytes(size);
+			const sent = jsonBodyBytes(body(asBytes([image])));
+			expect(sent.equals(Buffer.from(JSON.stringify(body(asStrings([image]))), 'utf8'))).toBe(true);
+		},
+	);
 
 	it('keeps two images in their order, beside non-ASCII text and a prompt that looks like a marker', () => {
 		const images = [randomBytes(70_000), randomBytes(5)];
@@ -29,7 +39,11 @@ describe('jsonBodyBytes', () => {
 	});
 
 	it('sends a body without images as JSON.stringify does', () => {
-		const getResult = { req_key: 'jimeng_t2v_v30', task_id: '7392616336519610409', req_json: '{"aigc_meta":{"content_producer":"x"}}' };
+		const getResult = {
+			req_key: 'jimeng_t2v_v30',
+			task_id: '7392616336519610409',
+			req_json: '{"aigc_meta":{"content_producer":"x"}}',
+		};
 		expect(jsonBodyBytes(getResult).toString('utf8')).toBe(JSON.stringify(getResult));
 	});
 

@@ -35,24 +35,45 @@ describe('package check (test/tools/check-package.js)', () => {
 
 	it('refuses source maps and references to them', () => {
 		const mapped = `${entries[0]}.map`;
-		expect(packageProblems(pkg, [...clean, mapped], noMapRef)).toEqual([expect.stringContaining(`source map in the package (it names .ts sources that are not shipped; set "sourceMap": false): ${mapped}`)]);
-		const withRef = packageProblems(pkg, clean, (path) => (path === entries[0] ? 'x;\n//# sourceMappingURL=JimengVideo.node.js.map' : ''));
+		expect(packageProblems(pkg, [...clean, mapped], noMapRef)).toEqual([
+			expect.stringContaining(
+				`source map in the package (it names .ts sources that are not shipped; set "sourceMap": false): ${mapped}`,
+			),
+		]);
+		const withRef = packageProblems(pkg, clean, (path) =>
+			path === entries[0] ? 'x;\n//# sourceMappingURL=JimengVideo.node.js.map' : '',
+		);
 		expect(withRef).toEqual([`source map reference in ${entries[0]} (the map is not shipped)`]);
 	});
 
 	it('refuses other files, runtime dependencies and a missing n8n entry', () => {
-		expect(packageProblems({ ...pkg, dependencies: { axios: '1' } }, ['src/x.ts', ...clean.slice(1)], noMapRef)).toEqual([
-			'runtime dependencies: axios',
-			'unexpected file in the package: src/x.ts',
-		]);
-		expect(packageProblems(pkg, clean.filter((path) => path !== entries[0]), noMapRef)).toEqual([`n8n entry missing from the package: ${entries[0]}`]);
+		expect(
+			packageProblems(
+				{ ...pkg, dependencies: { axios: '1' } },
+				['src/x.ts', ...clean.slice(1)],
+				noMapRef,
+			),
+		).toEqual(['runtime dependencies: axios', 'unexpected file in the package: src/x.ts']);
+		expect(
+			packageProblems(
+				pkg,
+				clean.filter((path) => path !== entries[0]),
+				noMapRef,
+			),
+		).toEqual([`n8n entry missing from the package: ${entries[0]}`]);
 	});
 
 	it('the build ships no source maps (tsconfig sourceMap: false)', () => {
 		const dist = filesUnder(join(REPO, 'dist'));
 		expect(dist.length).toBeGreaterThan(10);
 		expect(dist.filter((path) => path.endsWith('.map'))).toEqual([]);
-		expect(dist.filter((path) => path.endsWith('.js') && readFileSync(join(REPO, path), 'utf8').includes('sourceMappingURL'))).toEqual([]);
+		expect(
+			dist.filter(
+				(path) =>
+					path.endsWith('.js') &&
+					readFileSync(join(REPO, path), 'utf8').includes('sourceMappingURL'),
+			),
+		).toEqual([]);
 	});
 });
 
@@ -60,25 +81,42 @@ describe('prepublishOnly guard (test/tools/check-release-metadata.js)', () => {
 	const filled = {
 		...pkg,
 		author: { name: 'Example Studio Ltd', email: 'maintainer@example-studio.cn' },
-		repository: { type: 'git', url: 'git+https://github.com/example-studio/n8n-nodes-jimeng-video.git' },
+		repository: {
+			type: 'git',
+			url: 'git+https://github.com/example-studio/n8n-nodes-jimeng-video.git',
+		},
 	};
 
 	it('refuses to publish the package as committed: placeholder author, no repository', () => {
-		expect(pkg.author).toEqual({ name: 'SET-BEFORE-PUBLISHING organisation', email: 'set-before-publishing@example.invalid' });
+		expect(pkg.author).toEqual({
+			name: 'SET-BEFORE-PUBLISHING organisation',
+			email: 'set-before-publishing@example.invalid',
+		});
 		expect(pkg).not.toHaveProperty('repository');
 		expect(pkg).not.toHaveProperty('bugs');
 		expect(pkg.homepage).toBe('https://www.npmjs.com/package/n8n-nodes-jimeng-video');
-		expect(pkg.scripts).toMatchObject({ prepublishOnly: 'node test/tools/check-release-metadata.js' });
+		expect(pkg.scripts).toMatchObject({
+			prepublishOnly: 'node test/tools/check-release-metadata.js',
+		});
 		const problems = releaseMetadataProblems(pkg);
 		expect(problems).toHaveLength(3);
-		expect(problems[0]).toMatch(/^"author.name" must be the publishing person or organisation; got "SET-BEFORE-PUBLISHING organisation"$/);
-		expect(problems[1]).toMatch(/^"author.email" must be a real contact address; got "set-before-publishing@example.invalid"$/);
+		expect(problems[0]).toMatch(
+			/^"author.name" must be the publishing person or organisation; got "SET-BEFORE-PUBLISHING organisation"$/,
+		);
+		expect(problems[1]).toMatch(
+			/^"author.email" must be a real contact address; got "set-before-publishing@example.invalid"$/,
+		);
 		expect(problems[2]).toMatch(/^"repository.url" must be the GitHub repository .*; got null$/);
 	});
 
 	it('lets a filled-in package.json through', () => {
 		expect(releaseMetadataProblems(filled)).toEqual([]);
-		expect(releaseMetadataProblems({ ...filled, author: 'Example Studio <set-before-publishing@example.invalid>' })).toHaveLength(2);
+		expect(
+			releaseMetadataProblems({
+				...filled,
+				author: 'Example Studio <set-before-publishing@example.invalid>',
+			}),
+		).toHaveLength(2);
 	});
 });
 
@@ -86,12 +124,16 @@ describe('user-facing strings are English only', () => {
 	const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
 
 	it('no Chinese in the built nodes and credential (tsc removes comments), only in codex aliases', () => {
-		const files = filesUnder(join(REPO, 'dist', 'nodes')).concat(filesUnder(join(REPO, 'dist', 'credentials')));
+		const files = filesUnder(join(REPO, 'dist', 'nodes')).concat(
+			filesUnder(join(REPO, 'dist', 'credentials')),
+		);
 		const offending: string[] = [];
 		for (const path of files.filter((p) => p.endsWith('.js'))) {
 			readFileSync(join(REPO, path), 'utf8')
 				.split('\n')
-				.forEach((line, index) => CJK.test(line) && offending.push(`${path}:${index + 1}: ${line.trim()}`));
+				.forEach(
+					(line, index) => CJK.test(line) && offending.push(`${path}:${index + 1}: ${line.trim()}`),
+				);
 		}
 		for (const path of files.filter((p) => p.endsWith('.node.json'))) {
 			const codex = JSON.parse(readFileSync(join(REPO, path), 'utf8')) as { alias?: string[] };
@@ -107,10 +149,21 @@ describe('user-facing strings are English only', () => {
 	});
 
 	it('the loaded descriptions (display names, descriptions, options, notices) have no Chinese', () => {
-		const { JimengVideo } = require('../../dist/nodes/JimengVideo/JimengVideo.node.js') as { JimengVideo: new () => { description: unknown } };
-		const { JimengVideoTrigger } = require('../../dist/nodes/JimengVideoTrigger/JimengVideoTrigger.node.js') as { JimengVideoTrigger: new () => { description: unknown } };
-		const { VolcengineApi } = require('../../dist/credentials/VolcengineApi.credentials.js') as { VolcengineApi: new () => unknown };
-		for (const described of [new JimengVideo().description, new JimengVideoTrigger().description, new VolcengineApi()]) {
+		const { JimengVideo } = require('../../dist/nodes/JimengVideo/JimengVideo.node.js') as {
+			JimengVideo: new () => { description: unknown };
+		};
+		const { JimengVideoTrigger } =
+			require('../../dist/nodes/JimengVideoTrigger/JimengVideoTrigger.node.js') as {
+				JimengVideoTrigger: new () => { description: unknown };
+			};
+		const { VolcengineApi } = require('../../dist/credentials/VolcengineApi.credentials.js') as {
+			VolcengineApi: new () => unknown;
+		};
+		for (const described of [
+			new JimengVideo().description,
+			new JimengVideoTrigger().description,
+			new VolcengineApi(),
+		]) {
 			const text = JSON.stringify(described);
 			expect(text.match(new RegExp(CJK.source, 'gu')) ?? []).toEqual([]);
 		}
@@ -128,16 +181,27 @@ describe('GitHub Actions workflows', () => {
 		// Both hosts (2.41.1 and the compatibility run's 1.123.81) are keyed on their spec files.
 		const key = /key: n8n-host-.*hashFiles\(([^)]*)\)/.exec(ci)?.[1] ?? '';
 		for (const dir of ['test/n8n-host', 'test/n8n-host/n8n-1.123']) {
-			for (const file of ['package.json', 'package-lock.json']) expect(key).toContain(`'${dir}/${file}'`);
+			for (const file of ['package.json', 'package-lock.json'])
+				expect(key).toContain(`'${dir}/${file}'`);
 		}
-		expect(ci).toMatch(/if: always\(\)\n\s+uses: actions\/upload-artifact@v4\n\s+with:\n\s+name: e2e-artifacts\n\s+path: e2e-artifacts\//);
+		expect(ci).toMatch(
+			/if: always\(\)\n\s+uses: actions\/upload-artifact@v4\n\s+with:\n\s+name: e2e-artifacts\n\s+path: e2e-artifacts\//,
+		);
 		expect(readFileSync(join(REPO, '.gitignore'), 'utf8').split('\n')).toContain('e2e-artifacts/');
 	});
 
 	it('release publishes with provenance (id-token: write) after the checks', () => {
 		const release = read('release.yml');
 		expect(release).toMatch(/^\s+id-token: write/m);
-		const steps = ['npm ci', 'npm run build', 'npm run lint', 'npm run scan', 'npm test', 'node test/tools/check-package.js', 'npm publish --provenance --access public'];
+		const steps = [
+			'npm ci',
+			'npm run build',
+			'npm run lint',
+			'npm run scan',
+			'npm test',
+			'node test/tools/check-package.js',
+			'npm publish --provenance --access public',
+		];
 		const positions = steps.map((step) => release.indexOf(`run: ${step}`));
 		expect(positions.every((position) => position > 0)).toBe(true);
 		expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -2,10 +2,18 @@
 import { createHash } from 'node:crypto';
 
 import { jsonBodyBytes } from '../../nodes/shared/helpers/jsonBody';
-import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput } from '../../nodes/shared/helpers/imageRules';
+import {
+	IMAGE_MAX_BYTES,
+	decodeBase64Image,
+	type ImageBytes,
+	type ImageInput,
+} from '../../nodes/shared/helpers/imageRules';
 import { InputValidationError } from '../../nodes/shared/helpers/inputValues';
 import { attachImageData } from '../../nodes/shared/helpers/deferredImages';
-import { buildVideoRequest, type VideoRequestInput } from '../../nodes/shared/helpers/requestBuilder';
+import {
+	buildVideoRequest,
+	type VideoRequestInput,
+} from '../../nodes/shared/helpers/requestBuilder';
 import { buildReqJson, checkTaskId } from '../../nodes/shared/helpers/taskParameters';
 import { SubmissionLedger } from '../../nodes/shared/helpers/submissionLedger';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
@@ -57,8 +65,12 @@ describe('buildVideoRequest: text-to-video', () => {
 	});
 
 	it('hints above 400 characters and refuses above 800 (code points, not UTF-16 units)', () => {
-		expect(buildVideoRequest(textInput({ prompt: '猫'.repeat(401) })).hints[0]).toMatch(/401 characters.*400/);
-		expect(buildVideoRequest(textInput({ prompt: '😀'.repeat(800) })).body.prompt).toHaveLength(1600);
+		expect(buildVideoRequest(textInput({ prompt: '猫'.repeat(401) })).hints[0]).toMatch(
+			/401 characters.*400/,
+		);
+		expect(buildVideoRequest(textInput({ prompt: '😀'.repeat(800) })).body.prompt).toHaveLength(
+			1600,
+		);
 		const error = failure(textInput({ prompt: 'a'.repeat(801) }));
 		expect(error.parameter).toBe('Prompt');
 		expect(error.message).toBe('"Prompt" must be at most 800 characters; got 801 characters');
@@ -82,7 +94,9 @@ describe('buildVideoRequest: text-to-video', () => {
 		[null, 'null'],
 	])('refuses frames %p naming the rule and the value', (frames, shown) => {
 		const error = failure(textInput({ frames }));
-		expect(error.message).toBe(`"Duration" must be 5 s (121 frames) or 10 s (241 frames); got ${shown}`);
+		expect(error.message).toBe(
+			`"Duration" must be 5 s (121 frames) or 10 s (241 frames); got ${shown}`,
+		);
 	});
 
 	it.each([['16:10'], [''], [169], ['9:21']])('refuses aspect ratio %p', (aspectRatio) => {
@@ -94,38 +108,67 @@ describe('buildVideoRequest: text-to-video', () => {
 	});
 
 	it('refuses an unknown model', () => {
-		expect(failure(textInput({ model: 'jimeng_v99' })).message).toMatch(/"Model" must be one of jimeng_ti2v_v30_pro/);
+		expect(failure(textInput({ model: 'jimeng_v99' })).message).toMatch(
+			/"Model" must be one of jimeng_ti2v_v30_pro/,
+		);
 	});
 });
 
 describe('buildVideoRequest: image-to-video', () => {
 	it('1280×720 PNG → 16:9, no crop; image sent as base64; aspect_ratio not sent', () => {
 		const png = pngBytes(1280, 720);
-		const request = buildVideoRequest(textInput({ prompt: '', images: [bytesImage(png)], aspectRatio: '16:9' }));
+		const request = buildVideoRequest(
+			textInput({ prompt: '', images: [bytesImage(png)], aspectRatio: '16:9' }),
+		);
 		expect(request.body.binary_data_base64).toEqual([Buffer.from(png).toString('base64')]);
 		expect(request.body.aspect_ratio).toBeUndefined();
 		expect(request.body.prompt).toBeUndefined();
-		expect(request.images[0]).toMatchObject({ expectedAspectRatio: '16:9', cropped: false, crop: { x: 0, y: 0, width: 1280, height: 720 } });
+		expect(request.images[0]).toMatchObject({
+			expectedAspectRatio: '16:9',
+			cropped: false,
+			crop: { x: 0, y: 0, width: 1280, height: 720 },
+		});
 	});
 
 	it('1000×1000 JPEG → 1:1', () => {
 		const request = buildVideoRequest(textInput({ images: [bytesImage(jpegBytes(1000, 1000))] }));
-		expect(request.images[0]).toMatchObject({ format: 'jpeg', expectedAspectRatio: '1:1', cropped: false });
+		expect(request.images[0]).toMatchObject({
+			format: 'jpeg',
+			expectedAspectRatio: '1:1',
+			cropped: false,
+		});
 	});
 
 	it('3000×1000 PNG → 21:9 with the vendor page crop', () => {
 		const request = buildVideoRequest(textInput({ images: [bytesImage(pngBytes(3000, 1000))] }));
-		expect(request.images[0]).toMatchObject({ expectedAspectRatio: '21:9', cropped: true, crop: { x: 333, y: 0, width: 2333, height: 1000 } });
+		expect(request.images[0]).toMatchObject({
+			expectedAspectRatio: '21:9',
+			cropped: true,
+			crop: { x: 333, y: 0, width: 2333, height: 1000 },
+		});
 	});
 
 	it('hints when an aspect ratio is set but the image decides', () => {
-		const request = buildVideoRequest(textInput({ aspectRatio: '9:16', images: [bytesImage(pngBytes(1280, 720))] }));
-		expect(request.hints).toEqual([expect.stringMatching(/"9:16" is ignored for image-to-video.*\(16:9\)/)]);
+		const request = buildVideoRequest(
+			textInput({ aspectRatio: '9:16', images: [bytesImage(pngBytes(1280, 720))] }),
+		);
+		expect(request.hints).toEqual([
+			expect.stringMatching(/"9:16" is ignored for image-to-video.*\(16:9\)/),
+		]);
 	});
 
 	it('sends a URL image as image_urls without downloading it', () => {
 		const request = buildVideoRequest(
-			textInput({ images: [{ slot: 'first', kind: 'url', url: 'https://example.com/a.jpg?x=1', parameter: 'Image URL' }] }),
+			textInput({
+				images: [
+					{
+						slot: 'first',
+						kind: 'url',
+						url: 'https://example.com/a.jpg?x=1',
+						parameter: 'Image URL',
+					},
+				],
+			}),
 		);
 		expect(request.body.image_urls).toEqual(['https://example.com/a.jpg?x=1']);
 		expect(request.images).toEqual([]);
@@ -138,7 +181,9 @@ describe('buildVideoRequest: image-to-video', () => {
 		['not a url', /must be a valid http\(s\) URL/],
 		['', /must be an http\(s\) URL/],
 	])('refuses the image URL %p', (url, message) => {
-		const error = failure(textInput({ images: [{ slot: 'first', kind: 'url', url, parameter: 'Image URL' }] }));
+		const error = failure(
+			textInput({ images: [{ slot: 'first', kind: 'url', url, parameter: 'Image URL' }] }),
+		);
 		expect(error.parameter).toBe('Image URL');
 		expect(error.message).toMatch(message);
 	});
@@ -163,20 +208,42 @@ describe('buildVideoRequest: image-to-video', () => {
 
 	it('uses the full size when only the first part of a large file was read', () => {
 		const prefix = pngBytes(1280, 720);
-		const error = failure(textInput({ images: [{ ...bytesImage(prefix), totalBytes: 80_000_000 } as ImageInput] }));
+		const error = failure(
+			textInput({ images: [{ ...bytesImage(prefix), totalBytes: 80_000_000 } as ImageInput] }),
+		);
 		expect(error.message).toMatch(/is 76.29 MB \(80000000 bytes\)/);
 	});
 
 	it.each([
-		['a 4:1 image', pngBytes(1600, 400), /long\/short side ratio of at most 3; .* is 1600×400 \(ratio 4.00\)/],
+		[
+			'a 4:1 image',
+			pngBytes(1600, 400),
+			/long\/short side ratio of at most 3; .* is 1600×400 \(ratio 4.00\)/,
+		],
 		['ratio 3.01', pngBytes(1204, 400), /ratio of at most 3; .* 1204×400/],
 		['a short side under 320', pngBytes(640, 319), /short side of at least 320 pixels; .* 640×319/],
 		['more than 4096 px', pngBytes(4097, 2000), /at most 4096×4096 pixels; .* 4097×2000/],
-		['huge dimensions in a tiny file', pngBytes(100_000, 100_000), /at most 4096×4096 pixels; .* 100000×100000/],
-		['a GIF renamed .png', gifBytes(800, 600), /must be a JPEG or PNG image \(judged by its bytes, not its name\); binary property "data" is a GIF image/],
+		[
+			'huge dimensions in a tiny file',
+			pngBytes(100_000, 100_000),
+			/at most 4096×4096 pixels; .* 100000×100000/,
+		],
+		[
+			'a GIF renamed .png',
+			gifBytes(800, 600),
+			/must be a JPEG or PNG image \(judged by its bytes, not its name\); binary property "data" is a GIF image/,
+		],
 		['zero bytes', new Uint8Array(0), /is empty \(0 bytes\)/],
-		['a truncated PNG', pngBytes(800, 600).subarray(0, 20), /must be a JPEG or PNG image.*truncated/],
-		['wrong magic', Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), /must be a JPEG or PNG image/],
+		[
+			'a truncated PNG',
+			pngBytes(800, 600).subarray(0, 20),
+			/must be a JPEG or PNG image.*truncated/,
+		],
+		[
+			'wrong magic',
+			Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+			/must be a JPEG or PNG image/,
+		],
 	])('refuses %s', (_name, bytes, message) => {
 		const error = failure(textInput({ images: [bytesImage(bytes)] }));
 		expect(error.parameter).toBe('Input Binary Field');
@@ -184,14 +251,22 @@ describe('buildVideoRequest: image-to-video', () => {
 	});
 
 	it('accepts exactly ratio 3 and a 320 px short side', () => {
-		expect(() => buildVideoRequest(textInput({ images: [bytesImage(pngBytes(960, 320))] }))).not.toThrow();
+		expect(() =>
+			buildVideoRequest(textInput({ images: [bytesImage(pngBytes(960, 320))] })),
+		).not.toThrow();
 	});
 });
 
 describe('buildVideoRequest with deferImageData, then attachImageData', () => {
 	const scope = { executionId: 'e1', nodeName: 'Jimeng Video', runIndex: 0, itemIndex: 0 };
 	const cameraInput = (images: ImageInput[]) =>
-		textInput({ model: 'jimeng_i2v_recamera_v30', prompt: 'orbit', images, cameraTemplate: 'hitchcock_dolly_in', cameraStrength: 'strong' });
+		textInput({
+			model: 'jimeng_i2v_recamera_v30',
+			prompt: 'orbit',
+			images,
+			cameraTemplate: 'hitchcock_dolly_in',
+			cameraStrength: 'strong',
+		});
 
 	it('checks the image in full but keeps only its size and sha256; attaching gives the very body (and ledger key) of a direct build', () => {
 		const png = pngBytes(1280, 720);
@@ -200,7 +275,13 @@ describe('buildVideoRequest with deferImageData, then attachImageData', () => {
 		expect(deferred.images).toEqual(direct.images);
 		expect(deferred.summary).toEqual(direct.summary);
 		expect(deferred.deferredImages).toEqual([
-			{ slot: 'first', parameter: 'Input Binary Field', origin: 'binary property "data"', bytes: png.length, sha256: createHash('sha256').update(png).digest('hex') },
+			{
+				slot: 'first',
+				parameter: 'Input Binary Field',
+				origin: 'binary property "data"',
+				bytes: png.length,
+				sha256: createHash('sha256').update(png).digest('hex'),
+			},
 		]);
 		// No image data in what is kept, and no way to send it by mistake (it cannot be serialised).
 		expect(() => JSON.stringify(deferred.body)).toThrow(/before its image data was attached/);
@@ -209,25 +290,45 @@ describe('buildVideoRequest with deferImageData, then attachImageData', () => {
 		const attached = attachImageData(deferred, [bytesImage(Uint8Array.from(png)) as ImageBytes]);
 		// Sent bytes: the image goes in as bytes and is written as base64 only into the request body.
 		expect(jsonBodyBytes(attached.body).toString('utf8')).toBe(JSON.stringify(direct.body));
-		expect(Object.keys(attached.body)).toEqual(['req_key', 'prompt', 'seed', 'frames', 'binary_data_base64', 'template_id', 'camera_strength']);
-		expect(SubmissionLedger.key(scope, attached.body)).toBe(SubmissionLedger.key(scope, direct.body));
+		expect(Object.keys(attached.body)).toEqual([
+			'req_key',
+			'prompt',
+			'seed',
+			'frames',
+			'binary_data_base64',
+			'template_id',
+			'camera_strength',
+		]);
+		expect(SubmissionLedger.key(scope, attached.body)).toBe(
+			SubmissionLedger.key(scope, direct.body),
+		);
 		expect(attached.deferredImages).toBeUndefined();
 		// The deferred request itself still holds no bytes after an attach.
 		expect(deferred.body.binary_data_base64).not.toBeInstanceOf(Array);
 	});
 
 	it('still refuses every bad image before anything is kept (format, size, dimensions, ratio)', () => {
-		for (const bytes of [gifBytes(800, 600), pngBytes(2000, 500), pngBytes(100, 100), pngBytes(5000, 3000)]) {
-			expect(() => buildVideoRequest(textInput({ images: [bytesImage(bytes)] }), { deferImageData: true })).toThrow(InputValidationError);
+		for (const bytes of [
+			gifBytes(800, 600),
+			pngBytes(2000, 500),
+			pngBytes(100, 100),
+			pngBytes(5000, 3000),
+		]) {
+			expect(() =>
+				buildVideoRequest(textInput({ images: [bytesImage(bytes)] }), { deferImageData: true }),
+			).toThrow(InputValidationError);
 		}
 	});
 
 	it('fails the item, naming the parameter and both digests, when the image changed since the check', () => {
 		const png = pngBytes(1280, 720);
-		const deferred = buildVideoRequest(textInput({ prompt: '', images: [bytesImage(png)] }), { deferImageData: true });
+		const deferred = buildVideoRequest(textInput({ prompt: '', images: [bytesImage(png)] }), {
+			deferImageData: true,
+		});
 		const changed = Uint8Array.from(png);
 		changed[changed.length - 1] ^= 0xff;
-		const attach = (bytes: Uint8Array) => () => attachImageData(deferred, [bytesImage(bytes) as ImageBytes]);
+		const attach = (bytes: Uint8Array) => () =>
+			attachImageData(deferred, [bytesImage(bytes) as ImageBytes]);
 		expect(attach(changed)).toThrow(InputValidationError);
 		expect(attach(changed)).toThrow(
 			/^"Input Binary Field" changed after the batch was checked: binary property "data" was \d+ bytes, sha256 [0-9a-f]{16}… when checked and is \d+ bytes, sha256 [0-9a-f]{16}… at submit time; nothing was sent for this item$/,
@@ -239,16 +340,31 @@ describe('buildVideoRequest with deferImageData, then attachImageData', () => {
 	it('first and last frame: both images checked, both attached in order', () => {
 		const first = pngBytes(1280, 720);
 		const last = jpegBytes(1920, 1080);
-		const input = textInput({ model: 'jimeng_i2v_first_tail_v30', prompt: 'x', images: [bytesImage(first), bytesImage(last, 'last')] });
+		const input = textInput({
+			model: 'jimeng_i2v_first_tail_v30',
+			prompt: 'x',
+			images: [bytesImage(first), bytesImage(last, 'last')],
+		});
 		const deferred = buildVideoRequest(input, { deferImageData: true });
 		expect(deferred.deferredImages?.map((image) => image.slot)).toEqual(['first', 'last']);
-		const attached = attachImageData(deferred, [bytesImage(first), bytesImage(last, 'last')] as ImageBytes[]);
-		expect(jsonBodyBytes(attached.body).toString('utf8')).toBe(JSON.stringify(buildVideoRequest(input).body));
-		expect(() => attachImageData(deferred, [bytesImage(last), bytesImage(first, 'last')] as ImageBytes[])).toThrow(/"Input Binary Field" changed/);
+		const attached = attachImageData(deferred, [
+			bytesImage(first),
+			bytesImage(last, 'last'),
+		] as ImageBytes[]);
+		expect(jsonBodyBytes(attached.body).toString('utf8')).toBe(
+			JSON.stringify(buildVideoRequest(input).body),
+		);
+		expect(() =>
+			attachImageData(deferred, [bytesImage(last), bytesImage(first, 'last')] as ImageBytes[]),
+		).toThrow(/"Input Binary Field" changed/);
 	});
 
 	it('a text-only or URL request is the same with or without deferImageData', () => {
-		const url = textInput({ images: [{ slot: 'first', kind: 'url', url: 'https://example.com/a.jpg', parameter: 'Image URL' }] });
+		const url = textInput({
+			images: [
+				{ slot: 'first', kind: 'url', url: 'https://example.com/a.jpg', parameter: 'Image URL' },
+			],
+		});
 		for (const input of [textInput(), url]) {
 			const deferred = buildVideoRequest(input, { deferImageData: true });
 			expect(deferred.deferredImages).toBeUndefined();
@@ -264,8 +380,12 @@ describe('decodeBase64Image', () => {
 
 	it('takes raw base64, a data: URL and line-wrapped base64', () => {
 		expect(Buffer.from(decodeBase64Image(raw, 'Image (Base64)'))).toEqual(Buffer.from(png));
-		expect(Buffer.from(decodeBase64Image(`data:image/png;base64,${raw}`, 'Image (Base64)'))).toEqual(Buffer.from(png));
-		expect(Buffer.from(decodeBase64Image(raw.replace(/(.{76})/g, '$1\n'), 'Image (Base64)'))).toEqual(Buffer.from(png));
+		expect(
+			Buffer.from(decodeBase64Image(`data:image/png;base64,${raw}`, 'Image (Base64)')),
+		).toEqual(Buffer.from(png));
+		expect(
+			Buffer.from(decodeBase64Image(raw.replace(/(.{76})/g, '$1\n'), 'Image (Base64)')),
+		).toEqual(Buffer.from(png));
 	});
 
 	it.each([
@@ -281,31 +401,53 @@ describe('decodeBase64Image', () => {
 describe('model rules', () => {
 	it('first+last frame: needs two images of the same aspect ratio', () => {
 		const model = 'jimeng_i2v_first_tail_v30';
-		expect(failure(textInput({ model, images: [bytesImage(pngBytes(1280, 720))] })).message).toMatch(
+		expect(
+			failure(textInput({ model, images: [bytesImage(pngBytes(1280, 720))] })).message,
+		).toMatch(
 			/must provide a first-frame and a last-frame image for model jimeng_i2v_first_tail_v30/,
 		);
 		expect(
-			failure(textInput({ model, images: [bytesImage(pngBytes(1280, 720)), bytesImage(pngBytes(720, 1280), 'last')] })).message,
-		).toMatch(/"Last Frame" must have the same aspect ratio as the first frame \(16:9, 1280×720\); got 720×1280, closest to 9:16/);
-		const ok = buildVideoRequest(textInput({ model, images: [bytesImage(pngBytes(1280, 720)), bytesImage(pngBytes(1920, 1080), 'last')] }));
+			failure(
+				textInput({
+					model,
+					images: [bytesImage(pngBytes(1280, 720)), bytesImage(pngBytes(720, 1280), 'last')],
+				}),
+			).message,
+		).toMatch(
+			/"Last Frame" must have the same aspect ratio as the first frame \(16:9, 1280×720\); got 720×1280, closest to 9:16/,
+		);
+		const ok = buildVideoRequest(
+			textInput({
+				model,
+				images: [bytesImage(pngBytes(1280, 720)), bytesImage(pngBytes(1920, 1080), 'last')],
+			}),
+		);
 		expect((ok.body.binary_data_base64 as string[]).length).toBe(2);
 		expect(ok.body.aspect_ratio).toBeUndefined();
 	});
 
 	it('text-only models refuse images; image-only models refuse none', () => {
-		expect(failure(textInput({ model: 'jimeng_t2v_v30', images: [bytesImage(pngBytes(1280, 720))] })).message).toMatch(
-			/must be "None" for text-to-video model jimeng_t2v_v30/,
+		expect(
+			failure(textInput({ model: 'jimeng_t2v_v30', images: [bytesImage(pngBytes(1280, 720))] }))
+				.message,
+		).toMatch(/must be "None" for text-to-video model jimeng_t2v_v30/);
+		expect(failure(textInput({ model: 'jimeng_i2v_first_v30_1080' })).message).toMatch(
+			/must provide a first-frame image/,
 		);
-		expect(failure(textInput({ model: 'jimeng_i2v_first_v30_1080' })).message).toMatch(/must provide a first-frame image/);
 	});
 
 	it('camera motion: template required from the list, strength defaults to medium', () => {
 		const model = 'jimeng_i2v_recamera_v30';
 		const images = [bytesImage(pngBytes(1280, 720))];
-		expect(failure(textInput({ model, images, cameraTemplate: 'zoom' })).message).toMatch(/"Camera Template" must be one of hitchcock_dolly_in/);
+		expect(failure(textInput({ model, images, cameraTemplate: 'zoom' })).message).toMatch(
+			/"Camera Template" must be one of hitchcock_dolly_in/,
+		);
 		const request = buildVideoRequest(textInput({ model, images, cameraTemplate: 'robo_arm' }));
 		expect(request.body).toMatchObject({ template_id: 'robo_arm', camera_strength: 'medium' });
-		expect(failure(textInput({ model, images, cameraTemplate: 'robo_arm', cameraStrength: 'huge' })).parameter).toBe('Camera Strength');
+		expect(
+			failure(textInput({ model, images, cameraTemplate: 'robo_arm', cameraStrength: 'huge' }))
+				.parameter,
+		).toBe('Camera Strength');
 	});
 });
 
@@ -313,14 +455,20 @@ describe('checkTaskId and buildReqJson', () => {
 	it('keeps task ids as strings and refuses what cannot be one', () => {
 		expect(checkTaskId(' 7392616336519610409 ')).toBe('7392616336519610409');
 		expect(() => checkTaskId(7392616336519610409)).toThrow(/lost digits/);
-		expect(() => checkTaskId('123 456')).toThrow(/"Task ID" must be a task id: the digits of task_id returned by Submit; got "123 456"/);
+		expect(() => checkTaskId('123 456')).toThrow(
+			/"Task ID" must be a task id: the digits of task_id returned by Submit; got "123 456"/,
+		);
 		expect(() => checkTaskId('')).toThrow(/got an empty string/);
 		expect(() => checkTaskId('9'.repeat(10_240))).toThrow(/\(10240 characters\)/);
 	});
 
 	it('encodes AIGC metadata as a JSON string and checks the 256-character limit', () => {
-		expect(buildReqJson({ contentProducer: 'acme', producerId: 'p-1' })).toBe('{"aigc_meta":{"content_producer":"acme","producer_id":"p-1"}}');
+		expect(buildReqJson({ contentProducer: 'acme', producerId: 'p-1' })).toBe(
+			'{"aigc_meta":{"content_producer":"acme","producer_id":"p-1"}}',
+		);
 		expect(buildReqJson({})).toBeUndefined();
-		expect(() => buildReqJson({ propagateId: 'x'.repeat(257) })).toThrow(/"AIGC Metadata › Propagate ID" must be at most 256 characters; got 257 characters/);
+		expect(() => buildReqJson({ propagateId: 'x'.repeat(257) })).toThrow(
+			/"AIGC Metadata › Propagate ID" must be at most 256 characters; got 257 characters/,
+		);
 	});
 });

@@ -9,7 +9,6 @@ import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
 import { verifySignature, type ReceivedRequest } from '../simulator/gateway';
 import { mulberry32 } from '../fixtures/random';
 
-
 const random = mulberry32(20261126);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 const int = (max: number) => Math.floor(random() * max);
@@ -43,13 +42,25 @@ function randomQuery(): Record<string, string> {
 const REGIONS = ['cn-north-1', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1'];
 const SERVICES = ['cv', 'ecs', 'iam', 'billing'];
 
-function received(options: { method?: string; url?: string; uri?: string; headers?: Record<string, unknown>; body?: unknown }): ReceivedRequest {
+function received(options: {
+	method?: string;
+	url?: string;
+	uri?: string;
+	headers?: Record<string, unknown>;
+	body?: unknown;
+}): ReceivedRequest {
 	const target = new URL((options.url ?? options.uri) as string);
 	// What goes on the wire: a string as UTF-8, a Buffer as its bytes.
-	const bytes = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : Buffer.isBuffer(options.body) ? options.body : Buffer.alloc(0);
+	const bytes =
+		typeof options.body === 'string'
+			? Buffer.from(options.body, 'utf8')
+			: Buffer.isBuffer(options.body)
+				? options.body
+				: Buffer.alloc(0);
 	const body = bytes.length === 0 ? '' : '<body>';
 	const headers: Record<string, string> = { host: target.host };
-	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = String(value);
+	for (const [name, value] of Object.entries(options.headers ?? {}))
+		headers[name.toLowerCase()] = String(value);
 	const query: Record<string, string | string[]> = {};
 	for (const [key, value] of target.searchParams) {
 		const existing = query[key];
@@ -74,13 +85,20 @@ describe('credential signatures verify with the official SDK signer', () => {
 		for (let i = 0; i < 600; i++) {
 			const region = pick(REGIONS);
 			const service = pick(SERVICES);
-			const sessionToken = random() < 0.3 ? `STS${randomText(20).replace(/\s/g, '')}token` : undefined;
+			const sessionToken =
+				random() < 0.3 ? `STS${randomText(20).replace(/\s/g, '')}token` : undefined;
 			const account = {
 				accessKeyId: `AKLT${int(1e9)}`,
 				secretAccessKey: Buffer.from(randomText(24) || 'secret').toString('base64'),
 				sessionToken,
 			};
-			const credentials = { ...account, sessionToken: sessionToken ?? '', region, service, baseUrl: 'https://visual.volcengineapi.com' };
+			const credentials = {
+				...account,
+				sessionToken: sessionToken ?? '',
+				region,
+				service,
+				baseUrl: 'https://visual.volcengineapi.com',
+			};
 			const legacy = i % 2 === 1;
 			const method = pick(['POST', 'GET', 'PUT']);
 			const shape = random();
@@ -94,9 +112,30 @@ describe('credential signatures verify with the official SDK signer', () => {
 							: Buffer.from(Array.from({ length: int(2000) }, () => int(256))); // arbitrary bytes, mostly not UTF-8
 			const query = randomQuery();
 			const request = legacy
-				? { method, uri: `https://open.volcengineapi.com/?Action=${encodeURIComponent(randomText(8) || 'A')}`, qs: query, body, json: true, headers: Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : body && typeof body !== 'string' ? {} : { 'Content-Type': 'text/plain' } }
-				: { method, baseURL: 'https://visual.volcengineapi.com', url: '/?Version=2022-08-31', qs: query, body, headers: {} };
-			const signed = (await credential.authenticate(credentials, request as never)) as unknown as Parameters<typeof received>[0];
+				? {
+						method,
+						uri: `https://open.volcengineapi.com/?Action=${encodeURIComponent(randomText(8) || 'A')}`,
+						qs: query,
+						body,
+						json: true,
+						headers: Buffer.isBuffer(body)
+							? { 'content-type': 'application/octet-stream', 'content-length': body.length }
+							: body && typeof body !== 'string'
+								? {}
+								: { 'Content-Type': 'text/plain' },
+					}
+				: {
+						method,
+						baseURL: 'https://visual.volcengineapi.com',
+						url: '/?Version=2022-08-31',
+						qs: query,
+						body,
+						headers: {},
+					};
+			const signed = (await credential.authenticate(
+				credentials,
+				request as never,
+			)) as unknown as Parameters<typeof received>[0];
 			const result = verifySignature(received(signed), {
 				accounts: [account],
 				region,
@@ -105,10 +144,13 @@ describe('credential signatures verify with the official SDK signer', () => {
 				now: Date.now(),
 			});
 			if (result.ok) verified++;
-			else failures.push(`#${i} ${legacy ? 'legacy' : 'helper'}: ${result.error} ${result.message}`);
+			else
+				failures.push(`#${i} ${legacy ? 'legacy' : 'helper'}: ${result.error} ${result.message}`);
 		}
 		// The count is part of the acceptance: show it.
-		console.log(`signing property test: ${verified} of 600 random requests verified by the official SDK signer`);
+		console.log(
+			`signing property test: ${verified} of 600 random requests verified by the official SDK signer`,
+		);
 		expect(failures).toEqual([]);
 		expect(verified).toBe(600);
 	});

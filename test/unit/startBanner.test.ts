@@ -5,7 +5,13 @@
  */
 import path from 'node:path';
 
-import { EXAMPLE_CREDENTIAL_ID, FIRST_EXAMPLE_FILE, loadExamples, startBanner, workflowUrl } from '../n8n-host/examples';
+import {
+	EXAMPLE_CREDENTIAL_ID,
+	FIRST_EXAMPLE_FILE,
+	loadExamples,
+	startBanner,
+	workflowUrl,
+} from '../n8n-host/examples';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const credential = { id: 'JimengSimulator1', name: 'Jimeng simulator' };
@@ -44,7 +50,8 @@ describe('npm start: examples and banner', () => {
 	});
 
 	it("the watch-tasks example's sticky note tells to paste your own task id", () => {
-		const watch = examples.find((example) => example.file === 'trigger-watch-tasks.json')?.workflow as { nodes: Array<{ type: string; parameters: Record<string, string> }> };
+		const watch = examples.find((example) => example.file === 'trigger-watch-tasks.json')
+			?.workflow as { nodes: Array<{ type: string; parameters: Record<string, string> }> };
 		const trigger = watch.nodes.find((node) => node.type.endsWith('.jimengVideoTrigger'));
 		const note = watch.nodes.find((node) => node.type === 'n8n-nodes-base.stickyNote');
 		expect(note?.parameters.content).toContain('Paste your own task IDs');
@@ -52,7 +59,11 @@ describe('npm start: examples and banner', () => {
 	});
 
 	it('builds editor links without double slashes', () => {
-		expect(workflowUrl('http://127.0.0.1:5678', 'JimengExample005')).toBe('http://127.0.0.1:5678/workflow/JimengExample005');
-		expect(workflowUrl('http://127.0.0.1:5678//', 'a b')).toBe('http://127.0.0.1:5678/workflow/a%20b');
+		expect(workflowUrl('http://127.0.0.1:5678', 'JimengExample005')).toBe(
+			'http://127.0.0.1:5678/workflow/JimengExample005',
+		);
+		expect(workflowUrl('http://127.0.0.1:5678//', 'a b')).toBe(
+			'http://127.0.0.1:5678/workflow/a%20b',
+		);
 	});
 });

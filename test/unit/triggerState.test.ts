@@ -48,12 +48,29 @@ describe('spending allowance (generate mode)', () => {
 		startActivation(state, '2026-12-01');
 		countSubmit(state, '2026-12-01');
 		countSubmit(state, '2026-12-01');
-		expect(canSubmit(state, limits, '2026-12-01')).toEqual({ allowed: false, limit: 'max_videos_per_day', max: 2, count: 2 });
+		expect(canSubmit(state, limits, '2026-12-01')).toEqual({
+			allowed: false,
+			limit: 'max_videos_per_day',
+			max: 2,
+			count: 2,
+		});
 		expect(canSubmit(state, limits, '2026-12-02')).toEqual({ allowed: true });
 		countSubmit(state, '2026-12-02');
-		expect(currentAllowance(state, '2026-12-02')).toEqual({ submitted: 3, day: '2026-12-02', submittedToday: 1 });
-		expect(canSubmit(state, limits, '2026-12-02')).toEqual({ allowed: false, limit: 'max_videos', max: 3, count: 3 });
-		expect(canSubmit(state, limits, '2026-12-09')).toMatchObject({ allowed: false, limit: 'max_videos' });
+		expect(currentAllowance(state, '2026-12-02')).toEqual({
+			submitted: 3,
+			day: '2026-12-02',
+			submittedToday: 1,
+		});
+		expect(canSubmit(state, limits, '2026-12-02')).toEqual({
+			allowed: false,
+			limit: 'max_videos',
+			max: 3,
+			count: 3,
+		});
+		expect(canSubmit(state, limits, '2026-12-09')).toMatchObject({
+			allowed: false,
+			limit: 'max_videos',
+		});
 	});
 
 	it('a user activation starts a new Max Videos count and lifts a pause, but keeps the day count', () => {
@@ -63,12 +80,23 @@ describe('spending allowance (generate mode)', () => {
 		expect(pauseOf(state)?.reason).toBe('submit_outcome_unknown');
 		startActivation(state, '2026-12-01');
 		expect(pauseOf(state)).toBeUndefined();
-		expect(currentAllowance(state, '2026-12-01')).toEqual({ submitted: 0, day: '2026-12-01', submittedToday: 2 });
-		expect(canSubmit(state, limits, '2026-12-01')).toMatchObject({ allowed: false, limit: 'max_videos_per_day' });
+		expect(currentAllowance(state, '2026-12-01')).toEqual({
+			submitted: 0,
+			day: '2026-12-01',
+			submittedToday: 2,
+		});
+		expect(canSubmit(state, limits, '2026-12-01')).toMatchObject({
+			allowed: false,
+			limit: 'max_videos_per_day',
+		});
 	});
 
 	it('reads the 0.1.0 `stopped` record as a pause', () => {
-		expect(pauseOf({ stopped: { reason: 'InvalidCredential', at: T0 } })).toEqual({ reason: 'submit_failed', at: T0, detail: 'InvalidCredential' });
+		expect(pauseOf({ stopped: { reason: 'InvalidCredential', at: T0 } })).toEqual({
+			reason: 'submit_failed',
+			at: T0,
+			detail: 'InvalidCredential',
+		});
 	});
 
 	it('days are calendar days in the workflow time zone', () => {

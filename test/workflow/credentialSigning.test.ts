@@ -42,14 +42,27 @@ describe('volcengineApi credential against the gateway', () => {
 	afterAll(async () => await sim.stop());
 
 	const sign = async (options: Record<string, unknown>, overrides: Record<string, string> = {}) =>
-		(await credential.authenticate({ ...credentials, ...overrides }, options as never)) as unknown as SignedRequest;
+		(await credential.authenticate(
+			{ ...credentials, ...overrides },
+			options as never,
+		)) as unknown as SignedRequest;
 
 	it('signs the request helpers’ shape (baseURL + url + qs, object body)', async () => {
-		const signed = await sign({ method: 'POST', url: '/', qs: { Action: 'CVSync2AsyncGetResult', Version: '2022-08-31' }, body: getResultBody });
+		const signed = await sign({
+			method: 'POST',
+			url: '/',
+			qs: { Action: 'CVSync2AsyncGetResult', Version: '2022-08-31' },
+			body: getResultBody,
+		});
 		expect(signed.url).toBe(`${sim.url}/?Action=CVSync2AsyncGetResult&Version=2022-08-31`);
-		expect(signed.headers?.Authorization).toMatch(/^HMAC-SHA256 Credential=AKLT\w+\/\d{8}\/cn-north-1\/cv\/request, SignedHeaders=host;x-content-sha256;x-date, Signature=[0-9a-f]{64}$/);
+		expect(signed.headers?.Authorization).toMatch(
+			/^HMAC-SHA256 Credential=AKLT\w+\/\d{8}\/cn-north-1\/cv\/request, SignedHeaders=host;x-content-sha256;x-date, Signature=[0-9a-f]{64}$/,
+		);
 		const answer = await send(signed);
-		expect(answer).toMatchObject({ status: 200, body: { code: 10000, data: { status: 'not_found' } } });
+		expect(answer).toMatchObject({
+			status: 200,
+			body: { code: 10000, data: { status: 'not_found' } },
+		});
 	});
 
 	it('signs the HTTP Request node’s legacy shape (uri + qs + json body)', async () => {
@@ -68,15 +81,28 @@ describe('volcengineApi credential against the gateway', () => {
 	});
 
 	it('adds and signs X-Security-Token for STS keys', async () => {
-		const sts = new JimengSimulator({ accounts: [{ accessKeyId: 'AKLTsts', secretAccessKey: 'c3Rz', sessionToken: 'token-123' }] });
+		const sts = new JimengSimulator({
+			accounts: [{ accessKeyId: 'AKLTsts', secretAccessKey: 'c3Rz', sessionToken: 'token-123' }],
+		});
 		await sts.start();
 		try {
 			const signed = await sign(
-				{ method: 'POST', url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31', body: getResultBody },
-				{ accessKeyId: 'AKLTsts', secretAccessKey: 'c3Rz', sessionToken: 'token-123', baseUrl: sts.url },
+				{
+					method: 'POST',
+					url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31',
+					body: getResultBody,
+				},
+				{
+					accessKeyId: 'AKLTsts',
+					secretAccessKey: 'c3Rz',
+					sessionToken: 'token-123',
+					baseUrl: sts.url,
+				},
 			);
 			expect(signed.headers?.['X-Security-Token']).toBe('token-123');
-			expect(signed.headers?.Authorization).toContain('SignedHeaders=host;x-content-sha256;x-date;x-security-token');
+			expect(signed.headers?.Authorization).toContain(
+				'SignedHeaders=host;x-content-sha256;x-date;x-security-token',
+			);
 			expect((await send(signed)).status).toBe(200);
 		} finally {
 			await sts.stop();
@@ -84,14 +110,28 @@ describe('volcengineApi credential against the gateway', () => {
 	});
 
 	it('a wrong secret is refused: 401 SignatureDoesNotMatch', async () => {
-		const signed = await sign({ method: 'POST', url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31', body: getResultBody }, { secretAccessKey: 'wrong-secret' });
+		const signed = await sign(
+			{
+				method: 'POST',
+				url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31',
+				body: getResultBody,
+			},
+			{ secretAccessKey: 'wrong-secret' },
+		);
 		const answer = await send(signed);
 		expect(answer.status).toBe(401);
-		expect(answer.body.ResponseMetadata.Error).toMatchObject({ Code: 'SignatureDoesNotMatch', CodeN: 100010 });
+		expect(answer.body.ResponseMetadata.Error).toMatchObject({
+			Code: 'SignatureDoesNotMatch',
+			CodeN: 100010,
+		});
 	});
 
 	it('a tampered body is refused: 401 SignatureDoesNotMatch', async () => {
-		const signed = await sign({ method: 'POST', url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31', body: getResultBody });
+		const signed = await sign({
+			method: 'POST',
+			url: '/?Action=CVSync2AsyncGetResult&Version=2022-08-31',
+			body: getResultBody,
+		});
 		const answer = await send({ ...signed, body: signed.body!.replace('"1"', '"2"') });
 		expect(answer.status).toBe(401);
 		expect(answer.body.ResponseMetadata.Error.Code).toBe('SignatureDoesNotMatch');
@@ -99,30 +139,59 @@ describe('volcengineApi credential against the gateway', () => {
 
 	it('an X-Date 901 s old is refused: 400 InvalidTimestamp (899 s is accepted)', async () => {
 		const signedAt = async (ageSeconds: number) => {
-			const normalized = normalizeRequest({ method: 'POST', url: `${sim.url}/?Action=CVSync2AsyncGetResult&Version=2022-08-31`, body: getResultBody });
+			const normalized = normalizeRequest({
+				method: 'POST',
+				url: `${sim.url}/?Action=CVSync2AsyncGetResult&Version=2022-08-31`,
+				body: getResultBody,
+			});
 			const signature = signRequest(
-				{ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, region: 'cn-north-1', service: 'cv' },
+				{
+					accessKeyId: credentials.accessKeyId,
+					secretAccessKey: credentials.secretAccessKey,
+					region: 'cn-north-1',
+					service: 'cv',
+				},
 				normalized.signable,
 				{ date: new Date(Date.now() - ageSeconds * 1000) },
 			);
-			return applySignature({ method: 'POST', url: `${sim.url}/` }, normalized, signature.canonicalQuery, signature.headers) as SignedRequest;
+			return applySignature(
+				{ method: 'POST', url: `${sim.url}/` },
+				normalized,
+				signature.canonicalQuery,
+				signature.headers,
+			) as SignedRequest;
 		};
 		const stale = await send(await signedAt(901));
 		expect(stale.status).toBe(400);
-		expect(stale.body.ResponseMetadata.Error).toMatchObject({ Code: 'InvalidTimestamp', CodeN: 100006 });
+		expect(stale.body.ResponseMetadata.Error).toMatchObject({
+			Code: 'InvalidTimestamp',
+			CodeN: 100006,
+		});
 		expect((await send(await signedAt(899))).status).toBe(200);
 	});
 
 	it('refuses a Base URL that is not http(s), or that carries a user name and password', async () => {
-		await expect(sign({ url: '/' }, { baseUrl: 'ftp://visual.volcengineapi.com' })).rejects.toThrow(/only http and https are supported\. Check the Base URL/);
-		await expect(sign({ url: '/' }, { baseUrl: 'file:///etc' })).rejects.toThrow(/Check the Base URL/);
-		await expect(sign({ url: '/' }, { baseUrl: 'https://user:pw@visual.volcengineapi.com' })).rejects.toThrow(/remove it from the Base URL/);
+		await expect(sign({ url: '/' }, { baseUrl: 'ftp://visual.volcengineapi.com' })).rejects.toThrow(
+			/only http and https are supported\. Check the Base URL/,
+		);
+		await expect(sign({ url: '/' }, { baseUrl: 'file:///etc' })).rejects.toThrow(
+			/Check the Base URL/,
+		);
+		await expect(
+			sign({ url: '/' }, { baseUrl: 'https://user:pw@visual.volcengineapi.com' }),
+		).rejects.toThrow(/remove it from the Base URL/);
 	});
 
 	it('refuses empty or space-padded fields before signing, without echoing secrets', async () => {
-		await expect(sign({ url: '/' }, { accessKeyId: '' })).rejects.toThrow('"Access Key ID" is empty');
-		await expect(sign({ url: '/' }, { secretAccessKey: 'abc ' })).rejects.toThrow(/"Secret Access Key" starts or ends with whitespace/);
+		await expect(sign({ url: '/' }, { accessKeyId: '' })).rejects.toThrow(
+			'"Access Key ID" is empty',
+		);
+		await expect(sign({ url: '/' }, { secretAccessKey: 'abc ' })).rejects.toThrow(
+			/"Secret Access Key" starts or ends with whitespace/,
+		);
 		await expect(sign({ url: '/' }, { secretAccessKey: 'abc ' })).rejects.not.toThrow(/abc/);
-		await expect(sign({ url: '/' }, { sessionToken: '\ntok' })).rejects.toThrow(/"Session Token" starts or ends with whitespace/);
+		await expect(sign({ url: '/' }, { sessionToken: '\ntok' })).rejects.toThrow(
+			/"Session Token" starts or ends with whitespace/,
+		);
 	});
 });

@@ -16,7 +16,14 @@ import {
 import { OUTPUT_SIZES } from '../../nodes/shared/helpers/aspectRatio';
 import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/helpers/models';
 import { JimengSimulator } from '../simulator';
-import { NODE_TYPE, TRIGGER_TYPE, createHarness, errorOf, loadPackage, outputOf } from '../support/harness';
+import {
+	NODE_TYPE,
+	TRIGGER_TYPE,
+	createHarness,
+	errorOf,
+	loadPackage,
+	outputOf,
+} from '../support/harness';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 
 async function descriptionOf(type: string): Promise<INodeTypeDescription> {
@@ -25,9 +32,18 @@ async function descriptionOf(type: string): Promise<INodeTypeDescription> {
 }
 
 function nodeWith(type: string, description: INodeTypeDescription, values: INodeParameters): INode {
-	const node: INode = { id: 'a1', name: 'Jimeng', type, typeVersion: 1, position: [0, 0], parameters: {} };
+	const node: INode = {
+		id: 'a1',
+		name: 'Jimeng',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	// As the editor does: the saved values plus the defaults of every displayed parameter.
-	node.parameters = NodeHelpers.getNodeParameters(description.properties, values, true, false, node, description) ?? {};
+	node.parameters =
+		NodeHelpers.getNodeParameters(description.properties, values, true, false, node, description) ??
+		{};
 	return node;
 }
 
@@ -35,15 +51,27 @@ async function subtitleOf(type: string, values: INodeParameters): Promise<unknow
 	const { nodeTypes } = await loadPackage();
 	const description = await descriptionOf(type);
 	const node = nodeWith(type, description, values);
-	const workflow = new Workflow({ id: 'w1', nodes: [node], connections: {}, active: false, nodeTypes });
+	const workflow = new Workflow({
+		id: 'w1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+	});
 	return workflow.expression.getSimpleParameterValue(node, description.subtitle, 'internal', {});
 }
 
 /** The displayed properties named `name` for these values (twins share a name; at most one shows). */
-function displayed(description: INodeTypeDescription, values: INodeParameters, name: string): INodeProperties[] {
+function displayed(
+	description: INodeTypeDescription,
+	values: INodeParameters,
+	name: string,
+): INodeProperties[] {
 	const node = nodeWith('x', description, values);
 	return description.properties.filter(
-		(property) => property.name === name && NodeHelpers.displayParameter(node.parameters, property, node, description),
+		(property) =>
+			property.name === name &&
+			NodeHelpers.displayParameter(node.parameters, property, node, description),
 	);
 }
 
@@ -54,16 +82,29 @@ function optionValues(property: INodeProperties): unknown[] {
 describe('canvas subtitle', () => {
 	it('shows the operation and the model short name, not the req_key', async () => {
 		expect(await subtitleOf(NODE_TYPE, {})).toBe('Generate and Wait: Pro');
-		expect(await subtitleOf(NODE_TYPE, { operation: 'submit', model: 'jimeng_t2v_v30' })).toBe('Submit: 720p Text');
-		expect(await subtitleOf(NODE_TYPE, { operation: 'getResult', model: 'jimeng_i2v_recamera_v30' })).toBe('Get Result: 720p Camera Motion');
+		expect(await subtitleOf(NODE_TYPE, { operation: 'submit', model: 'jimeng_t2v_v30' })).toBe(
+			'Submit: 720p Text',
+		);
+		expect(
+			await subtitleOf(NODE_TYPE, { operation: 'getResult', model: 'jimeng_i2v_recamera_v30' }),
+		).toBe('Get Result: 720p Camera Motion');
 		expect(await subtitleOf(TRIGGER_TYPE, {})).toBe('Watch Tasks: Pro');
-		expect(await subtitleOf(TRIGGER_TYPE, { mode: 'generate', model: 'jimeng_t2v_v30_1080p' })).toBe('Generate Videos: 1080p Text');
+		expect(
+			await subtitleOf(TRIGGER_TYPE, { mode: 'generate', model: 'jimeng_t2v_v30_1080p' }),
+		).toBe('Generate Videos: 1080p Text');
 	});
 
-	it.each(MODELS.map((model) => [model.id, model.shortName]))('names %s by its short name in both nodes', async (id, shortName) => {
-		expect(await subtitleOf(NODE_TYPE, { operation: 'submit', model: id })).toBe(`Submit: ${shortName}`);
-		expect(await subtitleOf(TRIGGER_TYPE, { mode: 'generate', model: id })).toBe(`Generate Videos: ${shortName}`);
-	});
+	it.each(MODELS.map((model) => [model.id, model.shortName]))(
+		'names %s by its short name in both nodes',
+		async (id, shortName) => {
+			expect(await subtitleOf(NODE_TYPE, { operation: 'submit', model: id })).toBe(
+				`Submit: ${shortName}`,
+			);
+			expect(await subtitleOf(TRIGGER_TYPE, { mode: 'generate', model: id })).toBe(
+				`Generate Videos: ${shortName}`,
+			);
+		},
+	);
 
 	it('short names are short and unique', () => {
 		const names = MODELS.map((model) => model.shortName);
@@ -78,26 +119,45 @@ describe('option orders', () => {
 		const [duration] = displayed(description, {}, 'frames');
 		expect(duration.displayName).toBe('Duration');
 		expect(optionValues(duration)).toEqual([121, 241]);
-		expect((duration.options ?? []).map((option) => option.name)).toEqual(['5 Seconds (121 Frames)', '10 Seconds (241 Frames)']);
+		expect((duration.options ?? []).map((option) => option.name)).toEqual([
+			'5 Seconds (121 Frames)',
+			'10 Seconds (241 Frames)',
+		]);
 	});
 
 	it('lists the default model (Pro) first, then 1080p models, then 720p models', async () => {
 		for (const type of [NODE_TYPE, TRIGGER_TYPE]) {
 			const description = await descriptionOf(type);
-			const [model] = displayed(description, type === NODE_TYPE ? {} : { mode: 'generate' }, 'model');
+			const [model] = displayed(
+				description,
+				type === NODE_TYPE ? {} : { mode: 'generate' },
+				'model',
+			);
 			const values = optionValues(model) as string[];
 			expect(values[0]).toBe(DEFAULT_MODEL);
 			const resolutions = values.slice(1).map((id) => MODELS.find((m) => m.id === id)?.resolution);
-			expect(resolutions).toEqual([...resolutions].sort((a, b) => Number.parseInt(b as string) - Number.parseInt(a as string)));
+			expect(resolutions).toEqual(
+				[...resolutions].sort(
+					(a, b) => Number.parseInt(b as string) - Number.parseInt(a as string),
+				),
+			);
 			expect(new Set(values)).toEqual(new Set(MODELS.map((m) => m.id)));
 		}
 	});
 
 	it('lists Camera Strength weak → medium → strong', async () => {
 		const description = await descriptionOf(NODE_TYPE);
-		const [strength] = displayed(description, { model: 'jimeng_i2v_recamera_v30' }, 'cameraStrength');
+		const [strength] = displayed(
+			description,
+			{ model: 'jimeng_i2v_recamera_v30' },
+			'cameraStrength',
+		);
 		expect(optionValues(strength)).toEqual(['weak', 'medium', 'strong']);
-		expect((strength.options ?? []).map((option) => option.name)).toEqual(['Weak', 'Medium', 'Strong']);
+		expect((strength.options ?? []).map((option) => option.name)).toEqual([
+			'Weak',
+			'Medium',
+			'Strong',
+		]);
 	});
 });
 
@@ -124,15 +184,19 @@ describe('Aspect Ratio', () => {
 		for (const [ratio, size] of Object.entries(OUTPUT_SIZES['720p'])) {
 			const [a, b] = ratio.split(':').map(Number);
 			expect(Math.abs(size.width / size.height - a / b) / (a / b)).toBeLessThan(0.03);
-			expect(size.width % 16 + (size.height % 16)).toBe(0);
+			expect((size.width % 16) + (size.height % 16)).toBe(0);
 		}
 	});
 
 	it('is hidden when an image source is used, shown for text-to-video', async () => {
 		const description = await descriptionOf(NODE_TYPE);
-		expect(displayed(description, { model: DEFAULT_MODEL, imageSource: 'none' }, 'aspectRatio')).toHaveLength(1);
+		expect(
+			displayed(description, { model: DEFAULT_MODEL, imageSource: 'none' }, 'aspectRatio'),
+		).toHaveLength(1);
 		for (const imageSource of ['binary', 'url', 'base64']) {
-			expect(displayed(description, { model: DEFAULT_MODEL, imageSource }, 'aspectRatio')).toHaveLength(0);
+			expect(
+				displayed(description, { model: DEFAULT_MODEL, imageSource }, 'aspectRatio'),
+			).toHaveLength(0);
 		}
 		for (const model of MODELS.filter((m) => !m.takesAspectRatio)) {
 			expect(displayed(description, { model: model.id }, 'aspectRatio')).toHaveLength(0);
@@ -145,12 +209,19 @@ describe('Aspect Ratio', () => {
 		try {
 			const harness = await createHarness([simulatorCredential(sim)]);
 			const run = await harness.run(
-				jimengWorkflow({ operation: 'submit', imageSource: 'url', imageUrl: 'https://cdn.example.com/first.png', aspectRatio: '4:3' }),
+				jimengWorkflow({
+					operation: 'submit',
+					imageSource: 'url',
+					imageUrl: 'https://cdn.example.com/first.png',
+					aspectRatio: '4:3',
+				}),
 			);
 			expect(errorOf(run, 'Jimeng Video')).toBeUndefined();
 			expect(outputOf(run, 'Jimeng Video')[0].json.task_id).toEqual(expect.any(String));
 			expect(sim.submits()).toHaveLength(1);
-			expect(sim.submits()[0].body).toMatchObject({ image_urls: ['https://cdn.example.com/first.png'] });
+			expect(sim.submits()[0].body).toMatchObject({
+				image_urls: ['https://cdn.example.com/first.png'],
+			});
 			expect(sim.submits()[0].body).not.toHaveProperty('aspect_ratio');
 		} finally {
 			await sim.stop();
@@ -159,7 +230,10 @@ describe('Aspect Ratio', () => {
 
 	it("shows in the trigger's generate mode for the text-to-video models", async () => {
 		const description = await descriptionOf(TRIGGER_TYPE);
-		expect(displayed(description, { mode: 'generate', model: 'jimeng_t2v_v30' }, 'aspectRatio')[0].description).toContain(sizeText('720p', '16:9'));
+		expect(
+			displayed(description, { mode: 'generate', model: 'jimeng_t2v_v30' }, 'aspectRatio')[0]
+				.description,
+		).toContain(sizeText('720p', '16:9'));
 		expect(displayed(description, { mode: 'watchTasks' }, 'aspectRatio')).toHaveLength(0);
 	});
 });
@@ -178,7 +252,8 @@ describe('display conditions name parameters of their own node', () => {
 			const { show = {}, hide = {} } = property.displayOptions ?? {};
 			for (const key of [...Object.keys(show), ...Object.keys(hide)]) {
 				// `@version`, `@tool` and `/path` conditions are n8n's own, not sibling parameters.
-				if (!key.startsWith('@') && !key.startsWith('/') && !names.has(key)) dangling.push(`${property.name} → ${key}`);
+				if (!key.startsWith('@') && !key.startsWith('/') && !names.has(key))
+					dangling.push(`${property.name} → ${key}`);
 			}
 		}
 		expect(dangling).toEqual([]);
@@ -190,6 +265,8 @@ describe('trigger fields', () => {
 		const description = await descriptionOf(TRIGGER_TYPE);
 		const mode = description.properties.find((property) => property.name === 'mode');
 		expect(mode?.displayName).toBe('Trigger On');
-		expect(description.properties.filter((property) => property.displayName === 'Mode')).toHaveLength(0);
+		expect(
+			description.properties.filter((property) => property.displayName === 'Mode'),
+		).toHaveLength(0);
 	});
 });

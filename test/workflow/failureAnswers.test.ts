@@ -36,27 +36,51 @@ const TASK_FAILURE_CODES: Array<[number, boolean]> = [
 ];
 
 describe('transport', () => {
-	const { sim, harness } = useSimulator({ queueMs: 50, generateMs: 100, seed: 11 }, { faults: {}, qps: null, concurrency: null });
+	const { sim, harness } = useSimulator(
+		{ queueMs: 50, generateMs: 100, seed: 11 },
+		{ faults: {}, qps: null, concurrency: null },
+	);
 
-	it.each(SUBMIT_CODES)('submit answered %i (HTTP %i): one request, classified retryable=%s, meaning and request_id in the message', async (code, status, retryable) => {
-		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: `x [sim:code=${code}]` }, { continueOnFail: true }));
-		const [item] = outputOf(run, 'Jimeng Video');
-		expect(item.json).toMatchObject({ code, retryable, task_id: null });
-		expect(item.json.error).toMatch(new RegExp(`Jimeng API error ${code}: .+\\. .+ \\(request_id \\d{14}[0-9A-F]{20}\\)$`));
-		expect(item.json.request_id).toMatch(/^\d{14}[0-9A-F]{20}$/);
-		expect(sim.submits()).toHaveLength(1);
-		expect(sim.submits()[0].httpStatus).toBe(status);
-	});
+	it.each(SUBMIT_CODES)(
+		'submit answered %i (HTTP %i): one request, classified retryable=%s, meaning and request_id in the message',
+		async (code, status, retryable) => {
+			const run = await harness.run(
+				jimengWorkflow(
+					{ operation: 'submit', prompt: `x [sim:code=${code}]` },
+					{ continueOnFail: true },
+				),
+			);
+			const [item] = outputOf(run, 'Jimeng Video');
+			expect(item.json).toMatchObject({ code, retryable, task_id: null });
+			expect(item.json.error).toMatch(
+				new RegExp(`Jimeng API error ${code}: .+\\. .+ \\(request_id \\d{14}[0-9A-F]{20}\\)$`),
+			);
+			expect(item.json.request_id).toMatch(/^\d{14}[0-9A-F]{20}$/);
+			expect(sim.submits()).toHaveLength(1);
+			expect(sim.submits()[0].httpStatus).toBe(status);
+		},
+	);
 
-	it.each(TASK_FAILURE_CODES)('a task that fails with %i at query time is reported with retryable=%s', async (code, retryable) => {
-		const submitted = outputOf(await harness.run(jimengWorkflow({ operation: 'submit', prompt: `x [sim:fail=${code}]` })), 'Jimeng Video')[0];
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: submitted.json.task_id }, { continueOnFail: true }));
-		const [item] = outputOf(run, 'Jimeng Video');
-		expect(item.json).toMatchObject({ code, retryable, task_id: submitted.json.task_id });
-		expect(item.json.error).toMatch(new RegExp(`^Jimeng task \\d+ failed with code ${code}: `));
-		expect(sim.getResults()).toHaveLength(1);
-	});
+	it.each(TASK_FAILURE_CODES)(
+		'a task that fails with %i at query time is reported with retryable=%s',
+		async (code, retryable) => {
+			const submitted = outputOf(
+				await harness.run(jimengWorkflow({ operation: 'submit', prompt: `x [sim:fail=${code}]` })),
+				'Jimeng Video',
+			)[0];
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			const run = await harness.run(
+				jimengWorkflow(
+					{ operation: 'getResult', taskId: submitted.json.task_id },
+					{ continueOnFail: true },
+				),
+			);
+			const [item] = outputOf(run, 'Jimeng Video');
+			expect(item.json).toMatchObject({ code, retryable, task_id: submitted.json.task_id });
+			expect(item.json.error).toMatch(new RegExp(`^Jimeng task \\d+ failed with code ${code}: `));
+			expect(sim.getResults()).toHaveLength(1);
+		},
+	);
 
 	it('rides out a burst of 50429 (QPS) on submit: one task created', async () => {
 		sim.configure({ faults: { rate50429: 1 } });
@@ -70,21 +94,40 @@ describe('transport', () => {
 	}, 30_000);
 
 	it('rides out 50500 on Get Result', async () => {
-		const submitted = outputOf(await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })), 'Jimeng Video')[0];
+		const submitted = outputOf(
+			await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })),
+			'Jimeng Video',
+		)[0];
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		sim.configure({ faults: { rate50500: 1 } });
 		setTimeout(() => sim.configure({ faults: {} }), 1500);
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: submitted.json.task_id, options: { downloadVideo: false } }));
+		const run = await harness.run(
+			jimengWorkflow({
+				operation: 'getResult',
+				taskId: submitted.json.task_id,
+				options: { downloadVideo: false },
+			}),
+		);
 		expect(outputOf(run, 'Jimeng Video')[0].json.status).toBe('done');
-		expect(sim.getResults().filter((entry) => entry.code === 50500).length).toBeGreaterThanOrEqual(1);
+		expect(sim.getResults().filter((entry) => entry.code === 50500).length).toBeGreaterThanOrEqual(
+			1,
+		);
 	}, 30_000);
 
 	it('never repeats a submit whose connection broke after sending: one submit, and the error says a task may exist', async () => {
 		sim.configure({ faults: { resetAfterCreate: 1 } });
-		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' }, { continueOnFail: true }));
+		const run = await harness.run(
+			jimengWorkflow({ operation: 'submit', prompt: 'x' }, { continueOnFail: true }),
+		);
 		const [item] = outputOf(run, 'Jimeng Video');
-		expect(item.json).toMatchObject({ task_may_exist: true, retryable: false, code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET|ECONNABORTED/) });
-		expect(item.json.error).toMatch(/sent at \d{4}-\d\d-\d\dT[\d:.]+Z, so Jimeng may have created the task .* NOT submitted again/);
+		expect(item.json).toMatchObject({
+			task_may_exist: true,
+			retryable: false,
+			code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET|ECONNABORTED/),
+		});
+		expect(item.json.error).toMatch(
+			/sent at \d{4}-\d\d-\d\dT[\d:.]+Z, so Jimeng may have created the task .* NOT submitted again/,
+		);
 		// what is needed to find the task in the console: when, which model, what prompt
 		expect(item.json).toMatchObject({ req_key: 'jimeng_ti2v_v30_pro', prompt: 'x', frames: 121 });
 		expect(Date.parse(item.json.submitted_at as string)).toBeGreaterThan(Date.now() - 60_000);
@@ -93,19 +136,36 @@ describe('transport', () => {
 	});
 
 	it('retries Get Result after a reset (queries are safe to repeat)', async () => {
-		const submitted = outputOf(await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })), 'Jimeng Video')[0];
+		const submitted = outputOf(
+			await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })),
+			'Jimeng Video',
+		)[0];
 		sim.configure({ faults: { resetBeforeCreate: 1 } });
 		setTimeout(() => sim.configure({ faults: {} }), 1200);
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: submitted.json.task_id, options: { downloadVideo: false } }));
-		expect(['in_queue', 'generating', 'done']).toContain(outputOf(run, 'Jimeng Video')[0].json.status);
-		expect(sim.getResults().filter((entry) => entry.fault === 'resetBeforeCreate').length).toBeGreaterThanOrEqual(1);
+		const run = await harness.run(
+			jimengWorkflow({
+				operation: 'getResult',
+				taskId: submitted.json.task_id,
+				options: { downloadVideo: false },
+			}),
+		);
+		expect(['in_queue', 'generating', 'done']).toContain(
+			outputOf(run, 'Jimeng Video')[0].json.status,
+		);
+		expect(
+			sim.getResults().filter((entry) => entry.fault === 'resetBeforeCreate').length,
+		).toBeGreaterThanOrEqual(1);
 	}, 30_000);
 
 	it('a wrong secret fails with the gateway code, what it means, and no retry', async () => {
-		const wrong = await createHarness([simulatorCredential(sim, { secretAccessKey: 'not-the-secret' })]);
+		const wrong = await createHarness([
+			simulatorCredential(sim, { secretAccessKey: 'not-the-secret' }),
+		]);
 		const run = await wrong.run(jimengWorkflow({ operation: 'submit', prompt: 'x' }));
 		const error = errorOf(run, 'Jimeng Video')!;
-		expect(error.message).toMatch(/gateway refused the request: SignatureDoesNotMatch \(100010\): Signature does not match\. The Secret Access Key does not belong/);
+		expect(error.message).toMatch(
+			/gateway refused the request: SignatureDoesNotMatch \(100010\): Signature does not match\. The Secret Access Key does not belong/,
+		);
 		expect(error.message).not.toContain('not-the-secret');
 		expect(sim.requests).toHaveLength(1);
 	});
@@ -113,7 +173,9 @@ describe('transport', () => {
 	it('an abort stops the retry loop at once', async () => {
 		sim.configure({ faults: { rate50500: 1 } });
 		let cancel: () => void = () => undefined;
-		const running = harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' }), { onStarted: (c) => (cancel = c) });
+		const running = harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' }), {
+			onStarted: (c) => (cancel = c),
+		});
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		const requestsBefore = sim.requests.length;
 		const cancelledAt = Date.now();

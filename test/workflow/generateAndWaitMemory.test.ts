@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { JimengSimulator } from '../simulator';
 import { Capture } from '../soak/capture';
 import { pngBytes } from '../fixtures/images';
-import { createHarness, errorOf, outputOf, useFilesystemBinaryData, type Harness } from '../support/harness';
+import {
+	createHarness,
+	errorOf,
+	outputOf,
+	useFilesystemBinaryData,
+	type Harness,
+} from '../support/harness';
 import { jimengWorkflow, simulatorCredential, type ItemSpec } from '../support/workflows';
 
 interface ImageBodyEvent {
@@ -32,7 +38,13 @@ function bigPng(size: number, seed: number): Buffer {
 
 const imageItem = (bytes: Buffer, index: number): ItemSpec => ({
 	json: { prompt: `image ${index}` },
-	binary: { data: { base64: bytes.toString('base64'), fileName: `frame-${index}.png`, mimeType: 'image/png' } },
+	binary: {
+		data: {
+			base64: bytes.toString('base64'),
+			fileName: `frame-${index}.png`,
+			mimeType: 'image/png',
+		},
+	},
 });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -83,7 +95,15 @@ describe('Generate and Wait: image memory per item', () => {
 		sim.configure({ concurrency: 2, queueMs: 300, generateMs: 500 });
 		const images = Array.from({ length: 8 }, (_, i) => bigPng(600_000 + i, i + 1));
 		const run = await harness.run(
-			jimengWorkflow({ operation: 'generateAndWait', imageSource: 'binary', prompt: '={{ $json.prompt }}', options: fast }, { items: images.map(imageItem) }),
+			jimengWorkflow(
+				{
+					operation: 'generateAndWait',
+					imageSource: 'binary',
+					prompt: '={{ $json.prompt }}',
+					options: fast,
+				},
+				{ items: images.map(imageItem) },
+			),
 		);
 		const output = outputOf(run, 'Jimeng Video');
 		expect(output.map((item) => item.json.status)).toEqual(Array(8).fill('done'));
@@ -93,7 +113,9 @@ describe('Generate and Wait: image memory per item', () => {
 		// Every submit, refused or not, carried the item's full image.
 		for (const entry of sim.submits()) {
 			const item = Number(/image (\d+)/.exec((entry.body as { prompt: string }).prompt)![1]);
-			expect(entry.body).toMatchObject({ binary_data_base64: [`<base64 ${images[item].toString('base64').length} chars>`] });
+			expect(entry.body).toMatchObject({
+				binary_data_base64: [`<base64 ${images[item].toString('base64').length} chars>`],
+			});
 		}
 
 		const events = imageBodyEvents();
@@ -101,22 +123,39 @@ describe('Generate and Wait: image memory per item', () => {
 		const reads = events.filter((event) => event.action === 'read');
 		expect(reads.map((event) => event.item).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
 		// …and each released once its submit was accepted.
-		expect(events.filter((event) => event.action === 'released').map((event) => event.item).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+		expect(
+			events
+				.filter((event) => event.action === 'released')
+				.map((event) => event.item)
+				.sort(),
+		).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
 		// Submits go one at a time: never more than one encoded image held (the bound asked is concurrency + 1 = 3).
 		expect(Math.max(...events.map((event) => event.alive))).toBe(1);
 		expect(events.at(-1)?.alive).toBe(0);
-		console.log(`8 items, concurrency 2: ${sim.submits().length} submits (${refused.length} refused 50430), ${reads.length} image reads, at most ${Math.max(...events.map((e) => e.alive))} body held`);
+		console.log(
+			`8 items, concurrency 2: ${sim.submits().length} submits (${refused.length} refused 50430), ${reads.length} image reads, at most ${Math.max(...events.map((e) => e.alive))} body held`,
+		);
 	}, 30_000);
 
 	it('an image changed on disk between the check and its submit fails that item; nothing is sent for it', async () => {
 		sim.configure({ faults: { latencyMs: 1500 } });
 		const images = [bigPng(300_000, 1), bigPng(300_000, 2)];
 		const running = harness.run(
-			jimengWorkflow({ operation: 'generateAndWait', imageSource: 'binary', prompt: '={{ $json.prompt }}', options: fast }, { items: images.map(imageItem), continueOnFail: true }),
+			jimengWorkflow(
+				{
+					operation: 'generateAndWait',
+					imageSource: 'binary',
+					prompt: '={{ $json.prompt }}',
+					options: fast,
+				},
+				{ items: images.map(imageItem), continueOnFail: true },
+			),
 		);
 		// Item 0's task exists, its answer is held back 1.5 s: item 1 was checked but not yet read again.
 		await waitFor(() => sim.createdTaskIds().length === 1);
-		const secondFile = filesUnder(store.storagePath).find((path) => statSync(path).size === images[1].length && readFileSync(path).equals(images[1]));
+		const secondFile = filesUnder(store.storagePath).find(
+			(path) => statSync(path).size === images[1].length && readFileSync(path).equals(images[1]),
+		);
 		expect(secondFile).toBeDefined();
 		const edited = Buffer.from(images[1]);
 		edited[edited.length - 10] ^= 0xff;
@@ -124,7 +163,11 @@ describe('Generate and Wait: image memory per item', () => {
 
 		const output = outputOf(await running, 'Jimeng Video');
 		expect(output[0].json).toMatchObject({ status: 'done' });
-		expect(output[1].json).toMatchObject({ code: 'INVALID_PARAMETER', parameter: 'Input Binary Field', task_id: null });
+		expect(output[1].json).toMatchObject({
+			code: 'INVALID_PARAMETER',
+			parameter: 'Input Binary Field',
+			task_id: null,
+		});
 		expect(output[1].json.error).toBe(
 			`"Input Binary Field" changed after the batch was checked: binary property "data" (frame-1.png) was 300000 bytes, sha256 ${sha256(images[1]).slice(0, 16)}… when checked and is 300000 bytes, sha256 ${sha256(edited).slice(0, 16)}… at submit time; nothing was sent for this item`,
 		);
@@ -135,12 +178,28 @@ describe('Generate and Wait: image memory per item', () => {
 	it('without continueOnFail the changed image stops the batch, and the error lists the task already created', async () => {
 		sim.configure({ faults: { latencyMs: 1000 } });
 		const images = [bigPng(200_000, 3), bigPng(200_000, 4)];
-		const running = harness.run(jimengWorkflow({ operation: 'generateAndWait', imageSource: 'binary', prompt: '={{ $json.prompt }}', options: fast }, { items: images.map(imageItem) }));
+		const running = harness.run(
+			jimengWorkflow(
+				{
+					operation: 'generateAndWait',
+					imageSource: 'binary',
+					prompt: '={{ $json.prompt }}',
+					options: fast,
+				},
+				{ items: images.map(imageItem) },
+			),
+		);
 		await waitFor(() => sim.createdTaskIds().length === 1);
-		const secondFile = filesUnder(store.storagePath).find((path) => readFileSync(path).equals(images[1]))!;
+		const secondFile = filesUnder(store.storagePath).find((path) =>
+			readFileSync(path).equals(images[1]),
+		)!;
 		writeFileSync(secondFile, bigPng(200_000, 5));
-		const error = errorOf(await running, 'Jimeng Video') as (Error & { description?: string }) | undefined;
-		expect(error?.message).toMatch(/"Input Binary Field" changed after the batch was checked.*\[item 1\]$/);
+		const error = errorOf(await running, 'Jimeng Video') as
+			| (Error & { description?: string })
+			| undefined;
+		expect(error?.message).toMatch(
+			/"Input Binary Field" changed after the batch was checked.*\[item 1\]$/,
+		);
 		expect(error?.description).toContain(`item 0: task_id ${sim.createdTaskIds()[0]}`);
 		expect(sim.submits()).toHaveLength(1);
 	}, 30_000);
@@ -151,7 +210,12 @@ describe('Generate and Wait: image memory per item', () => {
 		items[2].json = { prompt: 'refused [sim:code=50412]' };
 		const run = await harness.run(
 			jimengWorkflow(
-				{ operation: 'generateAndWait', imageSource: 'binary', prompt: '={{ $json.prompt }}', options: fast },
+				{
+					operation: 'generateAndWait',
+					imageSource: 'binary',
+					prompt: '={{ $json.prompt }}',
+					options: fast,
+				},
 				{ items, nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } },
 			),
 		);

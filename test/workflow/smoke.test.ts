@@ -16,10 +16,18 @@ describe('smoke', () => {
 	it('generates a video', async () => {
 		const harness = await createHarness([simulatorCredential(sim)]);
 		const run = await harness.run(
-			jimengWorkflow({ operation: 'generateAndWait', prompt: 'a cat', options: { pollInterval: 0.1 } }),
+			jimengWorkflow({
+				operation: 'generateAndWait',
+				prompt: 'a cat',
+				options: { pollInterval: 0.1 },
+			}),
 		);
 		const [item] = outputOf(run, 'Jimeng Video');
-		expect(item.json).toMatchObject({ status: 'done', timed_out: false, req_key: 'jimeng_ti2v_v30_pro' });
+		expect(item.json).toMatchObject({
+			status: 'done',
+			timed_out: false,
+			req_key: 'jimeng_ti2v_v30_pro',
+		});
 		const bytes = await binaryBytes(item.binary!.data as never);
 		expect(bytes.equals(readFileSync(FIXTURE_PATH))).toBe(true);
 	});

@@ -20,7 +20,10 @@ const FIXTURE = readFileSync(FIXTURE_PATH);
 const items = itemsOf;
 
 describe('Jimeng Video Trigger', () => {
-	const { sim, harness } = useSimulator({ queueMs: 150, generateMs: 250, seed: 3 }, { queueMs: 150, generateMs: 250, concurrency: null, faults: {} });
+	const { sim, harness } = useSimulator(
+		{ queueMs: 150, generateMs: 250, seed: 3 },
+		{ queueMs: 150, generateMs: 250, concurrency: null, faults: {} },
+	);
 
 	async function submit(prompt: string): Promise<string> {
 		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt }));
@@ -33,11 +36,18 @@ describe('Jimeng Video Trigger', () => {
 			const failing = await submit('bad [sim:fail=50516]');
 			const unknown = '7000000000000000001';
 			await sleep(500);
-			const host = new TriggerHost(harness, { mode: 'watchTasks', taskIds: `${done}, ${failing}\n${unknown}` });
+			const host = new TriggerHost(harness, {
+				mode: 'watchTasks',
+				taskIds: `${done}, ${failing}\n${unknown}`,
+			});
 			const first = items(await host.activate());
 			expect(first).toHaveLength(3);
 			const byId = Object.fromEntries(first.map((item) => [item.json.task_id, item]));
-			expect(byId[done].json).toMatchObject({ status: 'done', req_key: 'jimeng_ti2v_v30_pro', video_url: expect.stringMatching(/^http/) });
+			expect(byId[done].json).toMatchObject({
+				status: 'done',
+				req_key: 'jimeng_ti2v_v30_pro',
+				video_url: expect.stringMatching(/^http/),
+			});
 			expect((await binaryBytes(byId[done].binary!.data as never)).equals(FIXTURE)).toBe(true);
 			expect((byId[done].binary!.data as IBinaryData).fileName).toBe(`${done}.mp4`);
 			expect(byId[failing].json).toMatchObject({ status: 'failed', code: 50516, retryable: true });
@@ -53,9 +63,18 @@ describe('Jimeng Video Trigger', () => {
 		it('the done item carries the same json and binary as Get Result', async () => {
 			const taskId = await submit('same');
 			await sleep(500);
-			const fromGetResult = outputOf(await harness.run(jimengWorkflow({ operation: 'getResult', taskId })), 'Jimeng Video')[0];
-			const [fromTrigger] = items(await new TriggerHost(harness, { mode: 'watchTasks', taskIds: taskId }).activate());
-			const strip = (json: Record<string, unknown>) => ({ ...json, video_url: undefined, request_id: undefined });
+			const fromGetResult = outputOf(
+				await harness.run(jimengWorkflow({ operation: 'getResult', taskId })),
+				'Jimeng Video',
+			)[0];
+			const [fromTrigger] = items(
+				await new TriggerHost(harness, { mode: 'watchTasks', taskIds: taskId }).activate(),
+			);
+			const strip = (json: Record<string, unknown>) => ({
+				...json,
+				video_url: undefined,
+				request_id: undefined,
+			});
 			expect(strip(fromTrigger.json)).toEqual(strip(fromGetResult.json));
 			expect(Object.keys(fromTrigger.binary!)).toEqual(Object.keys(fromGetResult.binary!));
 			expect((fromTrigger.binary!.data as IBinaryData).mimeType).toBe('video/mp4');
@@ -89,7 +108,11 @@ describe('Jimeng Video Trigger', () => {
 		it('emitFailures off: failed and unknown tasks are not emitted, and not queried again', async () => {
 			const failing = await submit('bad [sim:fail=50516]');
 			await sleep(500);
-			const host = new TriggerHost(harness, { mode: 'watchTasks', taskIds: `${failing} 7000000000000000002 not-an-id`, options: { emitFailures: false } });
+			const host = new TriggerHost(harness, {
+				mode: 'watchTasks',
+				taskIds: `${failing} 7000000000000000002 not-an-id`,
+				options: { emitFailures: false },
+			});
 			expect(await host.activate()).toBeNull();
 			const queries = sim.getResults().length;
 			expect(await host.poll()).toBeNull();
@@ -113,7 +136,12 @@ describe('Jimeng Video Trigger', () => {
 	});
 
 	describe('generate', () => {
-		const parameters = { mode: 'generate', prompt: 'Waves at dawn', frames: 121, aspectRatio: '16:9' };
+		const parameters = {
+			mode: 'generate',
+			prompt: 'Waves at dawn',
+			frames: 121,
+			aspectRatio: '16:9',
+		};
 
 		it('5 polls with a task that takes 2 polls: one task per emitted video (+ the one in flight), none added by a restart', async () => {
 			sim.configure({ queueMs: 200, generateMs: 300 });
@@ -125,11 +153,14 @@ describe('Jimeng Video Trigger', () => {
 				emitted.push(...items(await host.poll()));
 			}
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'done']);
-			for (const item of emitted) expect((await binaryBytes(item.binary!.data as never)).equals(FIXTURE)).toBe(true);
+			for (const item of emitted)
+				expect((await binaryBytes(item.binary!.data as never)).equals(FIXTURE)).toBe(true);
 			const created = sim.createdTaskIds();
 			expect(created).toHaveLength(emitted.length + 1);
 			expect(emitted.map((item) => item.json.task_id)).toEqual(created.slice(0, 2));
-			console.log(`trigger generate: 5 polls → ${created.length} tasks created, ${emitted.length} videos emitted, 1 in flight`);
+			console.log(
+				`trigger generate: 5 polls → ${created.length} tasks created, ${emitted.length} videos emitted, 1 in flight`,
+			);
 
 			// restart between polls: the in-flight task is resumed, not submitted again
 			expect(await host.restart()).toBeNull();
@@ -174,7 +205,11 @@ describe('Jimeng Video Trigger', () => {
 			await host.activate();
 			await sleep(500);
 			const [item] = items(await host.poll());
-			expect(item.json).toMatchObject({ status: 'failed', code: 50516, task_id: sim.createdTaskIds()[0] });
+			expect(item.json).toMatchObject({
+				status: 'failed',
+				code: 50516,
+				task_id: sim.createdTaskIds()[0],
+			});
 			expect(sim.createdTaskIds()).toHaveLength(2);
 		});
 
@@ -187,7 +222,11 @@ describe('Jimeng Video Trigger', () => {
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'submit_outcome_unknown']);
 			expect(emitted[1].json.error).toMatch(/may have created the task/);
 			// As in Submit and Generate and Wait: what is known, to find the task in the console.
-			expect(emitted[1].json).toMatchObject({ task_may_exist: true, req_key: 'jimeng_ti2v_v30_pro', prompt: parameters.prompt });
+			expect(emitted[1].json).toMatchObject({
+				task_may_exist: true,
+				req_key: 'jimeng_ti2v_v30_pro',
+				prompt: parameters.prompt,
+			});
 			expect(emitted[1].json.submitted_at).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
 			sim.configure({ faults: {} });
 			const submitsBefore = sim.submits().length;
@@ -199,14 +238,24 @@ describe('Jimeng Video Trigger', () => {
 		});
 
 		it('an invalid parameter or a refused prompt fails the activation, with the rule', async () => {
-			await expect(new TriggerHost(harness, { ...parameters, frames: 120 }).activate()).rejects.toThrow(/"Duration" must be 5 s \(121 frames\)/);
-			await expect(new TriggerHost(harness, { ...parameters, prompt: 'x [sim:code=50412]' }).activate()).rejects.toThrow(/50412/);
+			await expect(
+				new TriggerHost(harness, { ...parameters, frames: 120 }).activate(),
+			).rejects.toThrow(/"Duration" must be 5 s \(121 frames\)/);
+			await expect(
+				new TriggerHost(harness, { ...parameters, prompt: 'x [sim:code=50412]' }).activate(),
+			).rejects.toThrow(/50412/);
 			expect(sim.createdTaskIds()).toHaveLength(0);
 		});
 
 		it('Fetch Test Event submits nothing and shows the request', async () => {
 			const [item] = items(await new TriggerHost(harness, parameters).testEvent());
-			expect(item.json).toMatchObject({ status: 'preview', task_id: null, prompt: 'Waves at dawn', frames: 121, aspect_ratio: '16:9' });
+			expect(item.json).toMatchObject({
+				status: 'preview',
+				task_id: null,
+				prompt: 'Waves at dawn',
+				frames: 121,
+				aspect_ratio: '16:9',
+			});
 			expect(sim.requests).toHaveLength(0);
 		});
 	});

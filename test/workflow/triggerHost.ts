@@ -7,7 +7,13 @@
  * context; every later poll gets a fresh workflow from the saved JSON and a fresh context (activation
  * mode 'update', a leased poll budget). Used by the trigger tests and the soak.
  */
-import type { INode, INodeExecutionData, IPollFunctions, Workflow, WorkflowActivateMode } from 'n8n-workflow';
+import type {
+	INode,
+	INodeExecutionData,
+	IPollFunctions,
+	Workflow,
+	WorkflowActivateMode,
+} from 'n8n-workflow';
 
 import { TRIGGER_TYPE, type Harness } from '../support/harness';
 import { SIM_CREDENTIAL_ID } from '../support/workflows';
@@ -40,7 +46,10 @@ export class TriggerHost {
 			type: TRIGGER_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...this.parameters } as INode['parameters'],
+			parameters: {
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				...this.parameters,
+			} as INode['parameters'],
 			credentials: { volcengineApi: { id: SIM_CREDENTIAL_ID, name: 'Jimeng simulator' } },
 		};
 	}
@@ -60,15 +69,28 @@ export class TriggerHost {
 	}
 
 	private newContext(activation: WorkflowActivateMode, leasedBudgetMs?: number): void {
-		this.workflow = this.harness.buildWorkflow({ id: this.workflowId, nodes: [this.node()], connections: {}, staticData: JSON.parse(this.saved) });
-		this.context = this.harness.pollContext(this.workflow, 'Jimeng Video Trigger', 'trigger', activation) as unknown as IPollFunctions;
+		this.workflow = this.harness.buildWorkflow({
+			id: this.workflowId,
+			nodes: [this.node()],
+			connections: {},
+			staticData: JSON.parse(this.saved),
+		});
+		this.context = this.harness.pollContext(
+			this.workflow,
+			'Jimeng Video Trigger',
+			'trigger',
+			activation,
+		) as unknown as IPollFunctions;
 		// n8n's durable scheduler leases each scheduled poll: min(poll timeout, lease) minus a margin.
-		if (leasedBudgetMs !== undefined) (this.context as { getPollBudgetMs(): number }).getPollBudgetMs = () => leasedBudgetMs;
+		if (leasedBudgetMs !== undefined)
+			(this.context as { getPollBudgetMs(): number }).getPollBudgetMs = () => leasedBudgetMs;
 	}
 
 	/** One poll; polls started without awaiting the previous overlap, like n8n's ticks behind a slow poll. */
 	async poll(): Promise<PollResult> {
-		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as { poll(this: IPollFunctions): Promise<PollResult> };
+		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as {
+			poll(this: IPollFunctions): Promise<PollResult>;
+		};
 		if (this.scheduler === 'durable' && !this.firstPoll) this.newContext('update', 36_000);
 		const { workflow, context } = this;
 		const activationPoll = this.firstPoll;
@@ -82,9 +104,20 @@ export class TriggerHost {
 
 	/** "Fetch Test Event": a manual-mode poll on a copy of the saved state; n8n never saves it. */
 	async testEvent(): Promise<PollResult> {
-		const workflow = this.harness.buildWorkflow({ id: this.workflowId, nodes: [this.node()], connections: {}, staticData: JSON.parse(this.saved) });
-		const context = this.harness.pollContext(workflow, 'Jimeng Video Trigger', 'manual') as unknown as IPollFunctions;
-		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as { poll(this: IPollFunctions): Promise<PollResult> };
+		const workflow = this.harness.buildWorkflow({
+			id: this.workflowId,
+			nodes: [this.node()],
+			connections: {},
+			staticData: JSON.parse(this.saved),
+		});
+		const context = this.harness.pollContext(
+			workflow,
+			'Jimeng Video Trigger',
+			'manual',
+		) as unknown as IPollFunctions;
+		const type = this.harness.pkg.nodeTypes.getByName(TRIGGER_TYPE) as {
+			poll(this: IPollFunctions): Promise<PollResult>;
+		};
 		return await type.poll.call(context);
 	}
 }

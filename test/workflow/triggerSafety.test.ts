@@ -35,7 +35,11 @@ describe('Jimeng Video Trigger safety', () => {
 	}
 
 	/** Polls until a poll emits (or `max` polls). Under a frozen fake clock, moves it on as the sleep does. */
-	async function pollUntilEmitted(host: TriggerHost, max = 20, frozenClock = false): Promise<INodeExecutionData[]> {
+	async function pollUntilEmitted(
+		host: TriggerHost,
+		max = 20,
+		frozenClock = false,
+	): Promise<INodeExecutionData[]> {
 		for (let i = 0; i < max; i++) {
 			const emitted = items(await host.poll());
 			if (emitted.length) return emitted;
@@ -54,7 +58,10 @@ describe('Jimeng Video Trigger safety', () => {
 			// A third listed task still generating at activation; it finishes behind a slow video link.
 			sim.configure({ generateMs: 1200 });
 			const late = await submit('late');
-			const host = new TriggerHost(harness, { mode: 'watchTasks', taskIds: [...ids, late].join(',') });
+			const host = new TriggerHost(harness, {
+				mode: 'watchTasks',
+				taskIds: [...ids, late].join(','),
+			});
 			expect(items(await host.activate()).map((item) => item.json.task_id)).toEqual(ids);
 			const emittedBefore = sim.downloads().length;
 			sim.configure({ faults: { downloadDelayMs: 600 } });
@@ -93,7 +100,9 @@ describe('Jimeng Video Trigger safety', () => {
 			sim.configure({ faults: { gatewayTimeoutAfterCreate: 1 } });
 			const emitted = items(await host.poll());
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'submit_outcome_unknown']);
-			expect(emitted[1].json.note).toMatch(/paused.*deactivate and activate the workflow again.*survives n8n restarts/i);
+			expect(emitted[1].json.note).toMatch(
+				/paused.*deactivate and activate the workflow again.*survives n8n restarts/i,
+			);
 			sim.configure({ faults: {} });
 			const submits = sim.submits().length;
 			expect(await host.restart()).toBeNull();
@@ -116,7 +125,9 @@ describe('Jimeng Video Trigger safety', () => {
 			}
 			expect(emitted.length).toBeGreaterThanOrEqual(2);
 			expect(sim.createdTaskIds()).toHaveLength(emitted.length + 1);
-			expect(emitted.map((item) => item.json.task_id)).toEqual(sim.createdTaskIds().slice(0, emitted.length));
+			expect(emitted.map((item) => item.json.task_id)).toEqual(
+				sim.createdTaskIds().slice(0, emitted.length),
+			);
 		}, 30_000);
 
 		it('a scheduled poll with nothing in flight (paused) never submits: no unrecorded paid task', async () => {
@@ -124,7 +135,10 @@ describe('Jimeng Video Trigger safety', () => {
 			await host.activate();
 			await sleep(350);
 			sim.configure({ faults: { resetAfterCreate: 1 } });
-			expect((await pollUntilEmitted(host)).map((item) => item.json.status)).toEqual(['done', 'submit_outcome_unknown']);
+			expect((await pollUntilEmitted(host)).map((item) => item.json.status)).toEqual([
+				'done',
+				'submit_outcome_unknown',
+			]);
 			sim.configure({ faults: {} });
 			const submits = sim.submits().length;
 			for (let poll = 0; poll < 4; poll++) expect(await host.restart()).toBeNull();
@@ -150,36 +164,70 @@ describe('Jimeng Video Trigger safety', () => {
 			}
 			expect(sim.submits()).toHaveLength(2);
 			const [preview] = items(await host.testEvent());
-			expect(preview.json.allowance).toMatchObject({ max_videos: 2, submitted_this_activation: 2, remaining: 0, paused: 'max_videos' });
+			expect(preview.json.allowance).toMatchObject({
+				max_videos: 2,
+				submitted_this_activation: 2,
+				remaining: 0,
+				paused: 'max_videos',
+			});
 
 			await host.activate();
 			expect(sim.createdTaskIds()).toHaveLength(3);
 			const [again] = items(await host.testEvent());
-			expect(again.json.allowance).toMatchObject({ submitted_this_activation: 1, remaining: 1, paused: null });
+			expect(again.json.allowance).toMatchObject({
+				submitted_this_activation: 1,
+				remaining: 1,
+				paused: null,
+			});
 		}, 30_000);
 
 		it('Max Videos per Day: stops for the day, resumes the next day with one notice, and a restart changes nothing', async () => {
-			jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+			jest.useFakeTimers({
+				doNotFake: [
+					'setTimeout',
+					'clearTimeout',
+					'setInterval',
+					'clearInterval',
+					'setImmediate',
+					'clearImmediate',
+					'nextTick',
+					'queueMicrotask',
+					'hrtime',
+					'performance',
+				],
+			});
 			jest.setSystemTime(new Date('2026-12-01T10:00:00Z'));
 			const host = new TriggerHost(harness, { ...generate, maxVideos: 10, maxVideosPerDay: 1 });
 			await host.activate();
 			const emitted = await pollUntilEmitted(host, 20, true);
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'limit_reached']);
-			expect(emitted[1].json).toMatchObject({ limit: 'max_videos_per_day', max_videos_per_day: 1, submitted_today: 1, day: '2026-12-01' });
+			expect(emitted[1].json).toMatchObject({
+				limit: 'max_videos_per_day',
+				max_videos_per_day: 1,
+				submitted_today: 1,
+				day: '2026-12-01',
+			});
 			expect(await host.restart()).toBeNull();
 			expect(await host.poll()).toBeNull();
 			expect(sim.submits()).toHaveLength(1);
 
 			jest.setSystemTime(new Date('2026-12-02T10:00:00Z'));
 			const [resumed] = items(await host.poll());
-			expect(resumed.json).toMatchObject({ status: 'generation_resumed', task_id: sim.createdTaskIds()[1] });
+			expect(resumed.json).toMatchObject({
+				status: 'generation_resumed',
+				task_id: sim.createdTaskIds()[1],
+			});
 			expect(await host.restart()).toBeNull();
 			expect(sim.createdTaskIds()).toHaveLength(2);
 		}, 30_000);
 
 		it('bad limits fail the activation before anything is sent', async () => {
-			await expect(new TriggerHost(harness, { ...generate, maxVideos: 0 }).activate()).rejects.toThrow(/"Max Videos" must be a whole number of at least 1; got number 0/);
-			await expect(new TriggerHost(harness, { ...generate, maxVideosPerDay: 1.5 }).activate()).rejects.toThrow(/"Max Videos per Day" must be a whole number/);
+			await expect(
+				new TriggerHost(harness, { ...generate, maxVideos: 0 }).activate(),
+			).rejects.toThrow(/"Max Videos" must be a whole number of at least 1; got number 0/);
+			await expect(
+				new TriggerHost(harness, { ...generate, maxVideosPerDay: 1.5 }).activate(),
+			).rejects.toThrow(/"Max Videos per Day" must be a whole number/);
 			expect(sim.requests).toHaveLength(0);
 		});
 	});
@@ -190,7 +238,20 @@ describe('Jimeng Video Trigger safety', () => {
 			await sleep(350);
 			const host = new TriggerHost(harness, { mode: 'watchTasks', taskIds: taskId });
 			expect(items(await host.activate()).map((item) => item.json.status)).toEqual(['done']);
-			jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+			jest.useFakeTimers({
+				doNotFake: [
+					'setTimeout',
+					'clearTimeout',
+					'setInterval',
+					'clearInterval',
+					'setImmediate',
+					'clearImmediate',
+					'nextTick',
+					'queueMicrotask',
+					'hrtime',
+					'performance',
+				],
+			});
 			for (const days of [1, 7, 8, 30]) {
 				jest.setSystemTime(Date.now() + days * DAY_MS);
 				expect(await host.poll()).toBeNull();

@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 
 import { FIXTURE_PATH, JimengSimulator, type SimulatorFaults } from '../simulator';
-import { binaryBytes, createHarness, outputOf, useMemoryBinaryData, type Harness } from '../support/harness';
+import {
+	binaryBytes,
+	createHarness,
+	outputOf,
+	useMemoryBinaryData,
+	type Harness,
+} from '../support/harness';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { useSimulator } from '../support/useSimulator';
 
@@ -20,13 +26,24 @@ describe('submit outcomes that are not a refusal', () => {
 
 	const submitWith = async (faults: SimulatorFaults) => {
 		sim.configure({ faults });
-		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: PROMPT }, { continueOnFail: true }));
+		const run = await harness.run(
+			jimengWorkflow({ operation: 'submit', prompt: PROMPT }, { continueOnFail: true }),
+		);
 		return outputOf(run, 'Jimeng Video')[0].json;
 	};
 
 	const expectUnknownOutcome = (json: Record<string, unknown>, code: string) => {
-		expect(json).toMatchObject({ task_may_exist: true, retryable: false, code, req_key: 'jimeng_ti2v_v30_pro', prompt: PROMPT, frames: 121 });
-		expect(json.error).toMatch(/sent at \d{4}-\d\d-\d\dT[\d:.]+Z, so Jimeng may have created the task .* NOT submitted again/);
+		expect(json).toMatchObject({
+			task_may_exist: true,
+			retryable: false,
+			code,
+			req_key: 'jimeng_ti2v_v30_pro',
+			prompt: PROMPT,
+			frames: 121,
+		});
+		expect(json.error).toMatch(
+			/sent at \d{4}-\d\d-\d\dT[\d:.]+Z, so Jimeng may have created the task .* NOT submitted again/,
+		);
 		expect(Date.parse(json.submitted_at as string)).toBeGreaterThan(Date.now() - 60_000);
 		expect(sim.submits()).toHaveLength(1);
 	};
@@ -34,7 +51,9 @@ describe('submit outcomes that are not a refusal', () => {
 	it('gateway InternalServiceTimeout (504) after the task was created: sent once, task_may_exist', async () => {
 		const json = await submitWith({ gatewayTimeoutAfterCreate: 1 });
 		expectUnknownOutcome(json, 'InternalServiceTimeout');
-		expect(json.error).toMatch(/^The Volcengine gateway answered InternalServiceTimeout \(HTTP 504\) after the submit/);
+		expect(json.error).toMatch(
+			/^The Volcengine gateway answered InternalServiceTimeout \(HTTP 504\) after the submit/,
+		);
 		expect(sim.createdTaskIds()).toHaveLength(1);
 	});
 
@@ -59,7 +78,10 @@ describe('submit outcomes that are not a refusal', () => {
 	it('Generate and Wait reports the same unknown outcome and polls nothing for that item', async () => {
 		sim.configure({ faults: { gatewayTimeoutAfterCreate: 1 } });
 		const run = await harness.run(
-			jimengWorkflow({ operation: 'generateAndWait', prompt: PROMPT, options: { pollInterval: 0.1 } }, { continueOnFail: true }),
+			jimengWorkflow(
+				{ operation: 'generateAndWait', prompt: PROMPT, options: { pollInterval: 0.1 } },
+				{ continueOnFail: true },
+			),
 		);
 		expectUnknownOutcome(outputOf(run, 'Jimeng Video')[0].json, 'InternalServiceTimeout');
 		expect(sim.getResults()).toHaveLength(0);
@@ -74,7 +96,12 @@ describe('queries ride out error pages', () => {
 	let onRequest: (line: string) => void = () => undefined;
 
 	beforeAll(async () => {
-		sim = new JimengSimulator({ queueMs: 20, generateMs: 30, seed: 22, log: (line) => onRequest(line) });
+		sim = new JimengSimulator({
+			queueMs: 20,
+			generateMs: 30,
+			seed: 22,
+			log: (line) => onRequest(line),
+		});
 		await sim.start();
 		harness = await createHarness([simulatorCredential(sim)]);
 		useMemoryBinaryData();
@@ -87,7 +114,10 @@ describe('queries ride out error pages', () => {
 	afterAll(async () => await sim.stop());
 
 	const submitDone = async (): Promise<string> => {
-		const submitted = outputOf(await harness.run(jimengWorkflow({ operation: 'submit', prompt: PROMPT })), 'Jimeng Video')[0];
+		const submitted = outputOf(
+			await harness.run(jimengWorkflow({ operation: 'submit', prompt: PROMPT })),
+			'Jimeng Video',
+		)[0];
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		return submitted.json.task_id as string;
 	};
@@ -114,7 +144,9 @@ describe('queries ride out error pages', () => {
 	it('Get Result retries a gateway InternalServiceError', async () => {
 		const taskId = await submitDone();
 		faultFor({ gatewayErrorBeforeCreate: 1 }, 1);
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId, options: { downloadVideo: false } }));
+		const run = await harness.run(
+			jimengWorkflow({ operation: 'getResult', taskId, options: { downloadVideo: false } }),
+		);
 		expect(outputOf(run, 'Jimeng Video')[0].json.status).toBe('done');
 		expect(sim.getResults().map((entry) => entry.httpStatus)).toEqual([500, 200]);
 	}, 30_000);
@@ -159,7 +191,10 @@ describe('queries ride out error pages', () => {
 		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId }));
 		const [item] = outputOf(run, 'Jimeng Video');
 		expect(await binaryBytes(item.binary!.data as never)).toEqual(fixture);
-		expect(sim.downloads().map((entry) => entry.fault)).toEqual(['gzipDownload+truncateDownload', null]);
+		expect(sim.downloads().map((entry) => entry.fault)).toEqual([
+			'gzipDownload+truncateDownload',
+			null,
+		]);
 	}, 30_000);
 });
 
@@ -177,21 +212,32 @@ describe('an endpoint that is not Jimeng (wrong Base URL)', () => {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as AddressInfo;
-		harness = await createHarness([simulatorCredential({ url: `http://127.0.0.1:${port}` } as JimengSimulator)]);
+		harness = await createHarness([
+			simulatorCredential({ url: `http://127.0.0.1:${port}` } as JimengSimulator),
+		]);
 	});
 	beforeEach(() => (hits = 0));
 	afterAll(async () => await new Promise((resolve) => server.close(resolve)));
 
 	it('Get Result names the Base URL and does not retry a 200 page', async () => {
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId: '7392616336519610409' }, { continueOnFail: true }));
+		const run = await harness.run(
+			jimengWorkflow(
+				{ operation: 'getResult', taskId: '7392616336519610409' },
+				{ continueOnFail: true },
+			),
+		);
 		const [item] = outputOf(run, 'Jimeng Video');
-		expect(item.json.error).toMatch(/answered HTTP 200, text\/html with something that is not a Jimeng answer\. Check the Base URL/);
+		expect(item.json.error).toMatch(
+			/answered HTTP 200, text\/html with something that is not a Jimeng answer\. Check the Base URL/,
+		);
 		expect(item.json.retryable).toBe(false);
 		expect(hits).toBe(1);
 	});
 
 	it('Submit says the task may exist AND names the Base URL; sent once', async () => {
-		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt: PROMPT }, { continueOnFail: true }));
+		const run = await harness.run(
+			jimengWorkflow({ operation: 'submit', prompt: PROMPT }, { continueOnFail: true }),
+		);
 		const [item] = outputOf(run, 'Jimeng Video');
 		expect(item.json.task_may_exist).toBe(true);
 		expect(item.json.error).toMatch(/Check the Base URL/);

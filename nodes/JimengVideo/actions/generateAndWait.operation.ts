@@ -7,7 +7,13 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption, maxWaitOption, pollIntervalOption } from '../../shared/descriptions/options';
+import {
+	aigcMetaOption,
+	binaryPropertyOutputOption,
+	downloadVideoOption,
+	maxWaitOption,
+	pollIntervalOption,
+} from '../../shared/descriptions/options';
 import { errorJson } from '../../shared/errorItems';
 import { type VideoRequest } from '../../shared/helpers/requestBuilder';
 import { buildReqJson } from '../../shared/helpers/taskParameters';
@@ -34,17 +40,26 @@ import { deferItemRequest } from './itemRequest';
 import { addHints, isToolCall } from './runContext';
 import { submitOnce } from './submitOnce';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { operation: ['generateAndWait'] } }, [
-	...videoInputProperties(),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption, maxWaitOption, pollIntervalOption],
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { operation: ['generateAndWait'] } },
+	[
+		...videoInputProperties(),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				aigcMetaOption,
+				binaryPropertyOutputOption,
+				downloadVideoOption,
+				maxWaitOption,
+				pollIntervalOption,
+			],
+		},
+	],
+);
 
 /** Options that hold for the whole batch: read once, from the first item. */
 interface BatchOptions {
@@ -75,16 +90,21 @@ interface Job {
 }
 
 function describeTasks(tasks: Array<{ index: number; taskId: string; state: string }>): string {
-	return tasks.map((task) => `item ${task.index}: task_id ${task.taskId} (${task.state})`).join('; ');
+	return tasks
+		.map((task) => `item ${task.index}: task_id ${task.taskId} (${task.state})`)
+		.join('; ');
 }
 
-const isConcurrencyLimit = (error: unknown) => error instanceof JimengApiError && error.details.code === 50430;
+const isConcurrencyLimit = (error: unknown) =>
+	error instanceof JimengApiError && error.details.code === 50430;
 
 /**
  * Every item checked before anything is sent: one invalid item stops the node (nothing sent), or,
  * with continueOnFail, becomes an error item while the others go ahead.
  */
-async function checkItems(ctx: IExecuteFunctions): Promise<{ jobs: Job[]; errors: Map<number, unknown> }> {
+async function checkItems(
+	ctx: IExecuteFunctions,
+): Promise<{ jobs: Job[]; errors: Map<number, unknown> }> {
 	const continueOnFail = ctx.continueOnFail();
 	const errors = new Map<number, unknown>();
 	const jobs: Job[] = [];
@@ -96,7 +116,14 @@ async function checkItems(ctx: IExecuteFunctions): Promise<{ jobs: Job[]; errors
 			const options = ctx.getNodeParameter('options', itemIndex, {}) as ResultOptions;
 			hints.push(...request.hints);
 			const output = itemOptions(options, !isToolCall(ctx));
-			jobs.push({ itemIndex, request, complete, reqJson: buildReqJson(options.aigcMeta), download: output.download, binaryProperty: output.binaryProperty });
+			jobs.push({
+				itemIndex,
+				request,
+				complete,
+				reqJson: buildReqJson(options.aigcMeta),
+				download: output.download,
+				binaryProperty: output.binaryProperty,
+			});
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(ctx, error, itemIndex);
 			errors.set(itemIndex, error);
@@ -130,12 +157,19 @@ class ImageBodies {
 	}
 
 	private log(action: 'read' | 'released', job: Job, alive: number): void {
-		this.ctx.logger.debug(`Jimeng Generate and Wait: ${JSON.stringify({ type: 'imageBody', action, item: job.itemIndex, alive })}`);
+		this.ctx.logger.debug(
+			`Jimeng Generate and Wait: ${JSON.stringify({ type: 'imageBody', action, item: job.itemIndex, alive })}`,
+		);
 	}
 }
 
 /** What the scheduler does for real: submit once, poll, download, wait (all abortable). */
-function batchEffects(ctx: IExecuteFunctions, jobs: Job[], bodies: ImageBodies, created: Map<number, string>): SchedulerEffects<Job, IBinaryData, unknown> {
+function batchEffects(
+	ctx: IExecuteFunctions,
+	jobs: Job[],
+	bodies: ImageBodies,
+	created: Map<number, string>,
+): SchedulerEffects<Job, IBinaryData, unknown> {
 	const signal = executionSignal(ctx);
 	const cancelled = () => cancelledError(ctx.getNode(), 'Generate and Wait was cancelled');
 	return {
@@ -144,7 +178,9 @@ function batchEffects(ctx: IExecuteFunctions, jobs: Job[], bodies: ImageBodies, 
 			const request = await bodies.sendable(job);
 			let keepBody = false;
 			try {
-				return await submitOnce(ctx, job.itemIndex, request, { retry: { retryConcurrencyLimit: false } });
+				return await submitOnce(ctx, job.itemIndex, request, {
+					retry: { retryConcurrencyLimit: false },
+				});
 			} catch (error) {
 				// Refused for the concurrency limit: nothing was created and this item is sent again next.
 				keepBody = isConcurrencyLimit(error);
@@ -158,7 +194,12 @@ function batchEffects(ctx: IExecuteFunctions, jobs: Job[], bodies: ImageBodies, 
 		download: async (job, taskId, videoUrl) => {
 			if (!job.download) return undefined;
 			const query = { reqKey: job.request.model.id, taskId, reqJson: job.reqJson };
-			return await downloadVideo(ctx, { taskId, videoUrl, fileName: `${taskId}.mp4`, refreshUrl: async () => await freshVideoUrl(ctx, query) });
+			return await downloadVideo(ctx, {
+				taskId,
+				videoUrl,
+				fileName: `${taskId}.mp4`,
+				refreshUrl: async () => await freshVideoUrl(ctx, query),
+			});
 		},
 		toError: (error) => error,
 		sleep: async (ms) => await sleepUnlessCancelled(ms, signal, cancelled),
@@ -166,12 +207,20 @@ function batchEffects(ctx: IExecuteFunctions, jobs: Job[], bodies: ImageBodies, 
 		onEvent: (event) => {
 			if (event.type === 'submitted') created.set(jobs[event.index].itemIndex, event.taskId);
 			ctx.logger.debug(`Jimeng Generate and Wait: ${JSON.stringify(event)}`);
-			reportBatchProgress({ ...event, executionId: ctx.getExecutionId(), node: ctx.getNode().name });
+			reportBatchProgress({
+				...event,
+				executionId: ctx.getExecutionId(),
+				node: ctx.getNode().name,
+			});
 		},
 	};
 }
 
-async function pollTask(ctx: IExecuteFunctions, job: Job, taskId: string): Promise<PollOutcome<unknown>> {
+async function pollTask(
+	ctx: IExecuteFunctions,
+	job: Job,
+	taskId: string,
+): Promise<PollOutcome<unknown>> {
 	const query = { reqKey: job.request.model.id, taskId, reqJson: job.reqJson };
 	const result = await getTaskResult(ctx, query);
 	// A task that ended badly is never handed back to a retry of this node: it submits anew.
@@ -192,30 +241,52 @@ async function pollTask(ctx: IExecuteFunctions, job: Job, taskId: string): Promi
 }
 
 /** The error that stops the node, with every task the batch created: nothing paid for is lost. */
-function stoppedBatchError(ctx: IExecuteFunctions, jobs: Job[], created: Map<number, string>, error: unknown) {
+function stoppedBatchError(
+	ctx: IExecuteFunctions,
+	jobs: Job[],
+	created: Map<number, string>,
+	error: unknown,
+) {
 	const tasks =
 		error instanceof BatchStoppedError
 			? error.tasks.map((task) => ({ ...task, index: jobs[task.index].itemIndex }))
 			: [...created].map(([index, taskId]) => ({ index, taskId, state: 'created' }));
-	if (tasks.length) ctx.logger.warn(`Jimeng Generate and Wait stopped; tasks created: ${describeTasks(tasks)}`);
+	if (tasks.length)
+		ctx.logger.warn(`Jimeng Generate and Wait stopped; tasks created: ${describeTasks(tasks)}`);
 	const cause = error instanceof BatchStoppedError ? error.error : error;
 	const itemIndex = error instanceof BatchStoppedError ? jobs[error.index].itemIndex : 0;
 	const nodeError = toNodeError(ctx, cause, itemIndex);
-	if (tasks.length) appendToDescription(nodeError, `Tasks this batch created (collect them with Get Result within 12 hours): ${describeTasks(tasks)}.`);
+	if (tasks.length)
+		appendToDescription(
+			nodeError,
+			`Tasks this batch created (collect them with Get Result within 12 hours): ${describeTasks(tasks)}.`,
+		);
 	return nodeError;
 }
 
 /** One output item per input item, in input order. */
-function outputItems(count: number, jobs: Job[], outcomes: Array<JobOutcome<IBinaryData, unknown>>, errors: Map<number, unknown>): INodeExecutionData[] {
-	const outcomeByItem = new Map(jobs.map((job, index) => [job.itemIndex, { job, outcome: outcomes[index] }]));
+function outputItems(
+	count: number,
+	jobs: Job[],
+	outcomes: Array<JobOutcome<IBinaryData, unknown>>,
+	errors: Map<number, unknown>,
+): INodeExecutionData[] {
+	const outcomeByItem = new Map(
+		jobs.map((job, index) => [job.itemIndex, { job, outcome: outcomes[index] }]),
+	);
 	return Array.from({ length: count }, (_, itemIndex) => {
 		const pairedItem = { item: itemIndex };
 		const entry = outcomeByItem.get(itemIndex);
 		if (!entry) return { json: errorJson(errors.get(itemIndex)), pairedItem };
 		const { job, outcome } = entry;
-		if (outcome.state === 'failed') return { json: errorJson(outcome.error, outcome.taskId), pairedItem };
-		const item: INodeExecutionData = { json: batchOutcomeJson(job.request, outcome) as IDataObject, pairedItem };
-		if (outcome.state === 'done' && outcome.binary) item.binary = { [job.binaryProperty]: outcome.binary };
+		if (outcome.state === 'failed')
+			return { json: errorJson(outcome.error, outcome.taskId), pairedItem };
+		const item: INodeExecutionData = {
+			json: batchOutcomeJson(job.request, outcome) as IDataObject,
+			pairedItem,
+		};
+		if (outcome.state === 'done' && outcome.binary)
+			item.binary = { [job.binaryProperty]: outcome.binary };
 		return item;
 	});
 }

@@ -6,10 +6,19 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { IMAGE_MAX_BYTES, decodeBase64Image, type ImageBytes, type ImageInput, type ImageSlot } from '../../shared/helpers/imageRules';
+import {
+	IMAGE_MAX_BYTES,
+	decodeBase64Image,
+	type ImageBytes,
+	type ImageInput,
+	type ImageSlot,
+} from '../../shared/helpers/imageRules';
 import type { ModelSpec } from '../../shared/helpers/models';
 
-const SOURCE_PARAMETERS: Record<ImageSlot, { binary: string; url: string; base64: string; label: string }> = {
+const SOURCE_PARAMETERS: Record<
+	ImageSlot,
+	{ binary: string; url: string; base64: string; label: string }
+> = {
 	first: { binary: 'binaryPropertyName', url: 'imageUrl', base64: 'imageBase64', label: 'Image' },
 	last: {
 		binary: 'lastFrameBinaryPropertyName',
@@ -19,7 +28,10 @@ const SOURCE_PARAMETERS: Record<ImageSlot, { binary: string; url: string; base64
 	},
 };
 
-async function readStreamUpTo(stream: AsyncIterable<Buffer | string>, limit: number): Promise<Buffer> {
+async function readStreamUpTo(
+	stream: AsyncIterable<Buffer | string>,
+	limit: number,
+): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let length = 0;
 	for await (const chunk of stream) {
@@ -37,20 +49,37 @@ interface ReadImage {
 	readAgain?: () => Promise<ImageBytes>;
 }
 
-async function readBinaryProperty(ctx: IExecuteFunctions, itemIndex: number, slot: ImageSlot, propertyName: string): Promise<ImageBytes> {
+async function readBinaryProperty(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	slot: ImageSlot,
+	propertyName: string,
+): Promise<ImageBytes> {
 	const binaryData = ctx.helpers.assertBinaryData(itemIndex, propertyName);
 	const origin = `binary property "${propertyName}"${binaryData.fileName ? ` (${binaryData.fileName})` : ''}`;
 	const label = slot === 'first' ? 'Input Binary Field' : 'Last Frame Binary Field';
 	if (binaryData.id) {
 		const stream = await ctx.helpers.getBinaryStream(binaryData.id);
 		const bytes = await readStreamUpTo(stream as AsyncIterable<Buffer>, IMAGE_MAX_BYTES);
-		return { slot, kind: 'bytes', bytes, parameter: label, origin, totalBytes: typeof binaryData.bytes === 'number' ? binaryData.bytes : undefined };
+		return {
+			slot,
+			kind: 'bytes',
+			bytes,
+			parameter: label,
+			origin,
+			totalBytes: typeof binaryData.bytes === 'number' ? binaryData.bytes : undefined,
+		};
 	}
 	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	return { slot, kind: 'bytes', bytes, parameter: label, origin };
 }
 
-async function readImage(ctx: IExecuteFunctions, itemIndex: number, source: string, slot: ImageSlot): Promise<ReadImage> {
+async function readImage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	source: string,
+	slot: ImageSlot,
+): Promise<ReadImage> {
 	const names = SOURCE_PARAMETERS[slot];
 	switch (source) {
 		case 'binary': {
@@ -60,12 +89,25 @@ async function readImage(ctx: IExecuteFunctions, itemIndex: number, source: stri
 			return { input: await read(), readAgain: read };
 		}
 		case 'url':
-			return { input: { slot, kind: 'url', url: ctx.getNodeParameter(names.url, itemIndex, ''), parameter: `${names.label} URL` } };
+			return {
+				input: {
+					slot,
+					kind: 'url',
+					url: ctx.getNodeParameter(names.url, itemIndex, ''),
+					parameter: `${names.label} URL`,
+				},
+			};
 		default: {
 			const parameter = `${names.label} (Base64)`;
 			const read = async (): Promise<ImageBytes> => {
 				const text = ctx.getNodeParameter(names.base64, itemIndex, '');
-				return { slot, kind: 'bytes', bytes: decodeBase64Image(text, parameter), parameter, origin: 'the base64 string' };
+				return {
+					slot,
+					kind: 'bytes',
+					bytes: decodeBase64Image(text, parameter),
+					parameter,
+					origin: 'the base64 string',
+				};
 			};
 			return { input: await read(), readAgain: read };
 		}
@@ -80,10 +122,16 @@ export interface ItemImages {
 }
 
 /** The images of one item, in API order (first frame, then last frame). */
-export async function readImageInputs(ctx: IExecuteFunctions, itemIndex: number, model: ModelSpec): Promise<ItemImages> {
+export async function readImageInputs(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: ModelSpec,
+): Promise<ItemImages> {
 	const read: ReadImage[] = [];
 	if (model.images[1] > 0) {
-		const source = String(ctx.getNodeParameter('imageSource', itemIndex, model.images[0] > 0 ? 'binary' : 'none'));
+		const source = String(
+			ctx.getNodeParameter('imageSource', itemIndex, model.images[0] > 0 ? 'binary' : 'none'),
+		);
 		if (source !== 'none') {
 			read.push(await readImage(ctx, itemIndex, source, 'first'));
 			if (model.images[1] > 1) read.push(await readImage(ctx, itemIndex, source, 'last'));

@@ -5,7 +5,11 @@ import { InputValidationError } from '../../shared/helpers/inputValues';
 import { JimengApiError } from '../../shared/transport/JimengApiError';
 
 /** n8n's own error for anything that went wrong with one item; Jimeng errors keep their details. */
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof JimengApiError) {
 		error.context.itemIndex = itemIndex;
 		return error;

@@ -4,11 +4,18 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { findModel } from '../../shared/helpers/models';
 import { attachImageData } from '../../shared/helpers/deferredImages';
 import { buildVideoRequest, type VideoRequest } from '../../shared/helpers/requestBuilder';
-import { readModelParameter, readVideoParameters, type ParameterReader } from '../../shared/videoParameters';
+import {
+	readModelParameter,
+	readVideoParameters,
+	type ParameterReader,
+} from '../../shared/videoParameters';
 import { readImageInputs, type ItemImages } from './imageInput';
 
 /** Reads and checks one item's video parameters. Throws InputValidationError before any request. */
-export async function buildItemRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<VideoRequest> {
+export async function buildItemRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<VideoRequest> {
 	return (await checkItemRequest(ctx, itemIndex, false)).request;
 }
 
@@ -26,23 +33,36 @@ export interface DeferredItemRequest {
  * dimensions, ratio), but only each image's size and sha256 are kept. `complete()` reads it again
  * just before the submit and fails the item, sending nothing, if it is no longer the same bytes.
  */
-export async function deferItemRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<DeferredItemRequest> {
+export async function deferItemRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<DeferredItemRequest> {
 	return await checkItemRequest(ctx, itemIndex, true);
 }
 
-async function checkItemRequest(ctx: IExecuteFunctions, itemIndex: number, deferImageData: boolean): Promise<DeferredItemRequest> {
+async function checkItemRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	deferImageData: boolean,
+): Promise<DeferredItemRequest> {
 	const read: ParameterReader = (name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback);
 	const modelKey = readModelParameter(read);
 	const model = typeof modelKey === 'string' ? findModel(modelKey) : undefined;
 	const itemImages = model ? await readImageInputs(ctx, itemIndex, model) : undefined;
-	const request = buildVideoRequest(readVideoParameters(read, itemImages?.images ?? []), { deferImageData });
+	const request = buildVideoRequest(readVideoParameters(read, itemImages?.images ?? []), {
+		deferImageData,
+	});
 	return deferred(request, itemImages?.readAgain);
 }
 
 /** Outside checkItemRequest so that `complete` keeps the reader, not the bytes read for the check. */
-function deferred(request: VideoRequest, readAgain: ItemImages['readAgain'] | undefined): DeferredItemRequest {
+function deferred(
+	request: VideoRequest,
+	readAgain: ItemImages['readAgain'] | undefined,
+): DeferredItemRequest {
 	return {
 		request,
-		complete: async () => (request.deferredImages && readAgain ? attachImageData(request, await readAgain()) : request),
+		complete: async () =>
+			request.deferredImages && readAgain ? attachImageData(request, await readAgain()) : request,
 	};
 }

@@ -8,7 +8,10 @@ import * as submit from './submit.operation';
 
 export type Operation = 'submit' | 'getResult' | 'generateAndWait';
 
-const perItem: Record<Exclude<Operation, 'generateAndWait'>, (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData>> = {
+const perItem: Record<
+	Exclude<Operation, 'generateAndWait'>,
+	(this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData>
+> = {
 	submit: submit.execute,
 	getResult: getResult.execute,
 };
@@ -19,7 +22,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (operation === 'generateAndWait') return [await generateAndWait.execute.call(this)];
 
 	const run = perItem[operation];
-	if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	if (!run)
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -35,7 +39,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			// Submit: the tasks of earlier items exist and cost money; their ids must not vanish with the error.
 			const created = output.filter((item) => typeof item.json.task_id === 'string');
 			if (operation === 'submit' && created.length) {
-				const ids = created.map((item) => `item ${(item.pairedItem as { item: number }).item}: task_id ${item.json.task_id as string}`).join('; ');
+				const ids = created
+					.map(
+						(item) =>
+							`item ${(item.pairedItem as { item: number }).item}: task_id ${item.json.task_id as string}`,
+					)
+					.join('; ');
 				const note = `Tasks already created by earlier items (collect them with Get Result): ${ids}.`;
 				appendToDescription(nodeError, note);
 				this.logger.warn(`Jimeng Submit stopped at item ${itemIndex}; ${note}`);

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { submittedJson } from '../helpers/outputItems';
 import { buildItemRequest } from './itemRequest';
@@ -6,19 +12,25 @@ import { addHints } from './runContext';
 import { submitOnce } from './submitOnce';
 import { videoInputProperties } from '../../shared/descriptions/fields';
 
-export const description: INodeProperties[] = updateDisplayOptions({ show: { operation: ['submit'] } }, [
-	{
-		displayName:
-			'Submit returns at once with a task_id. Fetch the video later with Get Result (tasks are kept 12 hours), or use Generate and Wait to get it in one step.',
-		name: 'submitNotice',
-		type: 'notice',
-		default: '',
-	},
-	...videoInputProperties(),
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { operation: ['submit'] } },
+	[
+		{
+			displayName:
+				'Submit returns at once with a task_id. Fetch the video later with Get Result (tasks are kept 12 hours), or use Generate and Wait to get it in one step.',
+			name: 'submitNotice',
+			type: 'notice',
+			default: '',
+		},
+		...videoInputProperties(),
+	],
+);
 
 /** One item: check its parameters, create one task, return its id. Never retried once it may exist. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const request = await buildItemRequest(this, itemIndex);
 	addHints(this, request.hints);
 	const answer = await submitOnce(this, itemIndex, request);

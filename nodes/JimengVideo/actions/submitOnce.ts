@@ -17,7 +17,10 @@ export async function submitOnce(
 	options?: CallOptions,
 ): Promise<SubmitAnswer & { reused: boolean }> {
 	const runIndex = Number(ctx.getWorkflowDataProxy(itemIndex).$runIndex ?? 0);
-	const key = SubmissionLedger.key({ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, runIndex, itemIndex }, request.body);
+	const key = SubmissionLedger.key(
+		{ executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, runIndex, itemIndex },
+		request.body,
+	);
 	const known = submissionLedger.find(key);
 	if (known) return { taskId: known.taskId, requestId: known.requestId, reused: true };
 	let answer: SubmitAnswer;

@@ -57,7 +57,10 @@ export interface SchedulerOptions {
 	stopOnError: boolean;
 }
 
-export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'pollIntervalMs' | 'maxWaitMs' | 'stopOnError'> = {
+export const DEFAULT_SCHEDULER_OPTIONS: Omit<
+	SchedulerOptions,
+	'pollIntervalMs' | 'maxWaitMs' | 'stopOnError'
+> = {
 	pollConcurrency: 4,
 	downloadConcurrency: 2,
 	maxPollFailures: 5,

@@ -37,7 +37,11 @@ interface CreatedTask {
 }
 
 /** Runs `worker` over `inputs` with at most `limit` at once. */
-async function runLimited<T>(inputs: T[], limit: number, worker: (input: T) => Promise<void>): Promise<void> {
+async function runLimited<T>(
+	inputs: T[],
+	limit: number,
+	worker: (input: T) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const lanes = Array.from({ length: Math.min(limit, inputs.length) }, async () => {
 		while (next < inputs.length) {
@@ -56,7 +60,8 @@ class Lanes {
 	constructor(private readonly limit: number) {}
 
 	async run<T>(work: () => Promise<T>): Promise<T> {
-		while (this.active >= this.limit) await new Promise<void>((resolve) => this.waiters.push(resolve));
+		while (this.active >= this.limit)
+			await new Promise<void>((resolve) => this.waiters.push(resolve));
 		this.active++;
 		try {
 			return await work();
@@ -106,7 +111,8 @@ class BatchRun<TJob, TBinary, TError> {
 		}
 		// Videos already being downloaded are finished, also when the batch stops or times out.
 		while (this.downloads.size > 0) await Promise.all([...this.downloads]);
-		if (this.stopped) throw new BatchStoppedError(this.stopped.index, this.stopped.error, this.createdTasks());
+		if (this.stopped)
+			throw new BatchStoppedError(this.stopped.index, this.stopped.error, this.createdTasks());
 		return this.finalOutcomes();
 	}
 
@@ -121,23 +127,36 @@ class BatchRun<TJob, TBinary, TError> {
 	private wakeAt(): number {
 		let wakeAt = this.deadline;
 		for (const task of this.inFlight.values()) wakeAt = Math.min(wakeAt, task.nextPollAt);
-		if (this.pending.length > 0 && this.submitBlocked && this.inFlight.size === 0) wakeAt = Math.min(wakeAt, this.blockedRetryAt);
+		if (this.pending.length > 0 && this.submitBlocked && this.inFlight.size === 0)
+			wakeAt = Math.min(wakeAt, this.blockedRetryAt);
 		return wakeAt;
 	}
 
 	private createdTasks(): CreatedTask[] {
 		const tasks: CreatedTask[] = [];
 		this.outcomes.forEach((outcome, index) => {
-			if (outcome && 'taskId' in outcome && outcome.taskId) tasks.push({ index, taskId: outcome.taskId, state: outcome.state });
+			if (outcome && 'taskId' in outcome && outcome.taskId)
+				tasks.push({ index, taskId: outcome.taskId, state: outcome.state });
 		});
-		for (const task of this.inFlight.values()) tasks.push({ index: task.index, taskId: task.taskId, state: task.lastStatus });
+		for (const task of this.inFlight.values())
+			tasks.push({ index: task.index, taskId: task.taskId, state: task.lastStatus });
 		return tasks.sort((a, b) => a.index - b.index);
 	}
 
-	private fail(index: number, error: TError, task?: { taskId: string; submitRequestId: string }): void {
-		this.outcomes[index] = { state: 'failed', error, taskId: task?.taskId, submitRequestId: task?.submitRequestId };
+	private fail(
+		index: number,
+		error: TError,
+		task?: { taskId: string; submitRequestId: string },
+	): void {
+		this.outcomes[index] = {
+			state: 'failed',
+			error,
+			taskId: task?.taskId,
+			submitRequestId: task?.submitRequestId,
+		};
 		this.emit({ type: 'failed', index, taskId: task?.taskId });
-		if (this.options.stopOnError && !this.stopped) this.stopped = new BatchStoppedError(index, error, []);
+		if (this.options.stopOnError && !this.stopped)
+			this.stopped = new BatchStoppedError(index, error, []);
 	}
 
 	/** One of our tasks ended: its slot is free, and so is the account's (as far as we know). */
@@ -149,14 +168,25 @@ class BatchRun<TJob, TBinary, TError> {
 
 	private async submitReady(): Promise<void> {
 		while (this.pending.length > 0 && !this.stopped && this.effects.now() < this.deadline) {
-			if (this.submitBlocked && (this.inFlight.size > 0 || this.effects.now() < this.blockedRetryAt)) return;
+			if (
+				this.submitBlocked &&
+				(this.inFlight.size > 0 || this.effects.now() < this.blockedRetryAt)
+			)
+				return;
 			const index = this.pending[0];
 			try {
 				const answer = await this.effects.submit(this.jobs[index]);
 				this.pending.shift();
 				this.submitBlocked = false;
 				const nextPollAt = this.effects.now() + this.options.pollIntervalMs;
-				this.inFlight.set(index, { index, taskId: answer.taskId, submitRequestId: answer.requestId, nextPollAt, lastStatus: 'in_queue', pollFailures: 0 });
+				this.inFlight.set(index, {
+					index,
+					taskId: answer.taskId,
+					submitRequestId: answer.requestId,
+					nextPollAt,
+					lastStatus: 'in_queue',
+					pollFailures: 0,
+				});
 				this.emit({ type: 'submitted', index, taskId: answer.taskId });
 			} catch (error) {
 				if (!this.effects.isConcurrencyLimit(error)) {
@@ -168,7 +198,10 @@ class BatchRun<TJob, TBinary, TError> {
 				if (this.inFlight.size === 0) {
 					// The account's slots are held by other workflows: try again later, backing off.
 					this.blockedRetryAt = this.effects.now() + this.blockedBackoffMs;
-					this.blockedBackoffMs = Math.min(this.blockedBackoffMs * 2, Math.max(60_000, this.options.pollIntervalMs));
+					this.blockedBackoffMs = Math.min(
+						this.blockedBackoffMs * 2,
+						Math.max(60_000, this.options.pollIntervalMs),
+					);
 				}
 				this.submitBlocked = true;
 				return;
@@ -207,7 +240,13 @@ class BatchRun<TJob, TBinary, TError> {
 			this.finish(task);
 			this.fail(task.index, outcome.error, task);
 		} else {
-			if (outcome.status !== task.lastStatus) this.emit({ type: 'status', index: task.index, taskId: task.taskId, status: outcome.status });
+			if (outcome.status !== task.lastStatus)
+				this.emit({
+					type: 'status',
+					index: task.index,
+					taskId: task.taskId,
+					status: outcome.status,
+				});
 			task.lastStatus = outcome.status;
 			task.nextPollAt = this.effects.now() + this.options.pollIntervalMs;
 		}
@@ -217,7 +256,14 @@ class BatchRun<TJob, TBinary, TError> {
 		const run = this.downloadLanes.run(async () => {
 			try {
 				const binary = await this.effects.download(this.jobs[task.index], task.taskId, videoUrl);
-				this.outcomes[task.index] = { state: 'done', taskId: task.taskId, submitRequestId: task.submitRequestId, resultRequestId, videoUrl, binary };
+				this.outcomes[task.index] = {
+					state: 'done',
+					taskId: task.taskId,
+					submitRequestId: task.submitRequestId,
+					resultRequestId,
+					videoUrl,
+					binary,
+				};
 				this.emit({ type: 'done', index: task.index, taskId: task.taskId });
 			} catch (error) {
 				this.fail(task.index, this.effects.toError(error), task);
@@ -230,14 +276,21 @@ class BatchRun<TJob, TBinary, TError> {
 	/** Tasks still running at the deadline and items never submitted are reported as timed out. */
 	private finalOutcomes(): Array<JobOutcome<TBinary, TError>> {
 		for (const task of this.inFlight.values()) {
-			this.outcomes[task.index] = { state: 'timedOut', taskId: task.taskId, submitRequestId: task.submitRequestId, lastStatus: task.lastStatus };
+			this.outcomes[task.index] = {
+				state: 'timedOut',
+				taskId: task.taskId,
+				submitRequestId: task.submitRequestId,
+				lastStatus: task.lastStatus,
+			};
 			this.emit({ type: 'timedOut', index: task.index, taskId: task.taskId });
 		}
 		for (const index of this.pending) {
 			this.outcomes[index] = { state: 'timedOut', lastStatus: 'not_submitted' };
 			this.emit({ type: 'timedOut', index });
 		}
-		return this.outcomes.map((outcome) => outcome ?? { state: 'timedOut', lastStatus: 'not_submitted' });
+		return this.outcomes.map(
+			(outcome) => outcome ?? { state: 'timedOut', lastStatus: 'not_submitted' },
+		);
 	}
 }
 

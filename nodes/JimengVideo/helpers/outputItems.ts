@@ -15,11 +15,21 @@ export function requestJson(request: VideoRequest): OutputJson {
 	if (first) {
 		json.expected_aspect_ratio = first.expectedAspectRatio;
 		json.crop = cropJson(first.crop);
-		json.image = { width: first.width, height: first.height, format: first.format, bytes: first.bytes };
+		json.image = {
+			width: first.width,
+			height: first.height,
+			format: first.format,
+			bytes: first.bytes,
+		};
 	}
 	if (last) {
 		json.last_frame_crop = cropJson(last.crop);
-		json.last_frame_image = { width: last.width, height: last.height, format: last.format, bytes: last.bytes };
+		json.last_frame_image = {
+			width: last.width,
+			height: last.height,
+			format: last.format,
+			bytes: last.bytes,
+		};
 	}
 	return json;
 }
@@ -28,7 +38,11 @@ function cropJson(crop: CropRect): OutputJson {
 	return { x: crop.x, y: crop.y, width: crop.width, height: crop.height };
 }
 
-export function submittedJson(request: VideoRequest, taskId: string, requestId: string): OutputJson {
+export function submittedJson(
+	request: VideoRequest,
+	taskId: string,
+	requestId: string,
+): OutputJson {
 	return { task_id: taskId, status: 'in_queue', ...requestJson(request), request_id: requestId };
 }
 

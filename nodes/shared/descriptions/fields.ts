@@ -37,17 +37,26 @@ const durationOptions: INodePropertyOptions[] = DURATIONS.map((duration) => ({
 function aspectRatioProperties(): INodeProperties[] {
 	return (['1080p', '720p'] as const).map((resolution) => {
 		const sizes = OUTPUT_SIZES[resolution];
-		const models = MODELS.filter((model) => model.takesAspectRatio && model.resolution === resolution).map((model) => model.id);
+		const models = MODELS.filter(
+			(model) => model.takesAspectRatio && model.resolution === resolution,
+		).map((model) => model.id);
 		return {
 			displayName: 'Aspect Ratio',
 			name: 'aspectRatio',
 			type: 'options',
-			options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio, description: `${sizes[ratio].width}×${sizes[ratio].height}` })),
+			options: ASPECT_RATIOS.map((ratio) => ({
+				name: ratio,
+				value: ratio,
+				description: `${sizes[ratio].width}×${sizes[ratio].height}`,
+			})),
 			default: '16:9',
 			description: `Shape of the video, text-to-video only (with an image Jimeng uses the ratio closest to the image). Sizes at ${resolution}: ${ASPECT_RATIOS.map((ratio) => `${ratio} → ${sizes[ratio].width}×${sizes[ratio].height}`).join(', ')}.`,
 			// With an image Jimeng takes the ratio from the image: the field is hidden (a value saved
 			// before is still accepted and ignored).
-			displayOptions: { show: { model: models }, hide: { imageSource: ['binary', 'url', 'base64'] } },
+			displayOptions: {
+				show: { model: models },
+				hide: { imageSource: ['binary', 'url', 'base64'] },
+			},
 		};
 	});
 }
@@ -77,10 +86,7 @@ function cameraProperties(): INodeProperties[] {
 			name: 'cameraTemplate',
 			type: 'options',
 			options: CAMERA_TEMPLATES.map((template) => ({
-				name: template
-					.split('_')
-					.map(capitalize)
-					.join(' '),
+				name: template.split('_').map(capitalize).join(' '),
 				value: template,
 			})).sort(byName),
 			default: 'hitchcock_dolly_in',
@@ -129,7 +135,8 @@ export function videoInputProperties(): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: -1, numberPrecision: 0 },
 			default: -1,
-			description: 'Random seed: -1 for a random one. The same positive seed with the same inputs gives a very similar video.',
+			description:
+				'Random seed: -1 for a random one. The same positive seed with the same inputs gives a very similar video.',
 		},
 	];
 }
@@ -140,10 +147,18 @@ export function videoInputProperties(): INodeProperties[] {
  */
 export function triggerGenerateProperties(): INodeProperties[] {
 	const shared = videoInputProperties()
-		.filter((property) => ['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(property.name))
+		.filter((property) =>
+			['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(
+				property.name,
+			),
+		)
 		// No Image Source here: a `hide` on it names a parameter the trigger lacks, which n8n 1.x cannot
 		// resolve ("Could not resolve parameter dependencies"), so the workflow would not activate.
-		.map((property) => (property.name === 'aspectRatio' ? { ...property, displayOptions: { show: property.displayOptions?.show } } : property));
+		.map((property) =>
+			property.name === 'aspectRatio'
+				? { ...property, displayOptions: { show: property.displayOptions?.show } }
+				: property,
+		);
 	const [prompt, ...rest] = shared;
 	return [
 		prompt,
@@ -163,7 +178,8 @@ export function triggerGenerateProperties(): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'https://example.com/last-frame.jpg',
-			description: 'Public http(s) URL of the last-frame image, with the same aspect ratio as the first',
+			description:
+				'Public http(s) URL of the last-frame image, with the same aspect ratio as the first',
 			displayOptions: { show: { model: LAST_FRAME_MODELS } },
 		},
 		...rest,

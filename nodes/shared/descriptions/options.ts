@@ -14,7 +14,8 @@ export const binaryPropertyOutputOption: INodeProperties = {
 	name: 'binaryPropertyOutput',
 	type: 'string',
 	default: 'data',
-	description: 'Name of the binary property the video is written to (video/mp4, named after the task ID)',
+	description:
+		'Name of the binary property the video is written to (video/mp4, named after the task ID)',
 };
 
 export const aigcMetaOption: INodeProperties = {

@@ -19,11 +19,17 @@ export interface VideoSize {
 
 /** Width × height per ratio, given in ASPECT_RATIOS order. */
 function sizesInRatioOrder(...sizes: Array<[number, number]>): Record<AspectRatio, VideoSize> {
-	return Object.fromEntries(ASPECT_RATIOS.map((ratio, index) => [ratio, { width: sizes[index][0], height: sizes[index][1] }])) as Record<AspectRatio, VideoSize>;
+	return Object.fromEntries(
+		ASPECT_RATIOS.map((ratio, index) => [
+			ratio,
+			{ width: sizes[index][0], height: sizes[index][1] },
+		]),
+	) as Record<AspectRatio, VideoSize>;
 }
 
 /** The size of a 1080p video for each ratio (from the vendor page; not all exactly the ratio). */
 //                                                  16:9        4:3          1:1          3:4          9:16         21:9
+// prettier-ignore
 export const OUTPUT_SIZE = sizesInRatioOrder([1920, 1088], [1664, 1248], [1440, 1440], [1248, 1664], [1088, 1920], [2176, 928]);
 
 /**
@@ -32,6 +38,7 @@ export const OUTPUT_SIZE = sizesInRatioOrder([1920, 1088], [1664, 1248], [1440, 
  * whose 720p row is this one (and a Jimeng 3.0 720p 16:9 video measures 1248×704).
  */
 //                                                       16:9       4:3         1:1        3:4         9:16        21:9
+// prettier-ignore
 export const OUTPUT_SIZE_720P = sizesInRatioOrder([1248, 704], [1120, 832], [960, 960], [832, 1120], [704, 1248], [1504, 640]);
 
 export const OUTPUT_SIZES: Record<'720p' | '1080p', Record<AspectRatio, VideoSize>> = {
@@ -66,14 +73,18 @@ export function isAspectRatio(value: unknown): value is AspectRatio {
 function assertPixelSize(width: number, height: number): void {
 	const isPixelCount = (n: number) => Number.isInteger(n) && n > 0 && n <= MAX_DIMENSION;
 	if (!isPixelCount(width) || !isPixelCount(height)) {
-		throw new RangeError(`an image size must be whole pixels between 1 and ${MAX_DIMENSION}, got ${width}×${height}`);
+		throw new RangeError(
+			`an image size must be whole pixels between 1 and ${MAX_DIMENSION}, got ${width}×${height}`,
+		);
 	}
 }
 
 function ratioTerms(ratio: AspectRatio): { a: number; b: number } {
 	// Parameters arrive as strings at run time: do not trust the type alone.
 	if (!isAspectRatio(ratio)) {
-		throw new RangeError(`unknown aspect ratio "${String(ratio)}": expected one of ${ASPECT_RATIOS.join(', ')}`);
+		throw new RangeError(
+			`unknown aspect ratio "${String(ratio)}": expected one of ${ASPECT_RATIOS.join(', ')}`,
+		);
 	}
 	return RATIO_TERMS[ratio];
 }

@@ -98,14 +98,16 @@ export const BUSINESS_CODES: Readonly<Record<number, CodeExplanation>> = {
 	50429: {
 		title: 'Rate limit reached (QPS)',
 		meaning: 'Too many requests per second for this account. Nothing was created.',
-		action: 'The node waits and retries by itself; lower the batch size or ask Volcengine for a higher QPS limit.',
+		action:
+			'The node waits and retries by itself; lower the batch size or ask Volcengine for a higher QPS limit.',
 		retryable: true,
 	},
 	50430: {
 		title: 'Concurrency limit reached',
 		meaning:
 			'The account already has as many videos generating as it may (new accounts: often 1–2). This task was not created.',
-		action: 'Generate and Wait queues it until a slot frees; elsewhere, wait for running tasks to finish or ask Volcengine for more concurrency.',
+		action:
+			'Generate and Wait queues it until a slot frees; elsewhere, wait for running tasks to finish or ask Volcengine for more concurrency.',
 		retryable: true,
 	},
 	50500: {
@@ -123,7 +125,8 @@ export const BUSINESS_CODES: Readonly<Record<number, CodeExplanation>> = {
 	50200: {
 		title: 'Invalid parameters',
 		meaning: 'The service rejected a parameter value.',
-		action: 'Check the parameters against the limits in the node description (the service message says which).',
+		action:
+			'Check the parameters against the limits in the node description (the service message says which).',
 		retryable: false,
 	},
 	50201: {
@@ -165,7 +168,8 @@ export const BUSINESS_CODES: Readonly<Record<number, CodeExplanation>> = {
 	50400: {
 		title: 'Access denied',
 		meaning: 'The account has not activated this Jimeng model, or the keys lack permission for it.',
-		action: 'Activate the model in the Volcengine console (Jimeng AI → activate the service) and grant the IAM user access to the visual service.',
+		action:
+			'Activate the model in the Volcengine console (Jimeng AI → activate the service) and grant the IAM user access to the visual service.',
 		retryable: false,
 	},
 	50402: {

@@ -28,7 +28,9 @@ export class DeferredImageData {
 	constructor(readonly images: CheckedImageDigest[]) {}
 
 	toJSON(): never {
-		throw new Error('internal error: a request was about to be sent before its image data was attached');
+		throw new Error(
+			'internal error: a request was about to be sent before its image data was attached',
+		);
 	}
 }
 
@@ -37,7 +39,13 @@ export function sha256Of(bytes: Uint8Array): string {
 }
 
 export function digestOf(image: ImageBytes): CheckedImageDigest {
-	return { slot: image.slot, parameter: image.parameter, origin: image.origin, bytes: image.bytes.length, sha256: sha256Of(image.bytes) };
+	return {
+		slot: image.slot,
+		parameter: image.parameter,
+		origin: image.origin,
+		bytes: image.bytes.length,
+		sha256: sha256Of(image.bytes),
+	};
 }
 
 export function shortDigest(digest: { bytes: number; sha256: string }): string {
@@ -74,5 +82,11 @@ export function attachImageData(request: VideoRequest, images: ImageBytes[]): Vi
 	});
 	// Replacing the key keeps its position: the body is the one a direct build gives.
 	const body = { ...request.body, binary_data_base64: encoded };
-	return { model: request.model, body, summary: request.summary, images: request.images, hints: request.hints };
+	return {
+		model: request.model,
+		body,
+		summary: request.summary,
+		images: request.images,
+		hints: request.hints,
+	};
 }

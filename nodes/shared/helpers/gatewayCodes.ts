@@ -20,7 +20,8 @@ export const GATEWAY_CODES: Readonly<Record<string, GatewayExplanation>> = {
 	MissingAuthenticationToken: {
 		codeN: 100003,
 		title: 'Missing authentication',
-		meaning: 'The request carried no valid authentication (or the STS session token is missing or wrong).',
+		meaning:
+			'The request carried no valid authentication (or the STS session token is missing or wrong).',
 		action: 'Check the Volcengine credential; for temporary keys fill in the Session Token.',
 		retryable: false,
 	},
@@ -70,8 +71,10 @@ export const GATEWAY_CODES: Readonly<Record<string, GatewayExplanation>> = {
 	SignatureDoesNotMatch: {
 		codeN: 100010,
 		title: 'Signature does not match',
-		meaning: 'The Secret Access Key does not belong to the Access Key ID, or something altered the request on the way.',
-		action: 'Copy the Secret Access Key again; check Region/Service (cn-north-1/cv) and that no proxy rewrites requests.',
+		meaning:
+			'The Secret Access Key does not belong to the Access Key ID, or something altered the request on the way.',
+		action:
+			'Copy the Secret Access Key again; check Region/Service (cn-north-1/cv) and that no proxy rewrites requests.',
 		retryable: false,
 	},
 	LackPolicy: {
@@ -111,7 +114,8 @@ export const GATEWAY_CODES: Readonly<Record<string, GatewayExplanation>> = {
 	InternalServiceTimeout: {
 		codeN: 100016,
 		title: 'Service behind the gateway did not answer in time',
-		meaning: 'The Jimeng backend did not answer the gateway in time; it may have acted on the request.',
+		meaning:
+			'The Jimeng backend did not answer the gateway in time; it may have acted on the request.',
 		action: 'Queries are retried by the node; a submit is never repeated (the task may exist).',
 		retryable: true,
 	},

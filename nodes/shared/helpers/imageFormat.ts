@@ -17,7 +17,15 @@ export interface ImageInfo {
 	mimeType: 'image/png' | 'image/jpeg';
 }
 
-export type DetectedFormat = ImageFormat | 'gif' | 'webp' | 'bmp' | 'tiff' | 'heic' | 'avif' | 'unknown';
+export type DetectedFormat =
+	| ImageFormat
+	| 'gif'
+	| 'webp'
+	| 'bmp'
+	| 'tiff'
+	| 'heic'
+	| 'avif'
+	| 'unknown';
 
 export type ImageInspectionFailure = 'empty' | 'unsupported-format' | 'truncated' | 'corrupt';
 
@@ -43,7 +51,18 @@ export const PNG_HEADER_END = 33;
 export const PNG_MAX_DIMENSION = 0x7fffffff;
 
 /** ISO-BMFF major/compatible brands (the `ftyp` box) that mean an HEIF image. */
-const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1']);
+const HEIF_BRANDS = new Set([
+	'heic',
+	'heix',
+	'hevc',
+	'hevx',
+	'heim',
+	'heis',
+	'hevm',
+	'hevs',
+	'mif1',
+	'msf1',
+]);
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 /** BITMAPCOREHEADER, BITMAPINFOHEADER and its successors: a 'BM' without one of these is not a BMP. */
 const BMP_DIB_HEADER_SIZES = new Set([12, 16, 40, 52, 56, 64, 108, 124]);
@@ -68,7 +87,8 @@ function startsWith(bytes: Uint8Array, offset: number, expected: readonly number
 
 export function asciiAt(bytes: Uint8Array, offset: number, length: number): string {
 	let text = '';
-	for (let i = offset; i < offset + length && i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+	for (let i = offset; i < offset + length && i < bytes.length; i++)
+		text += String.fromCharCode(bytes[i]);
 	return text;
 }
 
@@ -78,11 +98,17 @@ export function uint16BE(bytes: Uint8Array, offset: number): number {
 
 export function uint32BE(bytes: Uint8Array, offset: number): number {
 	// Multiplying the top byte (instead of `<< 24`) keeps the result unsigned.
-	return bytes[offset] * 0x1000000 + ((bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]);
+	return (
+		bytes[offset] * 0x1000000 +
+		((bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3])
+	);
 }
 
 function uint32LE(bytes: Uint8Array, offset: number): number {
-	return bytes[offset + 3] * 0x1000000 + ((bytes[offset + 2] << 16) | (bytes[offset + 1] << 8) | bytes[offset]);
+	return (
+		bytes[offset + 3] * 0x1000000 +
+		((bytes[offset + 2] << 16) | (bytes[offset + 1] << 8) | bytes[offset])
+	);
 }
 
 function detectIsoMediaImage(head: Uint8Array): DetectedFormat {
@@ -109,9 +135,22 @@ export function detectImageFormat(head: Uint8Array): DetectedFormat {
 	const sixChars = asciiAt(head, 0, 6);
 	if (sixChars === 'GIF87a' || sixChars === 'GIF89a') return 'gif';
 	if (asciiAt(head, 0, 4) === 'RIFF' && asciiAt(head, 8, 4) === 'WEBP') return 'webp';
-	if (head.length >= 18 && asciiAt(head, 0, 2) === 'BM' && BMP_DIB_HEADER_SIZES.has(uint32LE(head, 14))) return 'bmp';
+	if (
+		head.length >= 18 &&
+		asciiAt(head, 0, 2) === 'BM' &&
+		BMP_DIB_HEADER_SIZES.has(uint32LE(head, 14))
+	)
+		return 'bmp';
 	// Classic TIFF (42) and BigTIFF (43), little- or big-endian.
-	if (startsWith(head, 0, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, 0, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
-	if (startsWith(head, 0, [0x49, 0x49, 0x2b, 0x00]) || startsWith(head, 0, [0x4d, 0x4d, 0x00, 0x2b])) return 'tiff';
+	if (
+		startsWith(head, 0, [0x49, 0x49, 0x2a, 0x00]) ||
+		startsWith(head, 0, [0x4d, 0x4d, 0x00, 0x2a])
+	)
+		return 'tiff';
+	if (
+		startsWith(head, 0, [0x49, 0x49, 0x2b, 0x00]) ||
+		startsWith(head, 0, [0x4d, 0x4d, 0x00, 0x2b])
+	)
+		return 'tiff';
 	return detectIsoMediaImage(head);
 }

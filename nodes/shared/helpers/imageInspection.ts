@@ -37,7 +37,11 @@ export function readImageInfo(bytes: Uint8Array): ImageInfo {
 	if (format === 'png') return { format, mimeType: 'image/png', ...readPngSize(bytes) };
 	if (format === 'jpeg') return { format, mimeType: 'image/jpeg', ...readJpegSize(bytes) };
 	if (format !== 'unknown') {
-		throw new ImageInspectionError('unsupported-format', `the data is ${FORMAT_NAMES[format]} image, not JPEG or PNG`, format);
+		throw new ImageInspectionError(
+			'unsupported-format',
+			`the data is ${FORMAT_NAMES[format]} image, not JPEG or PNG`,
+			format,
+		);
 	}
 	// A few bytes that could still grow into a PNG or JPEG signature are a cut-off file, not another format.
 	if (isSignaturePrefix(bytes, PNG_SIGNATURE) || isSignaturePrefix(bytes, JPEG_SIGNATURE)) {
@@ -95,13 +99,22 @@ function pngError(reason: 'truncated' | 'corrupt', message: string): ImageInspec
 
 function readPngSize(bytes: Uint8Array): { width: number; height: number } {
 	if (bytes.length < 16) {
-		throw pngError('truncated', `the PNG header is truncated (the data ends after ${bytes.length} bytes)`);
+		throw pngError(
+			'truncated',
+			`the PNG header is truncated (the data ends after ${bytes.length} bytes)`,
+		);
 	}
 	if (uint32BE(bytes, 8) !== 13 || asciiAt(bytes, 12, 4) !== 'IHDR') {
-		throw pngError('corrupt', 'the PNG is damaged: it does not start with a 13-byte IHDR header chunk');
+		throw pngError(
+			'corrupt',
+			'the PNG is damaged: it does not start with a 13-byte IHDR header chunk',
+		);
 	}
 	if (bytes.length < PNG_HEADER_END) {
-		throw pngError('truncated', `the PNG header is truncated (the data ends after ${bytes.length} bytes, inside the IHDR chunk)`);
+		throw pngError(
+			'truncated',
+			`the PNG header is truncated (the data ends after ${bytes.length} bytes, inside the IHDR chunk)`,
+		);
 	}
 	// Decoders reject a critical chunk with a bad checksum, so the service would too.
 	if (crc32(bytes, 12, 29) !== uint32BE(bytes, 29)) {
@@ -110,15 +123,24 @@ function readPngSize(bytes: Uint8Array): { width: number; height: number } {
 	const width = uint32BE(bytes, 16);
 	const height = uint32BE(bytes, 20);
 	if (width === 0 || height === 0 || width > PNG_MAX_DIMENSION || height > PNG_MAX_DIMENSION) {
-		throw pngError('corrupt', `the PNG is damaged: its header gives an impossible size of ${width}×${height}`);
+		throw pngError(
+			'corrupt',
+			`the PNG is damaged: its header gives an impossible size of ${width}×${height}`,
+		);
 	}
 	const bitDepth = bytes[24];
 	const colourType = bytes[25];
 	if (!PNG_BIT_DEPTHS[colourType]?.includes(bitDepth)) {
-		throw pngError('corrupt', `the PNG is damaged: colour type ${colourType} with bit depth ${bitDepth} does not exist`);
+		throw pngError(
+			'corrupt',
+			`the PNG is damaged: colour type ${colourType} with bit depth ${bitDepth} does not exist`,
+		);
 	}
 	if (bytes[26] !== 0 || bytes[27] !== 0 || bytes[28] > 1) {
-		throw pngError('corrupt', 'the PNG is damaged: its header names an unknown compression, filter or interlace method');
+		throw pngError(
+			'corrupt',
+			'the PNG is damaged: its header names an unknown compression, filter or interlace method',
+		);
 	}
 	return { width, height };
 }
@@ -144,7 +166,10 @@ function jpegError(reason: 'truncated' | 'corrupt', message: string): ImageInspe
 }
 
 function jpegTruncated(end: number): ImageInspectionError {
-	return jpegError('truncated', `the JPEG header is truncated (the data ends after ${end} bytes, before the frame header)`);
+	return jpegError(
+		'truncated',
+		`the JPEG header is truncated (the data ends after ${end} bytes, before the frame header)`,
+	);
 }
 
 function readJpegSize(bytes: Uint8Array): { width: number; height: number } {
@@ -169,13 +194,18 @@ function readJpegSize(bytes: Uint8Array): { width: number; height: number } {
 		if (isStandaloneMarker(marker)) continue;
 		// 0xFF00 is no marker: outside image data it is padding too (libjpeg skips it the same way).
 		if (marker === 0x00) continue;
-		if (marker === SOS) throw jpegError('corrupt', 'the JPEG has no frame header (SOF) before its image data');
-		if (marker === EOI) throw jpegError('corrupt', 'the JPEG ends (EOI marker) before its frame header (SOF)');
+		if (marker === SOS)
+			throw jpegError('corrupt', 'the JPEG has no frame header (SOF) before its image data');
+		if (marker === EOI)
+			throw jpegError('corrupt', 'the JPEG ends (EOI marker) before its frame header (SOF)');
 
 		if (offset + 2 > end) throw jpegTruncated(end);
 		const segmentLength = uint16BE(bytes, offset); // counts its own two bytes
 		if (segmentLength < 2) {
-			throw jpegError('corrupt', `the JPEG is damaged: the segment at byte ${markerOffset} has an impossible length of ${segmentLength}`);
+			throw jpegError(
+				'corrupt',
+				`the JPEG is damaged: the segment at byte ${markerOffset} has an impossible length of ${segmentLength}`,
+			);
 		}
 		if (isStartOfFrame(marker)) return readFrameSize(bytes, markerOffset, segmentLength);
 		offset += segmentLength;
@@ -183,7 +213,11 @@ function readJpegSize(bytes: Uint8Array): { width: number; height: number } {
 }
 
 /** Reads the SOF segment that starts at `markerOffset` (its 0xFF). The whole segment must be present. */
-function readFrameSize(bytes: Uint8Array, markerOffset: number, segmentLength: number): { width: number; height: number } {
+function readFrameSize(
+	bytes: Uint8Array,
+	markerOffset: number,
+	segmentLength: number,
+): { width: number; height: number } {
 	if (markerOffset + 2 + segmentLength > bytes.length) throw jpegTruncated(bytes.length);
 	// Length, precision, height, width, component count, then 3 bytes per component.
 	const componentCount = segmentLength >= 8 ? bytes[markerOffset + 9] : 0;
@@ -198,6 +232,7 @@ function readFrameSize(bytes: Uint8Array, markerOffset: number, segmentLength: n
 			'the JPEG frame header gives a height of 0 (the height comes later in a DNL marker); such JPEGs are not supported',
 		);
 	}
-	if (width === 0) throw jpegError('corrupt', 'the JPEG is damaged: its frame header gives a width of 0');
+	if (width === 0)
+		throw jpegError('corrupt', 'the JPEG is damaged: its frame header gives a width of 0');
 	return { width, height };
 }

@@ -3,7 +3,12 @@
  * at most 3), checked before anything is sent, and what a checked image is remembered by. Pure.
  */
 import { planImageCrop, type AspectRatio, type CropRect } from './aspectRatio';
-import { ImageInspectionError, detectImageFormat, readImageInfo, type ImageInfo } from './imageInspection';
+import {
+	ImageInspectionError,
+	detectImageFormat,
+	readImageInfo,
+	type ImageInfo,
+} from './imageInspection';
 import { InputValidationError, describeValue, formatBytes } from './inputValues';
 
 /** The vendor's "4.7MB", read as MiB like the rest of its documentation. */
@@ -25,7 +30,9 @@ export interface ImageBytes {
 	totalBytes?: number;
 }
 
-export type ImageInput = { slot: ImageSlot; kind: 'url'; url: unknown; parameter: string } | ImageBytes;
+export type ImageInput =
+	| { slot: ImageSlot; kind: 'url'; url: unknown; parameter: string }
+	| ImageBytes;
 
 export interface ImagePreview {
 	slot: ImageSlot;
@@ -41,18 +48,31 @@ export interface ImagePreview {
 /** Strips a `data:` URL prefix and whitespace; refuses what is not base64. */
 export function decodeBase64Image(text: unknown, parameter: string): Uint8Array {
 	if (typeof text !== 'string') {
-		throw new InputValidationError(parameter, 'must be a base64 string (raw or a data: URL)', describeValue(text));
+		throw new InputValidationError(
+			parameter,
+			'must be a base64 string (raw or a data: URL)',
+			describeValue(text),
+		);
 	}
 	let payload = text.trim();
 	const dataUrl = /^data:([^,]*?),/i.exec(payload);
 	if (dataUrl) {
 		if (!/;base64$/i.test(dataUrl[1])) {
-			throw new InputValidationError(parameter, 'must be a base64 data: URL (";base64,")', describeValue(text));
+			throw new InputValidationError(
+				parameter,
+				'must be a base64 data: URL (";base64,")',
+				describeValue(text),
+			);
 		}
 		payload = payload.slice(dataUrl[0].length);
 	}
 	payload = payload.replace(/\s+/g, '');
-	if (payload === '') throw new InputValidationError(parameter, 'must contain an image; it is empty', describeValue(text));
+	if (payload === '')
+		throw new InputValidationError(
+			parameter,
+			'must contain an image; it is empty',
+			describeValue(text),
+		);
 	// Accept the URL-safe alphabet too; refuse anything else instead of letting the decoder skip it.
 	if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(payload) || payload.length % 4 === 1) {
 		throw new InputValidationError(parameter, 'is not valid base64', describeValue(text));
@@ -65,17 +85,32 @@ function inspectImage(bytes: Uint8Array): ImageInfo | ImageInspectionError {
 	try {
 		return readImageInfo(bytes);
 	} catch (error) {
-		return error instanceof ImageInspectionError ? error : new ImageInspectionError('corrupt', `the image header could not be read (${String(error)})`);
+		return error instanceof ImageInspectionError
+			? error
+			: new ImageInspectionError(
+					'corrupt',
+					`the image header could not be read (${String(error)})`,
+				);
 	}
 }
 
 export function checkImageBytes(image: ImageBytes): ImagePreview {
 	const { bytes, parameter, origin } = image;
-	if (bytes.length === 0) throw new InputValidationError(parameter, `must be a JPEG or PNG image; ${origin} is empty (0 bytes)`, '');
+	if (bytes.length === 0)
+		throw new InputValidationError(
+			parameter,
+			`must be a JPEG or PNG image; ${origin} is empty (0 bytes)`,
+			'',
+		);
 	const size = image.totalBytes ?? bytes.length;
 	if (size > IMAGE_MAX_BYTES || bytes.length > IMAGE_MAX_BYTES) {
-		const shown = size > IMAGE_MAX_BYTES ? formatBytes(size) : `more than ${formatBytes(IMAGE_MAX_BYTES)}`;
-		throw new InputValidationError(parameter, `must be at most 4.7 MB (${IMAGE_MAX_BYTES} bytes); ${origin} is ${shown}`, '');
+		const shown =
+			size > IMAGE_MAX_BYTES ? formatBytes(size) : `more than ${formatBytes(IMAGE_MAX_BYTES)}`;
+		throw new InputValidationError(
+			parameter,
+			`must be at most 4.7 MB (${IMAGE_MAX_BYTES} bytes); ${origin} is ${shown}`,
+			'',
+		);
 	}
 	const info = inspectImage(bytes);
 	if (info instanceof ImageInspectionError) {
@@ -84,17 +119,29 @@ export function checkImageBytes(image: ImageBytes): ImagePreview {
 			detected !== 'unknown' && detected !== 'png' && detected !== 'jpeg'
 				? `${origin} is a ${detected.toUpperCase()} image`
 				: `${origin}: ${info.message}`;
-		throw new InputValidationError(parameter, `must be a JPEG or PNG image (judged by its bytes, not its name); ${what}`, '');
+		throw new InputValidationError(
+			parameter,
+			`must be a JPEG or PNG image (judged by its bytes, not its name); ${what}`,
+			'',
+		);
 	}
 	const { width, height } = info;
 	const dimensions = `${width}×${height}`;
 	if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE) {
-		throw new InputValidationError(parameter, `must be at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels; ${origin} is ${dimensions}`, '');
+		throw new InputValidationError(
+			parameter,
+			`must be at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels; ${origin} is ${dimensions}`,
+			'',
+		);
 	}
 	const shortSide = Math.min(width, height);
 	const longSide = Math.max(width, height);
 	if (shortSide < IMAGE_MIN_SHORT_SIDE) {
-		throw new InputValidationError(parameter, `must have a short side of at least ${IMAGE_MIN_SHORT_SIDE} pixels; ${origin} is ${dimensions}`, '');
+		throw new InputValidationError(
+			parameter,
+			`must have a short side of at least ${IMAGE_MIN_SHORT_SIDE} pixels; ${origin} is ${dimensions}`,
+			'',
+		);
 	}
 	// long/short ≤ 3, compared without division: 3 × short ≥ long
 	if (longSide > IMAGE_MAX_RATIO * shortSide) {
@@ -120,14 +167,22 @@ export function checkImageBytes(image: ImageBytes): ImagePreview {
 export function checkImageUrl(image: Extract<ImageInput, { kind: 'url' }>): string {
 	const { url, parameter } = image;
 	if (typeof url !== 'string' || url.trim() === '') {
-		throw new InputValidationError(parameter, 'must be an http(s) URL of a JPEG or PNG image', describeValue(url));
+		throw new InputValidationError(
+			parameter,
+			'must be an http(s) URL of a JPEG or PNG image',
+			describeValue(url),
+		);
 	}
 	if (!URL.canParse(url.trim())) {
 		throw new InputValidationError(parameter, 'must be a valid http(s) URL', describeValue(url));
 	}
 	const parsed = new URL(url.trim());
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw new InputValidationError(parameter, `must use http or https (Jimeng downloads it); the scheme is "${parsed.protocol.replace(/:$/, '')}"`, describeValue(url));
+		throw new InputValidationError(
+			parameter,
+			`must use http or https (Jimeng downloads it); the scheme is "${parsed.protocol.replace(/:$/, '')}"`,
+			describeValue(url),
+		);
 	}
 	return parsed.href;
 }

@@ -20,9 +20,12 @@ export function describeValue(value: unknown): string {
 		if (value === '') return 'an empty string';
 		if (value.trim() === '') return `only whitespace (${value.length} characters)`;
 		const chars = [...value].length;
-		return chars > 60 ? `"${[...value].slice(0, 40).join('')}…" (${chars} characters)` : JSON.stringify(value);
+		return chars > 60
+			? `"${[...value].slice(0, 40).join('')}…" (${chars} characters)`
+			: JSON.stringify(value);
 	}
-	if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+	if (typeof value === 'number' || typeof value === 'boolean')
+		return `${typeof value} ${String(value)}`;
 	if (Array.isArray(value)) return `an array of ${value.length}`;
 	return `an object (${typeof value})`;
 }

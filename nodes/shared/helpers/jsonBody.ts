@@ -34,7 +34,9 @@ export class Base64Image {
 	 * makes a forgotten path fail loudly in tests instead of quietly building the big string.
 	 */
 	toJSON(): never {
-		throw new Error('internal error: a request body holding image bytes must be serialised with jsonBodyBytes');
+		throw new Error(
+			'internal error: a request body holding image bytes must be serialised with jsonBodyBytes',
+		);
 	}
 }
 
@@ -59,11 +61,17 @@ export function bodyDigest(body: unknown): string {
 	const text = JSON.stringify(body, (key: string, value: unknown) => {
 		// An array is handed to the replacer before its entries are serialised (and their toJSON called).
 		if (key === 'binary_data_base64' && Array.isArray(value)) {
-			return value.map((entry) => (entry instanceof Base64Image || typeof entry === 'string' ? `sha256:${base64Digest(entry)}` : entry));
+			return value.map((entry) =>
+				entry instanceof Base64Image || typeof entry === 'string'
+					? `sha256:${base64Digest(entry)}`
+					: entry,
+			);
 		}
 		return value;
 	});
-	return createHash('sha256').update(text ?? '', 'utf8').digest('hex');
+	return createHash('sha256')
+		.update(text ?? '', 'utf8')
+		.digest('hex');
 }
 
 /**
@@ -94,7 +102,11 @@ export function jsonBodyBytes(body: unknown): Buffer {
 	}
 	parts.push(text.slice(at));
 
-	const size = parts.reduce((sum, part) => sum + (typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.base64Length), 0);
+	const size = parts.reduce(
+		(sum, part) =>
+			sum + (typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.base64Length),
+		0,
+	);
 	const bytes = Buffer.allocUnsafe(size);
 	let offset = 0;
 	for (const part of parts) {
@@ -104,6 +116,7 @@ export function jsonBodyBytes(body: unknown): Buffer {
 		}
 		for (const piece of part.base64Pieces()) offset += bytes.write(piece, offset, 'latin1');
 	}
-	if (offset !== size) throw new Error(`internal error: a request body was ${offset} bytes, ${size} expected`);
+	if (offset !== size)
+		throw new Error(`internal error: a request body was ${offset} bytes, ${size} expected`);
 	return bytes;
 }

@@ -22,11 +22,7 @@ export const CAMERA_STRENGTHS = ['weak', 'medium', 'strong'] as const;
 /** How a model takes its input. */
 export type ModelInput =
 	/** prompt, or a first-frame image (+ optional prompt) */
-	| 'textOrFirstFrame'
-	| 'text'
-	| 'firstFrame'
-	| 'firstAndLastFrame'
-	| 'cameraMotion';
+	'textOrFirstFrame' | 'text' | 'firstFrame' | 'firstAndLastFrame' | 'cameraMotion';
 
 export interface ModelSpec {
 	/** The API's req_key. */
@@ -126,5 +122,9 @@ export function findModel(id: string): ModelSpec | undefined {
 
 /** Models that can take a first-frame image. */
 export const IMAGE_MODELS = MODELS.filter((model) => model.images[1] > 0).map((model) => model.id);
-export const LAST_FRAME_MODELS = MODELS.filter((model) => model.input === 'firstAndLastFrame').map((model) => model.id);
-export const CAMERA_MODELS = MODELS.filter((model) => model.input === 'cameraMotion').map((model) => model.id);
+export const LAST_FRAME_MODELS = MODELS.filter((model) => model.input === 'firstAndLastFrame').map(
+	(model) => model.id,
+);
+export const CAMERA_MODELS = MODELS.filter((model) => model.input === 'cameraMotion').map(
+	(model) => model.id,
+);

@@ -13,7 +13,19 @@ export interface NetworkFailure {
 }
 
 // These fail before a byte of the request leaves the machine: the server cannot have acted on it.
-const BEFORE_SEND_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const BEFORE_SEND_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EADDRNOTAVAIL',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 const NETWORK_CODES = new Set([
 	...BEFORE_SEND_CODES,
@@ -48,9 +60,16 @@ export function findNetworkFailure(error: unknown): NetworkFailure | undefined {
 		const code = readCode(current);
 		const message = String((current as { message?: unknown }).message ?? '');
 		if (code && NETWORK_CODES.has(code)) {
-			return { code, phase: BEFORE_SEND_CODES.has(code) ? 'before-send' : 'unknown', detail: message };
+			return {
+				code,
+				phase: BEFORE_SEND_CODES.has(code) ? 'before-send' : 'unknown',
+				detail: message,
+			};
 		}
-		if (/socket hang up|aborted|premature close/i.test(message) && !/canceled|cancelled/i.test(message)) {
+		if (
+			/socket hang up|aborted|premature close/i.test(message) &&
+			!/canceled|cancelled/i.test(message)
+		) {
 			return { code: code ?? 'ECONNRESET', phase: 'unknown', detail: message };
 		}
 		current = (current as { cause?: unknown }).cause;

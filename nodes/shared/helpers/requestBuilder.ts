@@ -5,7 +5,13 @@
  */
 import { ASPECT_RATIOS, type AspectRatio } from './aspectRatio';
 import { DeferredImageData, digestOf, type CheckedImageDigest } from './deferredImages';
-import { checkImageBytes, checkImageUrl, type ImageBytes, type ImageInput, type ImagePreview } from './imageRules';
+import {
+	checkImageBytes,
+	checkImageUrl,
+	type ImageBytes,
+	type ImageInput,
+	type ImagePreview,
+} from './imageRules';
 import { InputValidationError, describeValue, parseInteger } from './inputValues';
 import { CAMERA_STRENGTHS, CAMERA_TEMPLATES, findModel, MODELS, type ModelSpec } from './models';
 
@@ -64,7 +70,11 @@ export interface BuildOptions {
 function checkModel(value: unknown): ModelSpec {
 	const model = typeof value === 'string' ? findModel(value) : undefined;
 	if (!model) {
-		throw new InputValidationError('Model', `must be one of ${MODELS.map((m) => m.id).join(', ')}`, describeValue(value));
+		throw new InputValidationError(
+			'Model',
+			`must be one of ${MODELS.map((m) => m.id).join(', ')}`,
+			describeValue(value),
+		);
 	}
 	return model;
 }
@@ -75,11 +85,19 @@ function checkPrompt(value: unknown, required: boolean, hints: string[]): string
 	}
 	const prompt = typeof value === 'string' ? value.trim() : '';
 	if (required && prompt === '') {
-		throw new InputValidationError('Prompt', 'is required for text-to-video (describe the video to generate)', describeValue(value));
+		throw new InputValidationError(
+			'Prompt',
+			'is required for text-to-video (describe the video to generate)',
+			describeValue(value),
+		);
 	}
 	const chars = [...prompt].length;
 	if (chars > PROMPT_MAX_CHARS) {
-		throw new InputValidationError('Prompt', `must be at most ${PROMPT_MAX_CHARS} characters`, `${chars} characters`);
+		throw new InputValidationError(
+			'Prompt',
+			`must be at most ${PROMPT_MAX_CHARS} characters`,
+			`${chars} characters`,
+		);
 	}
 	if (chars > PROMPT_RECOMMENDED_CHARS) {
 		hints.push(
@@ -93,7 +111,9 @@ function checkFrames(value: unknown): number {
 	const frames = parseInteger(value === undefined ? 121 : value);
 	if (frames === undefined || !FRAMES_VALUES.includes(frames)) {
 		// Named as the editor labels the field (its parameter is `frames`, and its values are frame counts).
-		const allowed = DURATIONS.map((duration) => `${duration.seconds} s (${duration.frames} frames)`).join(' or ');
+		const allowed = DURATIONS.map(
+			(duration) => `${duration.seconds} s (${duration.frames} frames)`,
+		).join(' or ');
 		throw new InputValidationError('Duration', `must be ${allowed}`, describeValue(value));
 	}
 	return frames;
@@ -102,22 +122,39 @@ function checkFrames(value: unknown): number {
 function checkSeed(value: unknown): number {
 	const seed = parseInteger(value === undefined ? -1 : value);
 	if (seed === undefined || seed < -1 || seed > 4_294_967_295) {
-		throw new InputValidationError('Seed', 'must be a whole number: -1 for random, or 0 to 4294967295', describeValue(value));
+		throw new InputValidationError(
+			'Seed',
+			'must be a whole number: -1 for random, or 0 to 4294967295',
+			describeValue(value),
+		);
 	}
 	return seed;
 }
 
 function checkAspectRatio(value: unknown): AspectRatio {
 	if (typeof value !== 'string' || !(ASPECT_RATIOS as readonly string[]).includes(value.trim())) {
-		throw new InputValidationError('Aspect Ratio', `must be one of ${ASPECT_RATIOS.join(', ')}`, describeValue(value));
+		throw new InputValidationError(
+			'Aspect Ratio',
+			`must be one of ${ASPECT_RATIOS.join(', ')}`,
+			describeValue(value),
+		);
 	}
 	return value.trim() as AspectRatio;
 }
 
-function checkOneOf<T extends string>(parameter: string, value: unknown, allowed: readonly T[], fallback?: T): T {
+function checkOneOf<T extends string>(
+	parameter: string,
+	value: unknown,
+	allowed: readonly T[],
+	fallback?: T,
+): T {
 	const candidate = value === undefined || value === '' ? fallback : value;
 	if (typeof candidate !== 'string' || !(allowed as readonly string[]).includes(candidate)) {
-		throw new InputValidationError(parameter, `must be one of ${allowed.join(', ')}`, describeValue(value));
+		throw new InputValidationError(
+			parameter,
+			`must be one of ${allowed.join(', ')}`,
+			describeValue(value),
+		);
 	}
 	return candidate as T;
 }
@@ -125,30 +162,52 @@ function checkOneOf<T extends string>(parameter: string, value: unknown, allowed
 function checkImageCount(model: ModelSpec, images: ImageInput[]): void {
 	const [minImages, maxImages] = model.images;
 	if (images.length < minImages) {
-		const need = model.input === 'firstAndLastFrame' ? 'a first-frame and a last-frame image' : 'a first-frame image';
-		throw new InputValidationError('Image Source', `must provide ${need} for model ${model.id}`, images.length ? `${images.length} image` : 'no image');
+		const need =
+			model.input === 'firstAndLastFrame'
+				? 'a first-frame and a last-frame image'
+				: 'a first-frame image';
+		throw new InputValidationError(
+			'Image Source',
+			`must provide ${need} for model ${model.id}`,
+			images.length ? `${images.length} image` : 'no image',
+		);
 	}
 	if (images.length > maxImages) {
 		throw new InputValidationError(
 			'Image Source',
-			maxImages === 0 ? `must be "None" for text-to-video model ${model.id}` : `allows at most ${maxImages} image(s) for model ${model.id}`,
+			maxImages === 0
+				? `must be "None" for text-to-video model ${model.id}`
+				: `allows at most ${maxImages} image(s) for model ${model.id}`,
 			`${images.length} images`,
 		);
 	}
 }
 
 /** The image list (URLs, or checked bytes as base64 or deferred) in the body; previews of byte images. */
-function addImages(body: Record<string, unknown>, images: ImageInput[], options: BuildOptions): { previews: ImagePreview[]; deferredImages?: CheckedImageDigest[] } {
+function addImages(
+	body: Record<string, unknown>,
+	images: ImageInput[],
+	options: BuildOptions,
+): { previews: ImagePreview[]; deferredImages?: CheckedImageDigest[] } {
 	if (new Set(images.map((image) => image.kind)).size > 1) {
-		throw new InputValidationError('Last Frame Source', 'must be the same kind as the first image (both URLs, or both binary/base64): the API takes one list', '');
+		throw new InputValidationError(
+			'Last Frame Source',
+			'must be the same kind as the first image (both URLs, or both binary/base64): the API takes one list',
+			'',
+		);
 	}
 	if (images[0].kind === 'url') {
-		body.image_urls = images.map((image) => checkImageUrl(image as Extract<ImageInput, { kind: 'url' }>));
+		body.image_urls = images.map((image) =>
+			checkImageUrl(image as Extract<ImageInput, { kind: 'url' }>),
+		);
 		return { previews: [] };
 	}
 	const byteImages = images as ImageBytes[];
 	const previews = byteImages.map((image) => checkImageBytes(image));
-	if (previews.length === 2 && previews[0].expectedAspectRatio !== previews[1].expectedAspectRatio) {
+	if (
+		previews.length === 2 &&
+		previews[0].expectedAspectRatio !== previews[1].expectedAspectRatio
+	) {
 		throw new InputValidationError(
 			'Last Frame',
 			`must have the same aspect ratio as the first frame (${previews[0].expectedAspectRatio}, ${previews[0].width}×${previews[0].height})`,
@@ -164,7 +223,10 @@ function addImages(body: Record<string, unknown>, images: ImageInput[], options:
 	return { previews, deferredImages };
 }
 
-export function buildVideoRequest(input: VideoRequestInput, options: BuildOptions = {}): VideoRequest {
+export function buildVideoRequest(
+	input: VideoRequestInput,
+	options: BuildOptions = {},
+): VideoRequest {
 	const hints: string[] = [];
 	const model = checkModel(input.model);
 	const images = input.images;
@@ -196,11 +258,18 @@ export function buildVideoRequest(input: VideoRequestInput, options: BuildOption
 	}
 	if (model.input === 'cameraMotion') {
 		body.template_id = checkOneOf('Camera Template', input.cameraTemplate, CAMERA_TEMPLATES);
-		body.camera_strength = checkOneOf('Camera Strength', input.cameraStrength, CAMERA_STRENGTHS, 'medium');
+		body.camera_strength = checkOneOf(
+			'Camera Strength',
+			input.cameraStrength,
+			CAMERA_STRENGTHS,
+			'medium',
+		);
 		summary.template_id = body.template_id as string;
 		summary.camera_strength = body.camera_strength as string;
 	}
-	return deferredImages ? { model, body, summary, images: previews, hints, deferredImages } : { model, body, summary, images: previews, hints };
+	return deferredImages
+		? { model, body, summary, images: previews, hints, deferredImages }
+		: { model, body, summary, images: previews, hints };
 }
 
 function encodeBase64(bytes: Uint8Array): string {

@@ -24,9 +24,14 @@ export class SubmissionLedger {
 	 * A retry re-runs the node with the same run index; a loop runs it again with the next one, and
 	 * there the same prompt is a new video on purpose.
 	 */
-	static key(scope: { executionId: string; nodeName: string; runIndex: number; itemIndex: number }, body: unknown): string {
+	static key(
+		scope: { executionId: string; nodeName: string; runIndex: number; itemIndex: number },
+		body: unknown,
+	): string {
 		const digest = bodyDigest(body);
-		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex, digest].join('\u0000');
+		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex, digest].join(
+			'\u0000',
+		);
 	}
 
 	find(key: string, now = Date.now()): Entry | undefined {
@@ -50,7 +55,8 @@ export class SubmissionLedger {
 		this.entries.set(key, { taskId, requestId, at: now });
 		if (this.entries.size > MAX_ENTRIES) {
 			// Maps iterate in insertion order: the first entries are the oldest.
-			for (const oldKey of [...this.entries.keys()].slice(0, this.entries.size - MAX_ENTRIES)) this.entries.delete(oldKey);
+			for (const oldKey of [...this.entries.keys()].slice(0, this.entries.size - MAX_ENTRIES))
+				this.entries.delete(oldKey);
 		}
 	}
 }

@@ -24,11 +24,19 @@ export function buildReqJson(meta: AigcMeta | undefined): string | undefined {
 		const value = meta[key];
 		if (value === undefined || value === null || value === '') continue;
 		if (typeof value !== 'string' && typeof value !== 'number') {
-			throw new InputValidationError(`AIGC Metadata › ${label}`, 'must be text', describeValue(value));
+			throw new InputValidationError(
+				`AIGC Metadata › ${label}`,
+				'must be text',
+				describeValue(value),
+			);
 		}
 		const text = String(value);
 		if ([...text].length > AIGC_META_MAX_CHARS) {
-			throw new InputValidationError(`AIGC Metadata › ${label}`, `must be at most ${AIGC_META_MAX_CHARS} characters`, `${[...text].length} characters`);
+			throw new InputValidationError(
+				`AIGC Metadata › ${label}`,
+				`must be at most ${AIGC_META_MAX_CHARS} characters`,
+				`${[...text].length} characters`,
+			);
 		}
 		aigcMeta[apiName] = text;
 	}
@@ -37,7 +45,8 @@ export function buildReqJson(meta: AigcMeta | undefined): string | undefined {
 
 /** Task ids are decimal strings of up to 20 digits (they can exceed 2^63: never a number). */
 export function checkTaskId(value: unknown, parameter = 'Task ID'): string {
-	const text = typeof value === 'number' ? undefined : typeof value === 'string' ? value.trim() : undefined;
+	const text =
+		typeof value === 'number' ? undefined : typeof value === 'string' ? value.trim() : undefined;
 	if (typeof value === 'number') {
 		throw new InputValidationError(
 			parameter,
@@ -46,7 +55,11 @@ export function checkTaskId(value: unknown, parameter = 'Task ID'): string {
 		);
 	}
 	if (!text || !/^\d{1,32}$/.test(text)) {
-		throw new InputValidationError(parameter, 'must be a task id: the digits of task_id returned by Submit', describeValue(value));
+		throw new InputValidationError(
+			parameter,
+			'must be a task id: the digits of task_id returned by Submit',
+			describeValue(value),
+		);
 	}
 	return text;
 }

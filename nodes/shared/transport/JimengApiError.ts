@@ -72,7 +72,14 @@ function compose(
 
 export function businessError(
 	node: INode,
-	input: { code: number; serviceMessage?: string; httpStatus?: number; requestId?: string; taskId?: string; kind?: 'business' | 'task' },
+	input: {
+		code: number;
+		serviceMessage?: string;
+		httpStatus?: number;
+		requestId?: string;
+		taskId?: string;
+		kind?: 'business' | 'task';
+	},
 ): JimengApiError {
 	const explanation = explainBusinessCode(input.code, input.serviceMessage);
 	const details: JimengErrorDetails = {
@@ -84,14 +91,23 @@ export function businessError(
 		taskId: input.taskId,
 		serviceMessage: input.serviceMessage,
 	};
-	const prefix = input.kind === 'task' ? `Jimeng task ${input.taskId} failed with code ${input.code}` : `Jimeng API error ${input.code}`;
+	const prefix =
+		input.kind === 'task'
+			? `Jimeng task ${input.taskId} failed with code ${input.code}`
+			: `Jimeng API error ${input.code}`;
 	const { message, description } = compose(prefix, explanation, details);
 	return new JimengApiError(node, details, message, description);
 }
 
 export function gatewayError(
 	node: INode,
-	input: { code: string; codeN?: number; serviceMessage?: string; httpStatus: number; requestId?: string },
+	input: {
+		code: string;
+		codeN?: number;
+		serviceMessage?: string;
+		httpStatus: number;
+		requestId?: string;
+	},
 ): JimengApiError {
 	const explanation = explainGatewayCode(input.code, input.serviceMessage);
 	const details: JimengErrorDetails = {
@@ -153,7 +169,13 @@ export function unknownOutcomeError(
 // its own generic text, which would hide whether a task may exist.
 export function networkError(
 	node: INode,
-	input: { failure: NetworkFailure; call: string; attempts: number; taskMayExist: boolean; sentAt?: Date },
+	input: {
+		failure: NetworkFailure;
+		call: string;
+		attempts: number;
+		taskMayExist: boolean;
+		sentAt?: Date;
+	},
 ): JimengApiError {
 	const description = `Network error ${input.failure.code}: ${input.failure.detail}`;
 	if (input.taskMayExist) {
@@ -165,14 +187,26 @@ export function networkError(
 			description,
 		});
 	}
-	const details: JimengErrorDetails = { kind: 'network', code: input.failure.code, retryable: true, taskMayExist: false };
+	const details: JimengErrorDetails = {
+		kind: 'network',
+		code: input.failure.code,
+		retryable: true,
+		taskMayExist: false,
+	};
 	const message = `Could not reach the Jimeng API for ${input.call} after ${input.attempts} attempt${input.attempts === 1 ? '' : 's'}. Check the network and the Base URL of the credential.`;
 	return new JimengApiError(node, details, message, description);
 }
 
 export function responseError(
 	node: INode,
-	input: { what: string; httpStatus?: number; snippet?: string; requestId?: string; taskId?: string; retryable?: boolean },
+	input: {
+		what: string;
+		httpStatus?: number;
+		snippet?: string;
+		requestId?: string;
+		taskId?: string;
+		retryable?: boolean;
+	},
 ): JimengApiError {
 	const details: JimengErrorDetails = {
 		kind: 'response',

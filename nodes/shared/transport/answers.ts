@@ -66,7 +66,9 @@ function readAnswer(
 	outcome: { httpStatus: number; body: unknown; contentType: string },
 ): ParsedAnswer | { gateway: JimengApiError } | UnreadableAnswer {
 	const body = outcome.body as IDataObject | null;
-	const metadata = (body && typeof body === 'object' ? body.ResponseMetadata : undefined) as IDataObject | undefined;
+	const metadata = (body && typeof body === 'object' ? body.ResponseMetadata : undefined) as
+		| IDataObject
+		| undefined;
 	const gateway = metadata?.Error as IDataObject | undefined;
 	if (gateway && typeof gateway === 'object') {
 		return {
@@ -80,7 +82,12 @@ function readAnswer(
 		};
 	}
 	if (!body || typeof body !== 'object' || typeof body.code !== 'number') {
-		return { unreadable: true, httpStatus: outcome.httpStatus, contentType: outcome.contentType, snippet: snippetOf(outcome.body) };
+		return {
+			unreadable: true,
+			httpStatus: outcome.httpStatus,
+			contentType: outcome.contentType,
+			snippet: snippetOf(outcome.body),
+		};
 	}
 	return {
 		code: body.code,
@@ -98,7 +105,13 @@ function describeUnreadable(answer: UnreadableAnswer): string {
 }
 
 /** The error of an answer that is not Jimeng's; a submit's outcome is then unknown. */
-function unreadableError(node: INode, call: Exclude<CallKind, 'download'>, answer: UnreadableAnswer, sentAt: Date, taskId?: string): JimengApiError {
+function unreadableError(
+	node: INode,
+	call: Exclude<CallKind, 'download'>,
+	answer: UnreadableAnswer,
+	sentAt: Date,
+	taskId?: string,
+): JimengApiError {
 	if (call === 'submit') {
 		return unknownOutcomeError(node, {
 			kind: 'response',
@@ -107,7 +120,10 @@ function unreadableError(node: INode, call: Exclude<CallKind, 'download'>, answe
 			httpStatus: answer.httpStatus,
 			sentAt,
 			description: `Answer received: ${answer.snippet}`,
-			advice: answer.httpStatus >= 500 ? 'A load balancer or proxy between n8n and Jimeng failed.' : CHECK_BASE_URL,
+			advice:
+				answer.httpStatus >= 500
+					? 'A load balancer or proxy between n8n and Jimeng failed.'
+					: CHECK_BASE_URL,
 		});
 	}
 	return responseError(node, {
@@ -122,7 +138,6 @@ function unreadableError(node: INode, call: Exclude<CallKind, 'download'>, answe
 	});
 }
 
-
 /** One attempt judged: a usable answer, or the error it gives and what the retry policy needs to know. */
 export type Judged = { answer: ParsedAnswer } | { error: JimengApiError; failure: AttemptFailure };
 
@@ -134,14 +149,29 @@ export interface AttemptInfo {
 	taskId?: string;
 }
 
-export function judgeNetworkFailure(node: INode, failure: NetworkFailure, info: AttemptInfo): Judged {
+export function judgeNetworkFailure(
+	node: INode,
+	failure: NetworkFailure,
+	info: AttemptInfo,
+): Judged {
 	// A submit whose request may have left the machine may have created a task.
 	const taskMayExist = info.call === 'submit' && failure.phase !== 'before-send';
-	const error = networkError(node, { failure, call: info.action, attempts: info.attempt, taskMayExist, sentAt: info.sentAt });
+	const error = networkError(node, {
+		failure,
+		call: info.action,
+		attempts: info.attempt,
+		taskMayExist,
+		sentAt: info.sentAt,
+	});
 	return { error, failure: { kind: 'network', failure } };
 }
 
-function judgeGatewayRefusal(node: INode, gateway: JimengApiError, httpStatus: number, info: AttemptInfo): Judged {
+function judgeGatewayRefusal(
+	node: INode,
+	gateway: JimengApiError,
+	httpStatus: number,
+	info: AttemptInfo,
+): Judged {
 	const failure = { kind: 'gateway' as const, code: String(gateway.details.code), httpStatus };
 	if (info.call !== 'submit' || !submitOutcomeUnknown(failure)) return { error: gateway, failure };
 	const error = unknownOutcomeError(node, {
@@ -156,13 +186,24 @@ function judgeGatewayRefusal(node: INode, gateway: JimengApiError, httpStatus: n
 	return { error, failure };
 }
 
-export function judgeAnswer(node: INode, outcome: Extract<RawOutcome, { kind: 'answer' }>, info: AttemptInfo): Judged {
+export function judgeAnswer(
+	node: INode,
+	outcome: Extract<RawOutcome, { kind: 'answer' }>,
+	info: AttemptInfo,
+): Judged {
 	const answer = readAnswer(node, outcome);
 	if ('unreadable' in answer) {
-		return { error: unreadableError(node, info.call, answer, info.sentAt, info.taskId), failure: { kind: 'unreadable', httpStatus: answer.httpStatus } };
+		return {
+			error: unreadableError(node, info.call, answer, info.sentAt, info.taskId),
+			failure: { kind: 'unreadable', httpStatus: answer.httpStatus },
+		};
 	}
-	if ('gateway' in answer) return judgeGatewayRefusal(node, answer.gateway, outcome.httpStatus, info);
-	if (answer.code === SUCCESS_CODE || (info.call === 'getResult' && isTaskFailureCode(answer.code))) {
+	if ('gateway' in answer)
+		return judgeGatewayRefusal(node, answer.gateway, outcome.httpStatus, info);
+	if (
+		answer.code === SUCCESS_CODE ||
+		(info.call === 'getResult' && isTaskFailureCode(answer.code))
+	) {
 		return { answer: { ...answer, sentAt: info.sentAt } };
 	}
 	const error = businessError(node, {

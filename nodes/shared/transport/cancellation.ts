@@ -8,11 +8,20 @@ import { JimengApiError } from './JimengApiError';
 
 /** The error a cancelled execution ends with (`code: CANCELLED`, never retried). */
 export function cancelledError(node: INode, message: string): JimengApiError {
-	return new JimengApiError(node, { kind: 'network', code: 'CANCELLED', retryable: false }, message, 'The execution was cancelled.');
+	return new JimengApiError(
+		node,
+		{ kind: 'network', code: 'CANCELLED', retryable: false },
+		message,
+		'The execution was cancelled.',
+	);
 }
 
 /** Waits `ms`, or throws `onCancel()` as soon as the execution is cancelled (before, during or after). */
-export async function sleepUnlessCancelled(ms: number, signal: AbortSignal | undefined, onCancel: () => Error): Promise<void> {
+export async function sleepUnlessCancelled(
+	ms: number,
+	signal: AbortSignal | undefined,
+	onCancel: () => Error,
+): Promise<void> {
 	if (signal?.aborted) throw onCancel();
 	try {
 		await sleep(ms, signal);

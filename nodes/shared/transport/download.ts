@@ -9,7 +9,12 @@ import { findNetworkFailure } from '../helpers/networkFailure';
 import { cancelledError, sleepUnlessCancelled } from './cancellation';
 import { executionSignal, type CallOptions, type JimengContext } from './jimengApi';
 import { responseError } from './JimengApiError';
-import { DEFAULT_RETRY_OPTIONS, decideRetry, type AttemptFailure, type RetryOptions } from './retryPolicy';
+import {
+	DEFAULT_RETRY_OPTIONS,
+	decideRetry,
+	type AttemptFailure,
+	type RetryOptions,
+} from './retryPolicy';
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
@@ -46,8 +51,13 @@ async function downloadOnce(
 			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
-		const failure = findNetworkFailure(error) ?? { code: 'DOWNLOAD_FAILED', phase: 'unknown', detail: (error as Error).message };
+		if (signal?.aborted)
+			throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+		const failure = findNetworkFailure(error) ?? {
+			code: 'DOWNLOAD_FAILED',
+			phase: 'unknown',
+			detail: (error as Error).message,
+		};
 		return { kind: 'failed', failure: { kind: 'network', failure }, detail: failure.detail };
 	}
 	const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
@@ -65,19 +75,31 @@ async function downloadOnce(
 	}
 	const expected = Number(response.headers['content-length'] ?? NaN);
 	try {
-		const binary = await ctx.helpers.prepareBinaryData(stream as unknown as Buffer, fileName, 'video/mp4');
+		const binary = await ctx.helpers.prepareBinaryData(
+			stream as unknown as Buffer,
+			fileName,
+			'video/mp4',
+		);
 		// A cut connection must not become a short, broken video.
 		if (isShort(binary.bytes, expected)) {
 			return {
 				kind: 'failed',
-				failure: { kind: 'network', failure: { code: 'TRUNCATED', phase: 'unknown', detail: 'truncated' } },
+				failure: {
+					kind: 'network',
+					failure: { code: 'TRUNCATED', phase: 'unknown', detail: 'truncated' },
+				},
 				detail: `received ${binary.bytes} of ${expected} bytes`,
 			};
 		}
 		return { kind: 'ok', binary };
 	} catch (error) {
-		if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
-		const failure = findNetworkFailure(error) ?? { code: 'DOWNLOAD_FAILED', phase: 'unknown', detail: (error as Error).message };
+		if (signal?.aborted)
+			throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+		const failure = findNetworkFailure(error) ?? {
+			code: 'DOWNLOAD_FAILED',
+			phase: 'unknown',
+			detail: (error as Error).message,
+		};
 		return {
 			kind: 'failed',
 			failure: { kind: 'network', failure },
@@ -100,13 +122,18 @@ function isShort(storedBytes: number | undefined, announced: number): boolean {
  * Streams the video into n8n's binary data store (never whole in memory in filesystem mode).
  * An expired URL (403/404) gets one fresh URL from Get Result; broken transfers are retried.
  */
-export async function downloadVideo(ctx: JimengContext, input: DownloadInput, options: CallOptions = {}): Promise<IBinaryData> {
+export async function downloadVideo(
+	ctx: JimengContext,
+	input: DownloadInput,
+	options: CallOptions = {},
+): Promise<IBinaryData> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, maxAttempts: 4, ...options.retry };
 	const signal = options.signal ?? executionSignal(ctx);
 	let url = input.videoUrl;
 	let refreshed = false;
 	for (let attempt = 1; ; attempt++) {
-		if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+		if (signal?.aborted)
+			throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
 		const result = await downloadOnce(ctx, url, input.fileName, signal);
 		if (result.kind === 'ok') return result.binary;
 		if (result.kind === 'expired') {
@@ -129,7 +156,14 @@ export async function downloadVideo(ctx: JimengContext, input: DownloadInput, op
 				retryable: true,
 			});
 		}
-		options.onRetry?.({ call: 'download', attempt, delayMs: decision.delayMs, failure: result.failure });
-		await sleepUnlessCancelled(decision.delayMs, signal, () => cancelledError(ctx.getNode(), 'Cancelled while waiting to retry the download'));
+		options.onRetry?.({
+			call: 'download',
+			attempt,
+			delayMs: decision.delayMs,
+			failure: result.failure,
+		});
+		await sleepUnlessCancelled(decision.delayMs, signal, () =>
+			cancelledError(ctx.getNode(), 'Cancelled while waiting to retry the download'),
+		);
 	}
 }

@@ -23,10 +23,21 @@ import {
 	type ParsedAnswer,
 	type RawOutcome,
 } from './answers';
-import { JimengApiError, businessError, responseError, unknownOutcomeError } from './JimengApiError';
+import {
+	JimengApiError,
+	businessError,
+	responseError,
+	unknownOutcomeError,
+} from './JimengApiError';
 import { cancelledError, sleepUnlessCancelled } from './cancellation';
 import { proxySignatureHint } from './signatureHint';
-import { DEFAULT_RETRY_OPTIONS, decideRetry, type AttemptFailure, type CallKind, type RetryOptions } from './retryPolicy';
+import {
+	DEFAULT_RETRY_OPTIONS,
+	decideRetry,
+	type AttemptFailure,
+	type CallKind,
+	type RetryOptions,
+} from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'volcengineApi';
 export const API_VERSION = '2022-08-31';
@@ -39,7 +50,12 @@ export interface CallOptions {
 	/** Abort signal; defaults to the execution's cancel signal. */
 	signal?: AbortSignal;
 	/** Called before each wait between attempts (progress logs, tests). */
-	onRetry?: (info: { call: CallKind; attempt: number; delayMs: number; failure: AttemptFailure }) => void;
+	onRetry?: (info: {
+		call: CallKind;
+		attempt: number;
+		delayMs: number;
+		failure: AttemptFailure;
+	}) => void;
 }
 
 export interface SubmitAnswer {
@@ -61,7 +77,12 @@ export function executionSignal(ctx: JimengContext): AbortSignal | undefined {
  * One signed POST of a body already serialised to bytes (the credential signs exactly these).
  * Never throws for HTTP statuses: both answer shapes come back for parsing.
  */
-async function sendOnce(ctx: JimengContext, action: string, body: Buffer, signal?: AbortSignal): Promise<RawOutcome> {
+async function sendOnce(
+	ctx: JimengContext,
+	action: string,
+	body: Buffer,
+	signal?: AbortSignal,
+): Promise<RawOutcome> {
 	const options: IHttpRequestOptions = {
 		method: 'POST',
 		url: `/?Action=${action}&Version=${API_VERSION}`,
@@ -80,7 +101,12 @@ async function sendOnce(ctx: JimengContext, action: string, body: Buffer, signal
 			options,
 		)) as IN8nHttpFullResponse;
 		const contentType = String(response.headers?.['content-type'] ?? '');
-		return { kind: 'answer', httpStatus: response.statusCode, body: parseBody(response.body), contentType };
+		return {
+			kind: 'answer',
+			httpStatus: response.statusCode,
+			body: parseBody(response.body),
+			contentType,
+		};
 	} catch (error) {
 		if (signal?.aborted) return { kind: 'cancelled' };
 		const failure = findNetworkFailure(error);
@@ -107,7 +133,6 @@ async function withProxyHint(ctx: JimengContext, error: JimengApiError): Promise
 	return error;
 }
 
-
 /**
  * A signed call with the retry policy applied (retryPolicy.ts decides). Returns a success answer
  * (code 10000) or, for Get Result, a task-failure answer; throws JimengApiError for everything else.
@@ -122,7 +147,8 @@ async function callApi(
 ): Promise<ParsedAnswer> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
 	const signal = options.signal ?? executionSignal(ctx);
-	const cancelled = (what: string) => () => cancelledError(ctx.getNode(), `Cancelled while ${what}`);
+	const cancelled = (what: string) => () =>
+		cancelledError(ctx.getNode(), `Cancelled while ${what}`);
 	// Serialised once: a retried submit sends the same bytes, and an image body is not rebuilt.
 	const payload = jsonBodyBytes(body);
 	for (let attempt = 1; ; attempt++) {
@@ -131,10 +157,18 @@ async function callApi(
 		const outcome = await sendOnce(ctx, action, payload, signal);
 		if (outcome.kind === 'cancelled') throw cancelled(`calling ${action}`)();
 		if (outcome.kind === 'local') {
-			throw new JimengApiError(ctx.getNode(), { kind: 'response', code: 'REQUEST_NOT_SENT', retryable: false }, outcome.message, outcome.description);
+			throw new JimengApiError(
+				ctx.getNode(),
+				{ kind: 'response', code: 'REQUEST_NOT_SENT', retryable: false },
+				outcome.message,
+				outcome.description,
+			);
 		}
 		const info: AttemptInfo = { call, action, attempt, sentAt, taskId };
-		const judged = outcome.kind === 'network' ? judgeNetworkFailure(ctx.getNode(), outcome.failure, info) : judgeAnswer(ctx.getNode(), outcome, info);
+		const judged =
+			outcome.kind === 'network'
+				? judgeNetworkFailure(ctx.getNode(), outcome.failure, info)
+				: judgeAnswer(ctx.getNode(), outcome, info);
 		if ('answer' in judged) return judged.answer;
 		const decision = decideRetry(call, judged.failure, attempt, retry);
 		if (!decision.retry) throw await withProxyHint(ctx, judged.error);
@@ -149,7 +183,13 @@ export async function submitTask(
 	body: Record<string, unknown>,
 	options: CallOptions = {},
 ): Promise<SubmitAnswer> {
-	const answer = await callApi(ctx, 'submit', 'CVSync2AsyncSubmitTask', body as IDataObject, options);
+	const answer = await callApi(
+		ctx,
+		'submit',
+		'CVSync2AsyncSubmitTask',
+		body as IDataObject,
+		options,
+	);
 	const taskId = answer.data?.task_id;
 	// task_id can exceed 2^63: it must stay the string the API sent.
 	if (typeof taskId !== 'string' || !/^\d+$/.test(taskId)) {
@@ -174,7 +214,14 @@ export async function getTaskResult(
 ): Promise<TaskResult> {
 	const body: IDataObject = { req_key: input.reqKey, task_id: input.taskId };
 	if (input.reqJson) body.req_json = input.reqJson;
-	const answer = await callApi(ctx, 'getResult', 'CVSync2AsyncGetResult', body, options, input.taskId);
+	const answer = await callApi(
+		ctx,
+		'getResult',
+		'CVSync2AsyncGetResult',
+		body,
+		options,
+		input.taskId,
+	);
 	// The outer code decides before data.status: a failed task says status done with a failure code.
 	if (answer.code !== SUCCESS_CODE) {
 		return {
@@ -203,7 +250,12 @@ export async function getTaskResult(
 		}
 		return { status, videoUrl: data.video_url, requestId: answer.requestId, data };
 	}
-	if (status === 'in_queue' || status === 'generating' || status === 'not_found' || status === 'expired') {
+	if (
+		status === 'in_queue' ||
+		status === 'generating' ||
+		status === 'not_found' ||
+		status === 'expired'
+	) {
 		return { status, requestId: answer.requestId, data };
 	}
 	throw responseError(ctx.getNode(), {

@@ -41,12 +41,20 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
 	retryConcurrencyLimit: true,
 };
 
-const RETRYABLE_GATEWAY_CODES = new Set(['FlowLimitExceeded', 'ServiceUnavailableTemp', 'InternalError']);
+const RETRYABLE_GATEWAY_CODES = new Set([
+	'FlowLimitExceeded',
+	'ServiceUnavailableTemp',
+	'InternalError',
+]);
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
 
 /** Exponential backoff with full jitter, capped: spreads many items' retries apart. */
-export function backoffDelay(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+	attempt: number,
+	options: RetryOptions,
+	random: () => number = Math.random,
+): number {
 	const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
@@ -74,26 +82,40 @@ export function submitOutcomeUnknown(failure: AttemptFailure): boolean {
 	}
 }
 
-const MAY_EXIST = 'the submit may have reached the server: repeating it could create a second, paid task';
+const MAY_EXIST =
+	'the submit may have reached the server: repeating it could create a second, paid task';
 
-function isRetryableFailure(call: CallKind, failure: AttemptFailure, options: RetryOptions): true | string {
+function isRetryableFailure(
+	call: CallKind,
+	failure: AttemptFailure,
+	options: RetryOptions,
+): true | string {
 	if (call === 'submit' && submitOutcomeUnknown(failure)) return MAY_EXIST;
 	switch (failure.kind) {
 		case 'business':
 			if (failure.code === 50430 && call === 'submit' && !options.retryConcurrencyLimit) {
 				return 'concurrency limit: queued by the caller';
 			}
-			return CALL_RETRY_CODES.has(failure.code) || `code ${failure.code} is an answer, not an accident`;
+			return (
+				CALL_RETRY_CODES.has(failure.code) || `code ${failure.code} is an answer, not an accident`
+			);
 		case 'gateway':
 			if (call === 'submit') return isGatewayRateLimit(failure) || `gateway error ${failure.code}`;
-			return RETRYABLE_GATEWAY_CODES.has(failure.code) || failure.httpStatus >= 500 || isGatewayRateLimit(failure) || `gateway error ${failure.code}`;
+			return (
+				RETRYABLE_GATEWAY_CODES.has(failure.code) ||
+				failure.httpStatus >= 500 ||
+				isGatewayRateLimit(failure) ||
+				`gateway error ${failure.code}`
+			);
 		case 'network':
 			return true;
 		case 'unreadable':
 			// A load balancer's 502/503/504 page passes like a reset; a 2xx/4xx page is a wrong Base URL.
 			return failure.httpStatus >= 500 || `HTTP ${failure.httpStatus} is not a Jimeng answer`;
 		case 'http':
-			return failure.httpStatus >= 500 || failure.httpStatus === 429 || `HTTP ${failure.httpStatus}`;
+			return (
+				failure.httpStatus >= 500 || failure.httpStatus === 429 || `HTTP ${failure.httpStatus}`
+			);
 	}
 }
 
@@ -109,6 +131,7 @@ export function decideRetry(
 ): RetryDecision {
 	const retryable = isRetryableFailure(call, failure, options);
 	if (retryable !== true) return { retry: false, reason: retryable };
-	if (attempt >= options.maxAttempts) return { retry: false, reason: `gave up after ${attempt} attempts` };
+	if (attempt >= options.maxAttempts)
+		return { retry: false, reason: `gave up after ${attempt} attempts` };
 	return { retry: true, delayMs: backoffDelay(attempt, options, random) };
 }

@@ -6,7 +6,10 @@
 const VOLCENGINE_API_HOST = 'visual.volcengineapi.com';
 
 export function proxySignatureHint(baseUrl: unknown, signingHost: unknown): string | undefined {
-	const base = typeof baseUrl === 'string' && baseUrl.trim() ? baseUrl.trim() : `https://${VOLCENGINE_API_HOST}`;
+	const base =
+		typeof baseUrl === 'string' && baseUrl.trim()
+			? baseUrl.trim()
+			: `https://${VOLCENGINE_API_HOST}`;
 	if (!URL.canParse(base)) return undefined;
 	const url = new URL(base);
 	if (url.host === VOLCENGINE_API_HOST) return undefined;

@@ -27,7 +27,10 @@ const ACTION = 'Generate a video and wait for it';
 const TIME_LIMIT_MS = 4 * 60_000;
 
 /** e2e-artifacts/<run id>/browser; the run id is the start time (UTC), or E2E_RUN_ID. */
-export function artifactsDir(runId = process.env['E2E_RUN_ID'] ?? new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z')): string {
+export function artifactsDir(
+	runId = process.env['E2E_RUN_ID'] ??
+		new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z'),
+): string {
 	return path.join(REPO_DIR, 'e2e-artifacts', runId, 'browser');
 }
 
@@ -35,11 +38,16 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** What the server says about the trigger: its description and its "Trigger On" options. */
 async function triggerFacts(server: N8nServer): Promise<{ description: string; modes: string[] }> {
-	type NodeType = { name: string; description: string; properties: Array<{ name: string; options?: Array<{ name: string }> }> };
+	type NodeType = {
+		name: string;
+		description: string;
+		properties: Array<{ name: string; options?: Array<{ name: string }> }>;
+	};
 	const types = await server.fetch<NodeType[]>('GET', '/types/nodes.json', undefined, 'cookie');
 	const trigger = types.body.find((t) => t.name === 'n8n-nodes-jimeng-video.jimengVideoTrigger');
 	assert.ok(trigger, 'the server does not serve the trigger node type');
-	const modes = trigger.properties.find((p) => p.name === 'mode')?.options?.map((o) => o.name) ?? [];
+	const modes =
+		trigger.properties.find((p) => p.name === 'mode')?.options?.map((o) => o.name) ?? [];
 	assert.ok(modes.length > 0, 'the trigger has no "Trigger On" options');
 	return { description: trigger.description, modes };
 }
@@ -59,7 +67,9 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 	const started = Date.now();
 	const executable = await ensureChromium(say);
 	const chromium = await launchChromium(executable);
-	say(`${chromium.version} (${executable}), headless, ${WINDOW.width}x${WINDOW.height}, launched in ${formatMs(Date.now() - started)}`);
+	say(
+		`${chromium.version} (${executable}), headless, ${WINDOW.width}x${WINDOW.height}, launched in ${formatMs(Date.now() - started)}`,
+	);
 	const editor = await Editor.open(chromium.browser, server.baseUrl, input.artifactsDir);
 	// A browser that stops answering must not hang the suite: closing it makes every pending call fail.
 	let timedOut = false;
@@ -71,12 +81,16 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		try {
 			return await fn();
 		} catch (error) {
-			if (timedOut) throw new Error(`${name}: the browser check ran past ${formatMs(TIME_LIMIT_MS)}; chromium closed (${error instanceof Error ? error.message : String(error)})`);
+			if (timedOut)
+				throw new Error(
+					`${name}: the browser check ran past ${formatMs(TIME_LIMIT_MS)}; chromium closed (${error instanceof Error ? error.message : String(error)})`,
+				);
 			throw await editor.fail(name, error);
 		}
 	};
 	const misses: string[] = [];
-	const listed = (names: string[], noResults: boolean) => (noResults ? '"No results"' : names.join(', ') || 'nothing listed');
+	const listed = (names: string[], noResults: boolean) =>
+		noResults ? '"No results"' : names.join(', ') || 'nothing listed';
 	try {
 		await step('sign in', async () => {
 			const landed = await editor.signIn(server.owner.email, server.owner.password);
@@ -90,28 +104,44 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			const { names, noResults } = await editor.search('jimeng');
 			const shot = await editor.screenshot('first-step-jimeng');
 			if (!names.includes(NODE)) {
-				misses.push(`first-step panel "jimeng": ${listed(names, noResults)} [${path.basename(shot)}]`);
+				misses.push(
+					`first-step panel "jimeng": ${listed(names, noResults)} [${path.basename(shot)}]`,
+				);
 				say(`first-step panel "jimeng" → ${listed(names, noResults)} ✗ [${path.basename(shot)}]`);
 				await editor.closeCreator();
 				return;
 			}
 			// The trigger panel lists a trigger under its app's name, with the trigger's description…
-			const texts = await editor.page.$$eval(`${tid('node-creator')} ${tid('item-iterator-item')}`, (els) =>
-				els.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
+			const texts = await editor.page.$$eval(
+				`${tid('node-creator')} ${tid('item-iterator-item')}`,
+				(els) => els.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
 			);
 			const item = texts.find((t) => t.startsWith(NODE));
-			assert.ok(item?.includes(trigger.description), `the "${NODE}" item does not describe ${TRIGGER} ("${trigger.description}"): "${item}"`);
+			assert.ok(
+				item?.includes(trigger.description),
+				`the "${NODE}" item does not describe ${TRIGGER} ("${trigger.description}"): "${item}"`,
+			);
 			// …and leads to its events, one per "Trigger On" option.
 			await editor.pickItem(NODE);
-			const events = await editor.until(`the ${TRIGGER} events (${trigger.modes.join(', ')})`, 10_000, async () => {
-				const listed = await editor.creatorItems();
-				const found = trigger.modes.map((mode) => listed.find((e) => e.toLowerCase().includes(mode.toLowerCase())));
-				return found.every(Boolean) ? (found as string[]) : undefined;
-			});
+			const events = await editor.until(
+				`the ${TRIGGER} events (${trigger.modes.join(', ')})`,
+				10_000,
+				async () => {
+					const listed = await editor.creatorItems();
+					const found = trigger.modes.map((mode) =>
+						listed.find((e) => e.toLowerCase().includes(mode.toLowerCase())),
+					);
+					return found.every(Boolean) ? (found as string[]) : undefined;
+				},
+			);
 			await sleep(500); // the panel slides in
 			const shot2 = await editor.screenshot('first-step-jimeng-trigger-events');
-			say(`first-step panel "jimeng" → ${names.join(', ')} ("${trigger.description}", ${TRIGGER}'s description) [${path.basename(shot)}]`);
-			say(`first-step "${NODE}" → ${TRIGGER} events: ${events.join(', ')} [${path.basename(shot2)}]`);
+			say(
+				`first-step panel "jimeng" → ${names.join(', ')} ("${trigger.description}", ${TRIGGER}'s description) [${path.basename(shot)}]`,
+			);
+			say(
+				`first-step "${NODE}" → ${TRIGGER} events: ${events.join(', ')} [${path.basename(shot2)}]`,
+			);
 			await editor.closeCreator();
 		});
 
@@ -119,9 +149,16 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		await step('add a Manual Trigger', async () => {
 			await editor.openFirstStepPanel();
 			const { names } = await editor.search('manual');
-			assert.ok(names.includes(MANUAL_TRIGGER), `search "manual" listed ${names.join(', ') || 'nothing'}`);
+			assert.ok(
+				names.includes(MANUAL_TRIGGER),
+				`search "manual" listed ${names.join(', ') || 'nothing'}`,
+			);
 			await editor.pickItem(MANUAL_TRIGGER);
-			manualName = await editor.until('the manual trigger on the canvas', 10_000, async () => (await editor.canvasNodes())[0]);
+			manualName = await editor.until(
+				'the manual trigger on the canvas',
+				10_000,
+				async () => (await editor.canvasNodes())[0],
+			);
 			if (await editor.ndvOpen()) await editor.closeNdv();
 			say(`added "${MANUAL_TRIGGER}" → canvas node "${manualName}"`);
 		});
@@ -130,22 +167,33 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			await step(`next-step panel "${term}"`, async () => {
 				await editor.openNextStepPanel(manualName);
 				const { names, noResults } = await editor.search(term);
-				const shot = await editor.screenshot(`next-step-${term.toLowerCase().replace(/\s+/g, '-')}`);
+				const shot = await editor.screenshot(
+					`next-step-${term.toLowerCase().replace(/\s+/g, '-')}`,
+				);
 				const found = names.includes(NODE);
-				if (!found) misses.push(`next-step panel "${term}": ${listed(names, noResults)} [${path.basename(shot)}]`);
-				say(`next-step panel "${term}" → ${listed(names, noResults)}${found ? '' : ' ✗'} [${path.basename(shot)}]`);
+				if (!found)
+					misses.push(
+						`next-step panel "${term}": ${listed(names, noResults)} [${path.basename(shot)}]`,
+					);
+				say(
+					`next-step panel "${term}" → ${listed(names, noResults)}${found ? '' : ' ✗'} [${path.basename(shot)}]`,
+				);
 				if (term !== 'volcengine') await editor.closeCreator();
 			});
 		}
 
 		// Every search is tried before failing, so one run shows which panels miss the node.
 		if (misses.length > 0) {
-			throw new Error(`the node creator's search does not list "${NODE}" (${misses.length} of 4 searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`);
+			throw new Error(
+				`the node creator's search does not list "${NODE}" (${misses.length} of 4 searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`,
+			);
 		}
 
 		await step('add Jimeng Video from the search result', async () => {
 			await editor.pickItem(NODE);
-			await editor.until(`the action "${ACTION}"`, 10_000, async () => (await editor.creatorItems()).includes(ACTION));
+			await editor.until(`the action "${ACTION}"`, 10_000, async () =>
+				(await editor.creatorItems()).includes(ACTION),
+			);
 			const actions = (await editor.creatorItems()).filter((name) => name !== NODE);
 			await sleep(500); // the panel slides in
 			const actionsShot = await editor.screenshot('next-step-jimeng-video-actions');
@@ -160,24 +208,33 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			assert.equal(added, NODE, `the node added is named "${added}"`);
 			assert.deepEqual(nodes, [manualName, NODE], 'canvas nodes');
 			say(`"${NODE}" → actions ${actions.join(', ')} [${path.basename(actionsShot)}]`);
-			say(`chose "${ACTION}" → ${ndv ? 'its details view opened; closed it → ' : ''}canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')} [${path.basename(shot)}]`);
+			say(
+				`chose "${ACTION}" → ${ndv ? 'its details view opened; closed it → ' : ''}canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')} [${path.basename(shot)}]`,
+			);
 		});
 
 		await step('run the text-to-video example', async () => {
 			const { workflow, sim } = input;
 			const mark = sim.requests.length;
 			const dialogsBefore = editor.dialogs.length;
-			await editor.page.goto(workflowUrl(server.baseUrl, workflow.id as string), { waitUntil: 'domcontentloaded' });
-			for (const dialog of editor.dialogs.slice(dialogsBefore)) say(`left the unsaved workflow: accepted the browser's ${dialog} dialog ("Leave site?")`);
+			await editor.page.goto(workflowUrl(server.baseUrl, workflow.id as string), {
+				waitUntil: 'domcontentloaded',
+			});
+			for (const dialog of editor.dialogs.slice(dialogsBefore))
+				say(`left the unsaved workflow: accepted the browser's ${dialog} dialog ("Leave site?")`);
 			await editor.waitForCanvasNode(NODE, 30_000);
 			const runStarted = Date.now();
 			await editor.click(tid('execute-workflow-button'));
 			const success = `${tid('canvas-node')}[data-node-name="${NODE}"] ${tid('canvas-node-status-success')}`;
 			await editor.waitVisible(success, 60_000);
-			const created = sim.requests.slice(mark).filter((e) => e.action === SUBMIT_ACTION && e.taskCreated);
+			const created = sim.requests
+				.slice(mark)
+				.filter((e) => e.action === SUBMIT_ACTION && e.taskCreated);
 			assert.equal(created.length, 1, `the simulator created ${created.length} tasks for this run`);
 			const taskId = created[0]!.taskId as string;
-			say(`"${workflow.name}": Execute workflow → ${NODE} succeeded in ${formatMs(Date.now() - runStarted)} (simulator task ${taskId})`);
+			say(
+				`"${workflow.name}": Execute workflow → ${NODE} succeeded in ${formatMs(Date.now() - runStarted)} (simulator task ${taskId})`,
+			);
 
 			await editor.openNode(NODE);
 			const output = tid('output-panel');
@@ -185,7 +242,10 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			const binaryTab = await editor.until('the Binary tab of the output', 10_000, async () => {
 				const radios = await editor.page.$$(`${output} [role="radio"], ${output} label`);
 				for (const radio of radios) {
-					if ((await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) === 'Binary') return radio;
+					if (
+						(await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) === 'Binary'
+					)
+						return radio;
 				}
 				return undefined;
 			});
@@ -196,10 +256,15 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 				return t.includes(fileName) && t.includes('video/mp4') ? t : undefined;
 			});
 			const shot = await editor.screenshot('output-binary-video');
-			const shown = text.replace(/\s+/g, ' ').match(new RegExp(`.{0,60}${taskId}\\.mp4.{0,80}`))?.[0] ?? '';
-			say(`output → Binary tab shows "${shown.trim()}" (file name ${fileName}, video/mp4) [${path.basename(shot)}]`);
+			const shown =
+				text.replace(/\s+/g, ' ').match(new RegExp(`.{0,60}${taskId}\\.mp4.{0,80}`))?.[0] ?? '';
+			say(
+				`output → Binary tab shows "${shown.trim()}" (file name ${fileName}, video/mp4) [${path.basename(shot)}]`,
+			);
 		});
-		say(`${editor.screenshots.length} screenshots in ${path.relative(REPO_DIR, input.artifactsDir)}`);
+		say(
+			`${editor.screenshots.length} screenshots in ${path.relative(REPO_DIR, input.artifactsDir)}`,
+		);
 	} finally {
 		clearTimeout(watchdog);
 		await chromium.close().catch(() => undefined);

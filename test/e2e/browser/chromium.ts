@@ -38,18 +38,31 @@ export async function ensureChromium(log: (line: string) => void): Promise<strin
 		return chosen;
 	}
 	if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-	if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM_PATH} missing: install it (sudo apt-get install -y chromium) or run as root`);
+	if (process.getuid?.() !== 0)
+		throw new Error(
+			`${CHROMIUM_PATH} missing: install it (sudo apt-get install -y chromium) or run as root`,
+		);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	const started = Date.now();
 	log(`${CHROMIUM_PATH} not found: apt-get update && apt-get install -y chromium`);
 	const update = await runProcess('apt-get', ['update'], { env, timeoutMs: 10 * 60_000 });
-	if (update.exitCode !== 0) throw new Error(`apt-get update failed:\n${(update.stdout + update.stderr).slice(-2000)}`);
+	if (update.exitCode !== 0)
+		throw new Error(`apt-get update failed:\n${(update.stdout + update.stderr).slice(-2000)}`);
 	log(`apt-get update: ${formatMs(update.durationMs)}`);
-	const install = await runProcess('apt-get', ['install', '-y', 'chromium'], { env, timeoutMs: 15 * 60_000 });
-	if (install.exitCode !== 0) throw new Error(`apt-get install -y chromium failed:\n${(install.stdout + install.stderr).slice(-3000)}`);
+	const install = await runProcess('apt-get', ['install', '-y', 'chromium'], {
+		env,
+		timeoutMs: 15 * 60_000,
+	});
+	if (install.exitCode !== 0)
+		throw new Error(
+			`apt-get install -y chromium failed:\n${(install.stdout + install.stderr).slice(-3000)}`,
+		);
 	const summary = install.stdout.split('\n').find((line) => /newly installed/.test(line));
-	log(`apt-get install -y chromium: ${formatMs(install.durationMs)}${summary ? ` (${summary.trim()})` : ''}`);
-	if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
+	log(
+		`apt-get install -y chromium: ${formatMs(install.durationMs)}${summary ? ` (${summary.trim()})` : ''}`,
+	);
+	if (!existsSync(CHROMIUM_PATH))
+		throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
 	log(`chromium ready in ${formatMs(Date.now() - started)}`);
 	return CHROMIUM_PATH;
 }

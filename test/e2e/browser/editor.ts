@@ -24,7 +24,11 @@ const CREATOR_ITEM = `${CREATOR} ${tid('item-iterator-item')}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class EditorError extends Error {
-	constructor(message: string, readonly screenshot: string | undefined, readonly visibleText: string) {
+	constructor(
+		message: string,
+		readonly screenshot: string | undefined,
+		readonly visibleText: string,
+	) {
 		super(`${message}\n  screenshot: ${screenshot ?? 'none'}\n  visible text: ${visibleText}`);
 		this.name = 'EditorError';
 	}
@@ -50,7 +54,9 @@ export class Editor {
 		const editor = new Editor(page, baseUrl.replace(/\/+$/, ''), shotsDir);
 		// "Leave site?" (beforeunload) when moving on from an unsaved workflow: a dialog left open blocks every later call.
 		page.on('dialog', (dialog) => {
-			editor.dialogs.push(dialog.message() ? `${dialog.type()} "${dialog.message()}"` : dialog.type());
+			editor.dialogs.push(
+				dialog.message() ? `${dialog.type()} "${dialog.message()}"` : dialog.type(),
+			);
 			void dialog.accept().catch(() => undefined);
 		});
 		return editor;
@@ -68,7 +74,11 @@ export class Editor {
 	/** The page's visible text, whitespace collapsed, cut to `max` characters. */
 	async visibleText(max = 1200): Promise<string> {
 		try {
-			const text = await this.page.evaluate(() => (globalThis as unknown as { document: { body: DomEl | null } }).document.body?.innerText ?? '');
+			const text = await this.page.evaluate(
+				() =>
+					(globalThis as unknown as { document: { body: DomEl | null } }).document.body
+						?.innerText ?? '',
+			);
 			const flat = text.replace(/\s+/g, ' ').trim();
 			return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 		} catch (error) {
@@ -79,7 +89,10 @@ export class Editor {
 	/** Wraps a failed step: screenshot `fail-<step>` + visible text in the error. */
 	async fail(step: string, error: unknown): Promise<EditorError> {
 		if (error instanceof EditorError) return error;
-		const slug = step.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+		const slug = step
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-|-$/g, '');
 		const shot = await this.screenshot(`fail-${slug}`).catch(() => undefined);
 		const message = error instanceof Error ? error.message : String(error);
 		return new EditorError(`${step}: ${message}`, shot, await this.visibleText());
@@ -116,12 +129,18 @@ export class Editor {
 	}
 
 	/** Waits until `probe` (run in the page) returns a truthy value; returns it. */
-	async until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, everyMs = 200): Promise<T> {
+	async until<T>(
+		what: string,
+		timeoutMs: number,
+		probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+		everyMs = 200,
+	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const value = await probe();
 			if (value) return value;
-			if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+			if (Date.now() > deadline)
+				throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 			await sleep(everyMs);
 		}
 	}
@@ -134,7 +153,11 @@ export class Editor {
 		const passwordInput = await this.waitVisible(`${tid('password')} input`);
 		await passwordInput.type(password);
 		await this.click(tid('form-submit-button'));
-		await this.until('leaving /signin', 20_000, () => !new URL(this.page.url()).pathname.startsWith('/signin'));
+		await this.until(
+			'leaving /signin',
+			20_000,
+			() => !new URL(this.page.url()).pathname.startsWith('/signin'),
+		);
 		return new URL(this.page.url()).pathname;
 	}
 
@@ -153,12 +176,18 @@ export class Editor {
 	async openNextStepPanel(nodeName: string): Promise<void> {
 		// n8n sometimes opens "What happens next?" by itself right after a trigger is added.
 		if (await this.creatorOpen()) await this.closeCreator();
-		await this.click(`${tid('canvas-node-output-handle')}[data-node-name="${nodeName}"] ${tid('canvas-handle-plus')}`);
+		await this.click(
+			`${tid('canvas-node-output-handle')}[data-node-name="${nodeName}"] ${tid('canvas-handle-plus')}`,
+		);
 		await this.waitVisible(`${CREATOR} ${tid('node-creator-search-bar')}`);
 	}
 
 	async closeCreator(): Promise<void> {
-		const closed = (timeout: number) => this.page.waitForSelector(CREATOR, { hidden: true, timeout }).then(() => true, () => false);
+		const closed = (timeout: number) =>
+			this.page.waitForSelector(CREATOR, { hidden: true, timeout }).then(
+				() => true,
+				() => false,
+			);
 		await this.page.keyboard.press('Escape');
 		if (await closed(2_000)) return;
 		// With "No results" showing, Escape does not close the panel: click the empty canvas beside it.
@@ -182,7 +211,9 @@ export class Editor {
 	}
 
 	async creatorNoResults(): Promise<boolean> {
-		return await this.page.$$eval(`${CREATOR} ${tid('node-creator-no-results')}`, (els) => els.some((e) => (e as unknown as DomEl).offsetParent !== null));
+		return await this.page.$$eval(`${CREATOR} ${tid('node-creator-no-results')}`, (els) =>
+			els.some((e) => (e as unknown as DomEl).offsetParent !== null),
+		);
 	}
 
 	/**
@@ -214,7 +245,8 @@ export class Editor {
 			const stableMs = Date.now() - stableSince;
 			const changed = noResults || names.join('|') !== before;
 			// An unchanged list is accepted only after a while: the same term may give the same list.
-			if ((changed && stableMs >= 600) || (Date.now() - typedAt > 3_000 && stableMs >= 1_000)) return { names, noResults };
+			if ((changed && stableMs >= 600) || (Date.now() - typedAt > 3_000 && stableMs >= 1_000))
+				return { names, noResults };
 			if (Date.now() - typedAt > 15_000) return { names, noResults };
 		}
 	}
@@ -232,21 +264,29 @@ export class Editor {
 				return;
 			}
 		}
-		throw new Error(`no item named "${name}" in the node creator (listed: ${(await this.creatorItems()).join(', ') || 'none'})`);
+		throw new Error(
+			`no item named "${name}" in the node creator (listed: ${(await this.creatorItems()).join(', ') || 'none'})`,
+		);
 	}
 
 	/** Names of the nodes on the canvas (their `data-node-name`). */
 	async canvasNodes(): Promise<string[]> {
-		return await this.page.$$eval(tid('canvas-node'), (nodes) => nodes.map((n) => n.getAttribute('data-node-name') ?? '').filter(Boolean));
+		return await this.page.$$eval(tid('canvas-node'), (nodes) =>
+			nodes.map((n) => n.getAttribute('data-node-name') ?? '').filter(Boolean),
+		);
 	}
 
 	async waitForCanvasNode(name: string, timeoutMs = 15_000): Promise<void> {
-		await this.until(`node "${name}" on the canvas`, timeoutMs, async () => (await this.canvasNodes()).includes(name));
+		await this.until(`node "${name}" on the canvas`, timeoutMs, async () =>
+			(await this.canvasNodes()).includes(name),
+		);
 	}
 
 	/** True when the node details view is open. */
 	async ndvOpen(): Promise<boolean> {
-		return await this.page.$$eval(tid('ndv'), (els) => els.some((e) => (e as unknown as DomEl).offsetParent !== null));
+		return await this.page.$$eval(tid('ndv'), (els) =>
+			els.some((e) => (e as unknown as DomEl).offsetParent !== null),
+		);
 	}
 
 	async closeNdv(): Promise<void> {

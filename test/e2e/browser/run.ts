@@ -11,7 +11,12 @@ import { ensureN8nHost, REPO_DIR } from '../../n8n-host/host';
 import { importCredentials, importWorkflows } from '../../n8n-host/n8nCli';
 import { formatMs } from '../../n8n-host/proc';
 import { startN8n, stopAllN8n, type N8nServer } from '../../n8n-host/server';
-import { createUserFolder, installPackageTarball, packProject, type UserFolder } from '../../n8n-host/userFolder';
+import {
+	createUserFolder,
+	installPackageTarball,
+	packProject,
+	type UserFolder,
+} from '../../n8n-host/userFolder';
 import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../../simulator';
 import { Report, SetupFailed, messageOf } from '../report';
 import { numberFromEnv } from '../support';
@@ -33,7 +38,9 @@ async function main(): Promise<void> {
 	let server: N8nServer | undefined;
 	let tarballDir: string | undefined;
 	try {
-		const host = await report.setup('n8n host (cached install)', () => ensureN8nHost({ log: (line) => report.note(`[n8n-host] ${line}`) }));
+		const host = await report.setup('n8n host (cached install)', () =>
+			ensureN8nHost({ log: (line) => report.note(`[n8n-host] ${line}`) }),
+		);
 		const folder = await report.setup('fresh user folder', () => createUserFolder());
 		uf = folder;
 		await report.setup('build + pack + install the tarball', async () => {
@@ -76,7 +83,15 @@ async function main(): Promise<void> {
 			return s;
 		});
 		const srv = server;
-		await report.check(BROWSER_CHECK, () => checkBrowser({ report, server: srv, workflow: textToVideo, sim, artifactsDir: artifactsDir() }));
+		await report.check(BROWSER_CHECK, () =>
+			checkBrowser({
+				report,
+				server: srv,
+				workflow: textToVideo,
+				sim,
+				artifactsDir: artifactsDir(),
+			}),
+		);
 	} catch (error) {
 		if (!(error instanceof SetupFailed)) report.log(`✗ unexpected error: ${messageOf(error)}`);
 		report.skipRemaining('setup failed');
@@ -86,7 +101,9 @@ async function main(): Promise<void> {
 		await sim.stop().catch(() => undefined);
 		if (tarballDir) await fs.rm(tarballDir, { recursive: true, force: true });
 		if (uf) {
-			await fs.writeFile(path.join(uf.dir, 'simulator.log'), simLog.join('\n') + '\n').catch(() => undefined);
+			await fs
+				.writeFile(path.join(uf.dir, 'simulator.log'), simLog.join('\n') + '\n')
+				.catch(() => undefined);
 			if (report.failed) report.log(`keeping ${uf.dir} for inspection`);
 			else await uf.cleanup();
 		}

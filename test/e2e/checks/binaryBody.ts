@@ -24,9 +24,17 @@ import { formatMs } from '../../n8n-host/proc';
 import type { UserFolder } from '../../n8n-host/userFolder';
 import { ECHO_BODY_ACTION, type JimengSimulator } from '../../simulator';
 import type { Report } from '../report';
-import { crashedAfterResult, describeBinary, executeOnce, nodeItems, serveFile, type ExecuteOutcome } from '../support';
+import {
+	crashedAfterResult,
+	describeBinary,
+	executeOnce,
+	nodeItems,
+	serveFile,
+	type ExecuteOutcome,
+} from '../support';
 
-export const BINARY_BODY_CHECK = 'HTTP Request node posts a binary file: bytes + signature verified';
+export const BINARY_BODY_CHECK =
+	'HTTP Request node posts a binary file: bytes + signature verified';
 
 const WORKFLOW_ID = 'E2eBinaryBody001';
 const FILE_SIZE = 256 * 1024;
@@ -49,23 +57,38 @@ export function nonUtf8File(size = FILE_SIZE): Buffer {
 	const bytes = Buffer.alloc(size);
 	for (let i = 0; i < size; i++) bytes[i] = Math.floor(random() * 256);
 	Buffer.from([0xff, 0xfe, 0x80, 0x81, 0xc3, 0x28, 0x00, 0xe2, 0x82]).copy(bytes, 0);
-	if (Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes)) throw new Error('the test file must not be valid UTF-8');
+	if (Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes))
+		throw new Error('the test file must not be valid UTF-8');
 	return bytes;
 }
 
-export function binaryBodyWorkflow(fileUrl: string, simulatorUrl: string, credential: { id: string; name: string }) {
+export function binaryBodyWorkflow(
+	fileUrl: string,
+	simulatorUrl: string,
+	credential: { id: string; name: string },
+) {
 	return {
 		id: WORKFLOW_ID,
 		name: 'E2E: HTTP Request node posts an n8n binary file, signed by volcengineApi',
 		nodes: [
-			{ id: 'b1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b2',
 				name: 'Download File',
 				type: 'n8n-nodes-base.httpRequest',
 				typeVersion: 4.2,
 				position: [220, 0],
-				parameters: { url: fileUrl, options: { response: { response: { responseFormat: 'file' } } } },
+				parameters: {
+					url: fileUrl,
+					options: { response: { response: { responseFormat: 'file' } } },
+				},
 			},
 			{
 				id: 'b3',
@@ -95,10 +118,14 @@ export function binaryBodyWorkflow(fileUrl: string, simulatorUrl: string, creden
 }
 
 function printedRun(run: ExecuteOutcome): ExecutionRun {
-	const completed = run.result && (run.exitCode === 0 || (crashedAfterResult(run) && run.result.status === 'success'));
+	const completed =
+		run.result &&
+		(run.exitCode === 0 || (crashedAfterResult(run) && run.result.status === 'success'));
 	if (!completed || !run.result || run.errorMessage) {
 		const tail = (run.stdout + '\n' + run.stderr).split('\n').filter(Boolean).slice(-25).join('\n');
-		throw new Error(`the run failed (exit ${run.exitCode}${run.signal ? `, ${run.signal}` : ''}): ${run.errorMessage ?? 'no result printed'}\n${tail}`);
+		throw new Error(
+			`the run failed (exit ${run.exitCode}${run.signal ? `, ${run.signal}` : ''}): ${run.errorMessage ?? 'no result printed'}\n${tail}`,
+		);
 	}
 	return run.result;
 }
@@ -108,30 +135,68 @@ export async function checkBinaryBody(ctx: BinaryBodyContext): Promise<void> {
 	const expected = sha256(bytes);
 	const server = await serveFile('upload.bin', bytes, 'application/octet-stream');
 	try {
-		await importWorkflows(ctx.host, ctx.uf, [binaryBodyWorkflow(server.url, ctx.sim.url, ctx.credential)]);
-		ctx.report.note(`file: ${bytes.length} bytes, not valid UTF-8 (starts ff fe 80 81), sha256 ${expected.slice(0, 16)}…, served at ${server.url}`);
+		await importWorkflows(ctx.host, ctx.uf, [
+			binaryBodyWorkflow(server.url, ctx.sim.url, ctx.credential),
+		]);
+		ctx.report.note(
+			`file: ${bytes.length} bytes, not valid UTF-8 (starts ff fe 80 81), sha256 ${expected.slice(0, 16)}…, served at ${server.url}`,
+		);
 		for (const mode of ['filesystem', 'default'] as const) {
 			const mark = ctx.sim.requests.length;
-			const run = await executeOnce(ctx.host, ctx.uf, WORKFLOW_ID, { N8N_DEFAULT_BINARY_DATA_MODE: mode });
-			if (crashedAfterResult(run)) ctx.report.warn(`n8n execute of ${WORKFLOW_ID} (${mode} mode) died of ${run.signal} while exiting, after printing its run: judged on the printed run`);
+			const run = await executeOnce(ctx.host, ctx.uf, WORKFLOW_ID, {
+				N8N_DEFAULT_BINARY_DATA_MODE: mode,
+			});
+			if (crashedAfterResult(run))
+				ctx.report.warn(
+					`n8n execute of ${WORKFLOW_ID} (${mode} mode) died of ${run.signal} while exiting, after printing its run: judged on the printed run`,
+				);
 			const result = printedRun(run);
 			const [downloaded] = nodeItems(result, 'Download File');
 			const binary = downloaded?.binary?.data;
 			assert.ok(binary, `${mode} mode: Download File output no binary`);
 			// The mode decides what the HTTP Request node hands the credential: a stream (stored file) or a Buffer (inline).
-			if (mode === 'filesystem') assert.match(String(binary.id), /^filesystem(-v2)?:/, `${mode} mode: binary not stored on disk: ${describeBinary(binary)}`);
-			else assert.equal(binary.id, undefined, `${mode} mode: binary not inline: ${describeBinary(binary)}`);
+			if (mode === 'filesystem')
+				assert.match(
+					String(binary.id),
+					/^filesystem(-v2)?:/,
+					`${mode} mode: binary not stored on disk: ${describeBinary(binary)}`,
+				);
+			else
+				assert.equal(
+					binary.id,
+					undefined,
+					`${mode} mode: binary not inline: ${describeBinary(binary)}`,
+				);
 			const [posted] = nodeItems(result, 'Post Binary');
 			assert.ok(posted, `${mode} mode: Post Binary output no item`);
-			const answer = posted.json as { code?: number; data?: { sha256?: string; size?: number; signature?: string } };
+			const answer = posted.json as {
+				code?: number;
+				data?: { sha256?: string; size?: number; signature?: string };
+			};
 			assert.equal(answer.code, 10000, `${mode} mode: answer ${JSON.stringify(posted.json)}`);
 			const traffic = ctx.sim.requests.slice(mark);
-			assert.equal(traffic.length, 1, `${mode} mode: ${traffic.length} requests reached the simulator`);
+			assert.equal(
+				traffic.length,
+				1,
+				`${mode} mode: ${traffic.length} requests reached the simulator`,
+			);
 			const entry = traffic[0]!;
 			assert.equal(entry.action, ECHO_BODY_ACTION);
-			assert.equal(entry.gatewayError, null, `${mode} mode: gateway refused the signature: ${entry.gatewayError}`);
-			assert.equal(entry.bodySha256, expected, `${mode} mode: the simulator received other bytes (sha256 ${entry.bodySha256}) than the file's (${expected})`);
-			assert.equal(answer.data?.size, bytes.length, `${mode} mode: received ${answer.data?.size} bytes of ${bytes.length}`);
+			assert.equal(
+				entry.gatewayError,
+				null,
+				`${mode} mode: gateway refused the signature: ${entry.gatewayError}`,
+			);
+			assert.equal(
+				entry.bodySha256,
+				expected,
+				`${mode} mode: the simulator received other bytes (sha256 ${entry.bodySha256}) than the file's (${expected})`,
+			);
+			assert.equal(
+				answer.data?.size,
+				bytes.length,
+				`${mode} mode: received ${answer.data?.size} bytes of ${bytes.length}`,
+			);
 			assert.equal(answer.data?.sha256, expected);
 			ctx.report.note(
 				`${mode} mode (${binary.id ? 'stored file → stream' : 'inline → Buffer'}): signature verified, ${answer.data?.size} bytes received, sha256 = the file's; n8n execute ${formatMs(run.durationMs)}`,
@@ -146,10 +211,14 @@ export async function checkBinaryBody(ctx: BinaryBodyContext): Promise<void> {
 if (require.main === module) {
 	void (async () => {
 		/* eslint-disable @typescript-eslint/no-require-imports */
-		const { ensureN8nHost, REPO_DIR } = require('../../n8n-host/host') as typeof import('../../n8n-host/host');
-		const { importCredentials } = require('../../n8n-host/n8nCli') as typeof import('../../n8n-host/n8nCli');
-		const userFolder = require('../../n8n-host/userFolder') as typeof import('../../n8n-host/userFolder');
-		const { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } = require('../../simulator') as typeof import('../../simulator');
+		const { ensureN8nHost, REPO_DIR } =
+			require('../../n8n-host/host') as typeof import('../../n8n-host/host');
+		const { importCredentials } =
+			require('../../n8n-host/n8nCli') as typeof import('../../n8n-host/n8nCli');
+		const userFolder =
+			require('../../n8n-host/userFolder') as typeof import('../../n8n-host/userFolder');
+		const { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } =
+			require('../../simulator') as typeof import('../../simulator');
 		/* eslint-enable @typescript-eslint/no-require-imports */
 		const note = (line: string) => console.log(`  ${line}`);
 		const sim = new JimengSimulator();
@@ -157,21 +226,32 @@ if (require.main === module) {
 		const uf = await userFolder.createUserFolder();
 		let failed = false;
 		try {
-			await userFolder.installPackageTarball(uf, await userFolder.packProject(REPO_DIR, { log: note }));
+			await userFolder.installPackageTarball(
+				uf,
+				await userFolder.packProject(REPO_DIR, { log: note }),
+			);
 			await sim.start();
 			const credential = { id: 'E2eBinaryCred001', name: 'Jimeng simulator (binary body)' };
 			await importCredentials(host, uf, [
 				{
 					...credential,
 					type: 'volcengineApi',
-					data: { ...DEFAULT_SIMULATOR_ACCOUNT, sessionToken: '', region: 'cn-north-1', service: 'cv', baseUrl: sim.url },
+					data: {
+						...DEFAULT_SIMULATOR_ACCOUNT,
+						sessionToken: '',
+						region: 'cn-north-1',
+						service: 'cv',
+						baseUrl: sim.url,
+					},
 				},
 			]);
 			await checkBinaryBody({ report: { note, warn: note }, host, uf, sim, credential });
 			console.log(`PASS ${BINARY_BODY_CHECK}`);
 		} catch (error) {
 			failed = true;
-			console.log(`FAIL ${BINARY_BODY_CHECK}: ${error instanceof Error ? error.message : String(error)}`);
+			console.log(
+				`FAIL ${BINARY_BODY_CHECK}: ${error instanceof Error ? error.message : String(error)}`,
+			);
 		} finally {
 			await sim.stop();
 			if (!failed) await uf.cleanup();

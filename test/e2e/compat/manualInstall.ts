@@ -20,8 +20,21 @@ import { formatMs, runProcess } from '../../n8n-host/proc';
 import { createUserFolder, type UserFolder } from '../../n8n-host/userFolder';
 import { FIXTURE_PATH, SUBMIT_ACTION, type JimengSimulator } from '../../simulator';
 import type { Report } from '../report';
-import { binaryBytes, crashedAfterResult, executeOnce, nodeItems, type ExecuteOutcome } from '../support';
-import { JIMENG_NODE_TYPE, loadExample, nodeNamed, useCredential, type CredentialRef, type Workflow } from '../workflows';
+import {
+	binaryBytes,
+	crashedAfterResult,
+	executeOnce,
+	nodeItems,
+	type ExecuteOutcome,
+} from '../support';
+import {
+	JIMENG_NODE_TYPE,
+	loadExample,
+	nodeNamed,
+	useCredential,
+	type CredentialRef,
+	type Workflow,
+} from '../workflows';
 
 export const PACKAGE_NAME = 'n8n-nodes-jimeng-video';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -70,18 +83,33 @@ export async function packagesIn(nodeModules: string): Promise<string[]> {
 }
 
 /** `npm install <flags> <tarball>` in `<user folder>/.n8n/nodes` (created with a package.json, as the n8n docs say) on the host's Node. */
-export async function npmInstallIntoNodesDir(host: N8nHost, userFolder: UserFolder, tarball: string, flags: string[]): Promise<NpmInstallResult> {
+export async function npmInstallIntoNodesDir(
+	host: N8nHost,
+	userFolder: UserFolder,
+	tarball: string,
+	flags: string[],
+): Promise<NpmInstallResult> {
 	const nodesDir = path.join(userFolder.dir, '.n8n', 'nodes');
 	await fs.mkdir(nodesDir, { recursive: true });
-	await fs.writeFile(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	await fs.writeFile(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true }, null, 2),
+	);
 	// host.env: Node 24 first on PATH (npm runs on it, as in the n8n image), no inherited npm_* settings.
 	const res = await runProcess('npm', ['install', ...flags, '--no-audit', '--no-fund', tarball], {
 		cwd: nodesDir,
 		env: host.env,
 		timeoutMs: 10 * 60_000,
 	});
-	if (res.exitCode !== 0) throw new Error(`npm install ${flags.join(' ')} failed (exit ${res.exitCode}):\n${res.stdout}\n${res.stderr}`);
-	return { nodesDir, packages: await packagesIn(path.join(nodesDir, 'node_modules')), durationMs: res.durationMs };
+	if (res.exitCode !== 0)
+		throw new Error(
+			`npm install ${flags.join(' ')} failed (exit ${res.exitCode}):\n${res.stdout}\n${res.stderr}`,
+		);
+	return {
+		nodesDir,
+		packages: await packagesIn(path.join(nodesDir, 'node_modules')),
+		durationMs: res.durationMs,
+	};
 }
 
 /** Rows of n8n's installed_packages table (the community-package installer's ledger), read with the host's sqlite3. */
@@ -90,20 +118,32 @@ async function installedPackageRows(host: N8nHost, userFolder: UserFolder): Prom
 	const script =
 		"const s=require('sqlite3');const d=new s.Database(process.argv[1],s.OPEN_READONLY);" +
 		"d.all('select packageName from installed_packages',(e,r)=>{if(e)throw e;console.log(JSON.stringify(r.map(x=>x.packageName)))})";
-	const res = await runProcess(host.nodeBin, ['-e', script, db], { cwd: host.cacheDir, env: host.env, timeoutMs: 60_000 });
-	if (res.exitCode !== 0) throw new Error(`reading installed_packages from ${db} failed: ${res.stderr}`);
+	const res = await runProcess(host.nodeBin, ['-e', script, db], {
+		cwd: host.cacheDir,
+		env: host.env,
+		timeoutMs: 60_000,
+	});
+	if (res.exitCode !== 0)
+		throw new Error(`reading installed_packages from ${db} failed: ${res.stderr}`);
 	return JSON.parse(res.stdout.trim()) as string[];
 }
 
 function installedVersion(nodesDir: string, name: string): string {
 	try {
-		return (JSON.parse(readFileSync(path.join(nodesDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+		return (
+			JSON.parse(
+				readFileSync(path.join(nodesDir, 'node_modules', name, 'package.json'), 'utf8'),
+			) as { version: string }
+		).version;
 	} catch {
 		return '?';
 	}
 }
 
-const CREDENTIAL: CredentialRef = { id: 'ManualJimengSim1', name: 'Jimeng simulator (manual install)' };
+const CREDENTIAL: CredentialRef = {
+	id: 'ManualJimengSim1',
+	name: 'Jimeng simulator (manual install)',
+};
 
 /**
  * The whole check for one n8n version: install with the README's command, assert what landed in
@@ -119,31 +159,65 @@ export async function checkManualInstall(o: ManualInstallOptions): Promise<void>
 			`N8N_USER_FOLDER=${uf.dir}: cd .n8n/nodes && ${['npm install', ...flags, path.basename(o.tarball)].join(' ')} (npm on Node ${o.host.nodeVersion}) in ${formatMs(installed.durationMs)}`,
 		);
 		const shown = installed.packages.slice(0, 8).join(', ');
-		o.report.note(`node_modules holds ${installed.packages.length} package(s): ${shown || 'nothing'}${installed.packages.length > 8 ? ', …' : ''}`);
-		assert.ok(installed.packages.includes(PACKAGE_NAME), `${PACKAGE_NAME} is not in .n8n/nodes/node_modules`);
+		o.report.note(
+			`node_modules holds ${installed.packages.length} package(s): ${shown || 'nothing'}${installed.packages.length > 8 ? ', …' : ''}`,
+		);
+		assert.ok(
+			installed.packages.includes(PACKAGE_NAME),
+			`${PACKAGE_NAME} is not in .n8n/nodes/node_modules`,
+		);
 		const peers = installed.packages.filter((p) => p === 'n8n-workflow' || p === 'isolated-vm');
 		if (peers.length) {
 			const versions = peers.map((p) => `${p}@${installedVersion(installed.nodesDir, p)}`);
-			throw new Error(`the install pulled in ${versions.join(' and ')} among ${installed.packages.length} packages (peer dependency not omitted)`);
+			throw new Error(
+				`the install pulled in ${versions.join(' and ')} among ${installed.packages.length} packages (peer dependency not omitted)`,
+			);
 		}
-		const pkg = JSON.parse(readFileSync(path.join(installed.nodesDir, 'node_modules', PACKAGE_NAME, 'package.json'), 'utf8')) as { version: string };
+		const pkg = JSON.parse(
+			readFileSync(
+				path.join(installed.nodesDir, 'node_modules', PACKAGE_NAME, 'package.json'),
+				'utf8',
+			),
+		) as { version: string };
 		o.report.note(`${PACKAGE_NAME}@${pkg.version} installed; no n8n-workflow, no isolated-vm`);
-		assert.equal(existsSync(path.join(uf.dir, '.n8n', 'database.sqlite')), false, 'the fresh user folder already has a database');
+		assert.equal(
+			existsSync(path.join(uf.dir, '.n8n', 'database.sqlite')),
+			false,
+			'the fresh user folder already has a database',
+		);
 
-		await importCredentials(o.host, uf, [{ ...CREDENTIAL, type: 'volcengineApi', data: o.credentialData }]);
-		const workflow: Workflow = { ...useCredential(loadExample('text-to-video.json'), CREDENTIAL), id: 'ManualTextVideo1' };
+		await importCredentials(o.host, uf, [
+			{ ...CREDENTIAL, type: 'volcengineApi', data: o.credentialData },
+		]);
+		const workflow: Workflow = {
+			...useCredential(loadExample('text-to-video.json'), CREDENTIAL),
+			id: 'ManualTextVideo1',
+		};
 		const node = nodeNamed(workflow, 'Jimeng Video');
 		assert.equal(node.type, JIMENG_NODE_TYPE);
-		node.parameters.options = { ...(node.parameters.options as object | undefined), pollInterval: o.pollIntervalSec };
+		node.parameters.options = {
+			...(node.parameters.options as object | undefined),
+			pollInterval: o.pollIntervalSec,
+		};
 		await importWorkflows(o.host, uf, [workflow]);
 
 		const mark = o.sim.requests.length;
 		const run: ExecuteOutcome = await executeOnce(o.host, uf, workflow.id as string);
-		const how = run.signal ? `killed by ${run.signal} after printing its run` : `exit ${run.exitCode}`;
-		o.report.note(`n8n ${o.host.n8nVersion} execute --id=${workflow.id} (node type ${JIMENG_NODE_TYPE}): ${how} in ${formatMs(run.durationMs)}`);
-		if (crashedAfterResult(run)) o.report.warn(`n8n ${o.host.n8nVersion} execute died of ${run.signal} while exiting; judged on the printed run`);
+		const how = run.signal
+			? `killed by ${run.signal} after printing its run`
+			: `exit ${run.exitCode}`;
+		o.report.note(
+			`n8n ${o.host.n8nVersion} execute --id=${workflow.id} (node type ${JIMENG_NODE_TYPE}): ${how} in ${formatMs(run.durationMs)}`,
+		);
+		if (crashedAfterResult(run))
+			o.report.warn(
+				`n8n ${o.host.n8nVersion} execute died of ${run.signal} while exiting; judged on the printed run`,
+			);
 		const printed = crashedAfterResult(run) || run.exitCode === 0;
-		assert.ok(printed && run.result && !run.errorMessage, `the run failed (exit ${run.exitCode}): ${run.errorMessage ?? 'no result'}`);
+		assert.ok(
+			printed && run.result && !run.errorMessage,
+			`the run failed (exit ${run.exitCode}): ${run.errorMessage ?? 'no result'}`,
+		);
 		const [item] = nodeItems(run.result, 'Jimeng Video');
 		assert.ok(item, 'Jimeng Video output no item');
 		assert.equal(item.json.status, 'done', `item: ${JSON.stringify(item.json)}`);
@@ -152,14 +226,31 @@ export async function checkManualInstall(o: ManualInstallOptions): Promise<void>
 		assert.equal(binary.mimeType, 'video/mp4');
 		const { bytes, where } = binaryBytes(uf.dir, binary);
 		const fixture = readFileSync(FIXTURE_PATH);
-		assert.equal(sha256(bytes), sha256(fixture), `video sha256 ${sha256(bytes).slice(0, 12)} ≠ simulator mp4 ${sha256(fixture).slice(0, 12)}`);
+		assert.equal(
+			sha256(bytes),
+			sha256(fixture),
+			`video sha256 ${sha256(bytes).slice(0, 12)} ≠ simulator mp4 ${sha256(fixture).slice(0, 12)}`,
+		);
 		const traffic = o.sim.requests.slice(mark);
-		assert.equal(traffic.filter((e) => e.action === SUBMIT_ACTION).length, 1, 'one submit expected');
-		assert.ok(traffic.some((e) => e.action === 'download' && e.taskId === item.json.task_id && e.httpStatus === 200), 'the simulator served no download of this task');
-		o.report.note(`task ${String(item.json.task_id)} done; video ${bytes.length} bytes, sha256 ${sha256(bytes).slice(0, 12)} = the simulator's mp4; ${where}`);
+		assert.equal(
+			traffic.filter((e) => e.action === SUBMIT_ACTION).length,
+			1,
+			'one submit expected',
+		);
+		assert.ok(
+			traffic.some(
+				(e) => e.action === 'download' && e.taskId === item.json.task_id && e.httpStatus === 200,
+			),
+			'the simulator served no download of this task',
+		);
+		o.report.note(
+			`task ${String(item.json.task_id)} done; video ${bytes.length} bytes, sha256 ${sha256(bytes).slice(0, 12)} = the simulator's mp4; ${where}`,
+		);
 		const rows = await installedPackageRows(o.host, uf);
 		assert.deepEqual(rows, [], `installed_packages has rows: ${rows.join(', ')}`);
-		o.report.note('installed_packages table empty: n8n loaded the package by scanning .n8n/nodes/node_modules (manual path), not from its installer ledger');
+		o.report.note(
+			'installed_packages table empty: n8n loaded the package by scanning .n8n/nodes/node_modules (manual path), not from its installer ledger',
+		);
 		ok = true;
 	} finally {
 		if (ok) await uf.cleanup();
