@@ -15,8 +15,8 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { errorFields, taskFailureJson } from '../shared/errorItems';
-import { doneTaskItem, itemOptions, type TaskQuery } from '../shared/taskResult';
+import { errorFields } from '../shared/errorItems';
+import type { TaskQuery } from '../shared/taskResult';
 import { DEFAULT_MODEL, findModel } from '../shared/helpers/models';
 import type { ImageInput } from '../shared/helpers/imageRules';
 import { InputValidationError } from '../shared/helpers/inputValues';
@@ -27,13 +27,7 @@ import { submitTask, type CallOptions } from '../shared/transport/jimengApi';
 import { readVideoParameters } from '../shared/videoParameters';
 import { RESUME, allowanceJson, invalidParameter, limitJson, readLimits } from './generateLimits';
 import { UNLEASED_POLL_BUDGET_MS, isUserActivation, pollBudgetMs } from './pollScheduling';
-import {
-	POLL_CALL_OPTIONS,
-	queryTask,
-	rethrowIfFatal,
-	triggerOptions,
-	type Final,
-} from './pollTasks';
+import { POLL_CALL_OPTIONS, checkTask, triggerOptions } from './pollTasks';
 import {
 	canSubmit,
 	countSubmit,
@@ -202,40 +196,14 @@ async function collect(
 	state: TriggerState,
 ): Promise<INodeExecutionData | null> {
 	const current = state.current!;
-	const opts = triggerOptions(ctx);
+	const options = triggerOptions(ctx);
 	const query: TaskQuery = {
 		reqKey: current.reqKey,
 		taskId: current.taskId,
-		reqJson: buildReqJson(opts.aigcMeta),
+		reqJson: buildReqJson(options.aigcMeta),
 	};
-	let outcome: Final;
-	try {
-		outcome = await queryTask(ctx, query);
-	} catch (error) {
-		rethrowIfFatal(ctx, error);
-		ctx.logger.warn(
-			`Jimeng Video Trigger: task ${current.taskId} will be checked again at the next poll (${(error as Error).message})`,
-		);
-		return null;
-	}
-	if (outcome.kind === 'pending') return null;
-	if (outcome.kind === 'failed')
-		return { json: taskFailureJson(query, outcome.status, outcome.error) };
-	try {
-		return await doneTaskItem(
-			ctx,
-			query,
-			outcome.result,
-			itemOptions(opts, true),
-			POLL_CALL_OPTIONS,
-		);
-	} catch (error) {
-		rethrowIfFatal(ctx, error);
-		ctx.logger.warn(
-			`Jimeng Video Trigger: the video of task ${current.taskId} will be downloaded at the next poll (${(error as Error).message})`,
-		);
-		return null;
-	}
+	const check = await checkTask(ctx, query, options);
+	return check.kind === 'done' || check.kind === 'failed' ? check.item : null;
 }
 
 export async function pollGenerate(

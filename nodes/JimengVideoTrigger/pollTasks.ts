@@ -72,6 +72,56 @@ export async function queryTask(ctx: IPollFunctions, query: TaskQuery): Promise<
 	}
 }
 
+/**
+ * One task checked once in a poll: its item when it ended (done, with its video; or failed), its
+ * status while it runs, or `later` when a query or download failed for now (the next poll retries).
+ */
+export type TaskCheck =
+	| { kind: 'pending'; status: string }
+	| { kind: 'done' | 'failed'; item: INodeExecutionData }
+	| { kind: 'later' };
+
+export async function checkTask(
+	ctx: IPollFunctions,
+	query: TaskQuery,
+	options: TriggerOptions,
+): Promise<TaskCheck> {
+	let outcome: Final;
+	try {
+		outcome = await queryTask(ctx, query);
+	} catch (error) {
+		rethrowIfFatal(ctx, error);
+		ctx.logger.warn(
+			`Jimeng Video Trigger: task ${query.taskId} will be checked again at the next poll (${(error as Error).message})`,
+		);
+		return { kind: 'later' };
+	}
+	if (outcome.kind === 'pending') return { kind: 'pending', status: outcome.status };
+	if (outcome.kind === 'failed')
+		return {
+			kind: 'failed',
+			item: { json: taskFailureJson(query, outcome.status, outcome.error) },
+		};
+	try {
+		return {
+			kind: 'done',
+			item: await doneTaskItem(
+				ctx,
+				query,
+				outcome.result,
+				itemOptions(options, true),
+				POLL_CALL_OPTIONS,
+			),
+		};
+	} catch (error) {
+		rethrowIfFatal(ctx, error);
+		ctx.logger.warn(
+			`Jimeng Video Trigger: the video of task ${query.taskId} will be downloaded at the next poll (${(error as Error).message})`,
+		);
+		return { kind: 'later' };
+	}
+}
+
 /** When the poll must stop starting new work: n8n's durable scheduler abandons polls past their budget. */
 export function pollDeadline(ctx: IPollFunctions, start: number): number {
 	return start + pollBudgetMs(ctx) * 0.7;
@@ -115,37 +165,14 @@ export async function pollWatchedTasks(
 	for (const taskId of ids) {
 		if (hasEmitted(state, taskId) && !manual) continue;
 		if (Date.now() > deadline) break; // the rest waits for the next poll
-		const query: TaskQuery = { reqKey, taskId, reqJson };
-		let outcome: Final;
-		try {
-			outcome = await queryTask(ctx, query);
-		} catch (error) {
-			rethrowIfFatal(ctx, error);
-			ctx.logger.warn(
-				`Jimeng Video Trigger: task ${taskId} will be checked again at the next poll (${(error as Error).message})`,
-			);
+		const check = await checkTask(ctx, { reqKey, taskId, reqJson }, opts);
+		if (check.kind === 'later') continue;
+		if (check.kind === 'pending') {
+			pendingStatus.push({ task_id: taskId, status: check.status, req_key: reqKey });
 			continue;
 		}
-		if (outcome.kind === 'pending') {
-			pendingStatus.push({ task_id: taskId, status: outcome.status, req_key: reqKey });
-			continue;
-		}
-		if (outcome.kind === 'failed') {
-			finished.push(taskId);
-			if (emitFailures) items.push({ json: taskFailureJson(query, outcome.status, outcome.error) });
-			continue;
-		}
-		try {
-			items.push(
-				await doneTaskItem(ctx, query, outcome.result, itemOptions(opts, true), POLL_CALL_OPTIONS),
-			);
-			finished.push(taskId);
-		} catch (error) {
-			rethrowIfFatal(ctx, error);
-			ctx.logger.warn(
-				`Jimeng Video Trigger: the video of task ${taskId} will be downloaded at the next poll (${(error as Error).message})`,
-			);
-		}
+		finished.push(taskId);
+		if (check.kind === 'done' || emitFailures) items.push(check.item);
 	}
 
 	if (manual) {

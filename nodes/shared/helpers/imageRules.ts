@@ -94,6 +94,35 @@ function inspectImage(bytes: Uint8Array): ImageInfo | ImageInspectionError {
 	}
 }
 
+/** 4096 px at most, a short side of 320 px at least, long/short side at most 3. */
+function checkDimensions({ parameter, origin }: ImageBytes, width: number, height: number): void {
+	const dimensions = `${width}×${height}`;
+	if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE) {
+		throw new InputValidationError(
+			parameter,
+			`must be at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels; ${origin} is ${dimensions}`,
+			'',
+		);
+	}
+	const shortSide = Math.min(width, height);
+	const longSide = Math.max(width, height);
+	if (shortSide < IMAGE_MIN_SHORT_SIDE) {
+		throw new InputValidationError(
+			parameter,
+			`must have a short side of at least ${IMAGE_MIN_SHORT_SIDE} pixels; ${origin} is ${dimensions}`,
+			'',
+		);
+	}
+	// long/short ≤ 3, compared without division: 3 × short ≥ long
+	if (longSide > IMAGE_MAX_RATIO * shortSide) {
+		throw new InputValidationError(
+			parameter,
+			`must have a long/short side ratio of at most ${IMAGE_MAX_RATIO}; ${origin} is ${dimensions} (ratio ${(longSide / shortSide).toFixed(2)})`,
+			'',
+		);
+	}
+}
+
 export function checkImageBytes(image: ImageBytes): ImagePreview {
 	const { bytes, parameter, origin } = image;
 	if (bytes.length === 0)
@@ -126,31 +155,7 @@ export function checkImageBytes(image: ImageBytes): ImagePreview {
 		);
 	}
 	const { width, height } = info;
-	const dimensions = `${width}×${height}`;
-	if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE) {
-		throw new InputValidationError(
-			parameter,
-			`must be at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels; ${origin} is ${dimensions}`,
-			'',
-		);
-	}
-	const shortSide = Math.min(width, height);
-	const longSide = Math.max(width, height);
-	if (shortSide < IMAGE_MIN_SHORT_SIDE) {
-		throw new InputValidationError(
-			parameter,
-			`must have a short side of at least ${IMAGE_MIN_SHORT_SIDE} pixels; ${origin} is ${dimensions}`,
-			'',
-		);
-	}
-	// long/short ≤ 3, compared without division: 3 × short ≥ long
-	if (longSide > IMAGE_MAX_RATIO * shortSide) {
-		throw new InputValidationError(
-			parameter,
-			`must have a long/short side ratio of at most ${IMAGE_MAX_RATIO}; ${origin} is ${dimensions} (ratio ${(longSide / shortSide).toFixed(2)})`,
-			'',
-		);
-	}
+	checkDimensions(image, width, height);
 	const plan = planImageCrop(width, height);
 	return {
 		slot: image.slot,

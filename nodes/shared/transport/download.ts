@@ -31,6 +31,58 @@ type DownloadAttempt =
 	| { kind: 'expired'; httpStatus: number }
 	| { kind: 'failed'; failure: AttemptFailure; detail: string };
 
+/** A transfer that broke (or a cancel, which is thrown): `detail` says how far it got. */
+function brokenTransfer(
+	ctx: JimengContext,
+	error: unknown,
+	signal: AbortSignal | undefined,
+	suffix = '',
+): DownloadAttempt {
+	if (signal?.aborted) throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
+	const failure = findNetworkFailure(error) ?? {
+		code: 'DOWNLOAD_FAILED',
+		phase: 'unknown',
+		detail: (error as Error).message,
+	};
+	return {
+		kind: 'failed',
+		failure: { kind: 'network', failure },
+		detail: `${failure.detail}${suffix}`,
+	};
+}
+
+/** The body streamed into n8n's binary store, refused when shorter than announced. */
+async function storeVideo(
+	ctx: JimengContext,
+	stream: NodeJS.ReadableStream,
+	fileName: string,
+	expected: number,
+	signal: AbortSignal | undefined,
+): Promise<DownloadAttempt> {
+	try {
+		const binary = await ctx.helpers.prepareBinaryData(
+			stream as unknown as Buffer,
+			fileName,
+			'video/mp4',
+		);
+		// A cut connection must not become a short, broken video.
+		if (!isShort(binary.bytes, expected)) return { kind: 'ok', binary };
+		const failure = { code: 'TRUNCATED', phase: 'unknown' as const, detail: 'truncated' };
+		return {
+			kind: 'failed',
+			failure: { kind: 'network', failure },
+			detail: `received ${binary.bytes} of ${expected} bytes`,
+		};
+	} catch (error) {
+		return brokenTransfer(
+			ctx,
+			error,
+			signal,
+			` (expected ${Number.isFinite(expected) ? expected : '?'} bytes)`,
+		);
+	}
+}
+
 async function downloadOnce(
 	ctx: JimengContext,
 	url: string,
@@ -51,61 +103,29 @@ async function downloadOnce(
 			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		if (signal?.aborted)
-			throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
-		const failure = findNetworkFailure(error) ?? {
-			code: 'DOWNLOAD_FAILED',
-			phase: 'unknown',
-			detail: (error as Error).message,
-		};
-		return { kind: 'failed', failure: { kind: 'network', failure }, detail: failure.detail };
+		return brokenTransfer(ctx, error, signal);
 	}
 	const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
-	if (response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410) {
+	const status = response.statusCode;
+	if (status === 403 || status === 404 || status === 410) {
 		stream.destroy?.();
-		return { kind: 'expired', httpStatus: response.statusCode };
+		return { kind: 'expired', httpStatus: status };
 	}
-	if (response.statusCode < 200 || response.statusCode >= 300) {
+	if (status < 200 || status >= 300) {
 		stream.destroy?.();
 		return {
 			kind: 'failed',
-			failure: { kind: 'http', httpStatus: response.statusCode },
-			detail: `HTTP ${response.statusCode}`,
+			failure: { kind: 'http', httpStatus: status },
+			detail: `HTTP ${status}`,
 		};
 	}
-	const expected = Number(response.headers['content-length'] ?? NaN);
-	try {
-		const binary = await ctx.helpers.prepareBinaryData(
-			stream as unknown as Buffer,
-			fileName,
-			'video/mp4',
-		);
-		// A cut connection must not become a short, broken video.
-		if (isShort(binary.bytes, expected)) {
-			return {
-				kind: 'failed',
-				failure: {
-					kind: 'network',
-					failure: { code: 'TRUNCATED', phase: 'unknown', detail: 'truncated' },
-				},
-				detail: `received ${binary.bytes} of ${expected} bytes`,
-			};
-		}
-		return { kind: 'ok', binary };
-	} catch (error) {
-		if (signal?.aborted)
-			throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
-		const failure = findNetworkFailure(error) ?? {
-			code: 'DOWNLOAD_FAILED',
-			phase: 'unknown',
-			detail: (error as Error).message,
-		};
-		return {
-			kind: 'failed',
-			failure: { kind: 'network', failure },
-			detail: `${failure.detail} (expected ${Number.isFinite(expected) ? expected : '?'} bytes)`,
-		};
-	}
+	return await storeVideo(
+		ctx,
+		stream,
+		fileName,
+		Number(response.headers['content-length'] ?? NaN),
+		signal,
+	);
 }
 
 /**
