@@ -239,17 +239,22 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			await editor.openNode(NODE);
 			const output = tid('output-panel');
 			await editor.waitVisible(output);
-			const binaryTab = await editor.until('the Binary tab of the output', 10_000, async () => {
+			await editor.until('a click on the Binary tab of the output', 10_000, async () => {
 				const radios = await editor.page.$$(`${output} [role="radio"], ${output} label`);
 				for (const radio of radios) {
 					if (
-						(await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) === 'Binary'
+						(await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) !== 'Binary'
 					)
+						continue;
+					try {
+						await radio.click();
 						return radio;
+					} catch {
+						return undefined; // still rendering: look again
+					}
 				}
 				return undefined;
 			});
-			await binaryTab.click();
 			const fileName = `${taskId}.mp4`;
 			const text = await editor.until('the video binary in the output', 10_000, async () => {
 				const t = await editor.page.$eval(output, (el) => (el as unknown as DomEl).innerText);

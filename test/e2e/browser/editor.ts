@@ -221,8 +221,9 @@ export class Editor {
 	 * it lists once the list has changed and then stayed the same for 0.6 s (or "No results" shows).
 	 */
 	async search(term: string): Promise<{ names: string[]; noResults: boolean }> {
+		// The panel may still be sliding in: click with retries, then type into the same box.
+		await this.click(`${CREATOR} ${tid('node-creator-search-bar')}`);
 		const box = await this.waitVisible(`${CREATOR} ${tid('node-creator-search-bar')}`);
-		await box.click();
 		await this.page.keyboard.down('Control');
 		await this.page.keyboard.press('KeyA');
 		await this.page.keyboard.up('Control');
@@ -252,17 +253,28 @@ export class Editor {
 	}
 
 	/** Clicks the listed item whose name is exactly `name`. */
-	async pickItem(name: string): Promise<void> {
-		const handles = await this.page.$$(CREATOR_ITEM);
-		for (const handle of handles) {
-			const itemName = await handle.evaluate((item) => {
-				const el = item.querySelector('[data-test-id="node-creator-item-name"]') ?? item;
-				return ((el as unknown as DomEl).innerText ?? '').split('\n')[0]!.trim();
-			});
-			if (itemName === name) {
-				await handle.click();
-				return;
+	async pickItem(name: string, timeoutMs = 10_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const handles = await this.page.$$(CREATOR_ITEM);
+			let found = false;
+			for (const handle of handles) {
+				const itemName = await handle.evaluate((item) => {
+					const el = item.querySelector('[data-test-id="node-creator-item-name"]') ?? item;
+					return ((el as unknown as DomEl).innerText ?? '').split('\n')[0]!.trim();
+				});
+				if (itemName !== name) continue;
+				found = true;
+				try {
+					await handle.click();
+					return;
+				} catch (error) {
+					// Still animating or re-rendered under the pointer: look it up again.
+					if (Date.now() > deadline) throw error;
+				}
 			}
+			if (!found || Date.now() > deadline) break;
+			await sleep(300);
 		}
 		throw new Error(
 			`no item named "${name}" in the node creator (listed: ${(await this.creatorItems()).join(', ') || 'none'})`,
