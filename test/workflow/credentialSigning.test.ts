@@ -137,7 +137,7 @@ describe('volcengineApi credential against the gateway', () => {
 		expect(answer.body.ResponseMetadata.Error.Code).toBe('SignatureDoesNotMatch');
 	});
 
-	it('an X-Date 901 s old is refused: 400 InvalidTimestamp (899 s is accepted)', async () => {
+	it('an X-Date 901 s old is refused: 400 InvalidTimestamp (895 s is accepted)', async () => {
 		const signedAt = async (ageSeconds: number) => {
 			const normalized = normalizeRequest({
 				method: 'POST',
@@ -167,7 +167,9 @@ describe('volcengineApi credential against the gateway', () => {
 			Code: 'InvalidTimestamp',
 			CodeN: 100006,
 		});
-		expect((await send(await signedAt(899))).status).toBe(200);
+		// X-Date has whole seconds and the request takes time to arrive: the accepted side keeps 5 s of slack
+		// (899 s failed once on a loaded CI machine); the refused side needs none, delays only add age.
+		expect((await send(await signedAt(895))).status).toBe(200);
 	});
 
 	it('refuses a Base URL that is not http(s), or that carries a user name and password', async () => {
