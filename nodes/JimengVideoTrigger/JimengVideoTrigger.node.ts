@@ -12,6 +12,7 @@ import {
 	aigcMetaOption,
 	binaryPropertyOutputOption,
 	downloadVideoOption,
+	optionsCollection,
 } from '../shared/descriptions/options';
 import { DEFAULT_MAX_VIDEOS } from './generateLimits';
 import { pollGenerate } from './generateMode';
@@ -108,26 +109,19 @@ export class JimengVideoTrigger implements INodeType {
 					"The most tasks submitted per calendar day (the workflow's time zone); 0 = no daily limit. When reached, generation resumes by itself the next day.",
 				displayOptions: { show: { mode: ['generate'] } },
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					aigcMetaOption,
-					downloadVideoOption,
-					{
-						displayName: 'Emit Failures',
-						name: 'emitFailures',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether a failed, expired or unknown watched task is emitted as an item with status and error. Generate mode always emits failures.',
-					},
-					binaryPropertyOutputOption,
-				],
-			},
+			optionsCollection([
+				aigcMetaOption,
+				downloadVideoOption,
+				{
+					displayName: 'Emit Failures',
+					name: 'emitFailures',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether a failed, expired or unknown watched task is emitted as an item with status and error. Generate mode always emits failures.',
+				},
+				binaryPropertyOutputOption,
+			]),
 		],
 	};
 

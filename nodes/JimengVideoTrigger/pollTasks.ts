@@ -11,17 +11,18 @@ import {
 } from 'n8n-workflow';
 
 import { taskFailureJson } from '../shared/errorItems';
+import { DEFAULT_MODEL } from '../shared/helpers/models';
+import { buildReqJson } from '../shared/helpers/taskParameters';
 import {
 	doneTaskItem,
 	itemOptions,
-	missingTaskError,
-	type OutputOptions,
+	queryTask,
+	type ResultOptions,
+	type TaskOutcome,
 	type TaskQuery,
 } from '../shared/taskResult';
-import { DEFAULT_MODEL } from '../shared/helpers/models';
-import { buildReqJson, type AigcMeta } from '../shared/helpers/taskParameters';
 import { JimengApiError } from '../shared/transport/JimengApiError';
-import { getTaskResult, type CallOptions, type TaskResult } from '../shared/transport/jimengApi';
+import type { CallOptions } from '../shared/transport/callApi';
 import { pollBudgetMs } from './pollScheduling';
 import { hasEmitted, markEmitted, parseTaskIds, type TriggerState } from './triggerState';
 
@@ -30,9 +31,8 @@ export const POLL_CALL_OPTIONS: CallOptions = {
 	retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 },
 };
 
-export interface TriggerOptions extends OutputOptions {
+export interface TriggerOptions extends ResultOptions {
 	emitFailures?: boolean;
-	aigcMeta?: AigcMeta;
 }
 
 export function triggerOptions(ctx: IPollFunctions): TriggerOptions {
@@ -52,26 +52,6 @@ export function rethrowIfFatal(ctx: IPollFunctions, error: unknown): void {
 	if (isFatal(error)) throw new NodeApiError(ctx.getNode(), error as JsonObject);
 }
 
-export type Final =
-	| { kind: 'pending'; status: string }
-	| { kind: 'done'; result: Extract<TaskResult, { status: 'done' }> }
-	| { kind: 'failed'; status: string; error: unknown };
-
-export async function queryTask(ctx: IPollFunctions, query: TaskQuery): Promise<Final> {
-	const result = await getTaskResult(ctx, query, POLL_CALL_OPTIONS);
-	switch (result.status) {
-		case 'done':
-			return { kind: 'done', result };
-		case 'failed':
-			return { kind: 'failed', status: 'failed', error: result.error };
-		case 'not_found':
-		case 'expired':
-			return { kind: 'failed', status: result.status, error: missingTaskError(ctx, query, result) };
-		default:
-			return { kind: 'pending', status: result.status };
-	}
-}
-
 /**
  * One task checked once in a poll: its item when it ended (done, with its video; or failed), its
  * status while it runs, or `later` when a query or download failed for now (the next poll retries).
@@ -86,9 +66,9 @@ export async function checkTask(
 	query: TaskQuery,
 	options: TriggerOptions,
 ): Promise<TaskCheck> {
-	let outcome: Final;
+	let outcome: TaskOutcome;
 	try {
-		outcome = await queryTask(ctx, query);
+		outcome = await queryTask(ctx, query, POLL_CALL_OPTIONS);
 	} catch (error) {
 		rethrowIfFatal(ctx, error);
 		ctx.logger.warn(

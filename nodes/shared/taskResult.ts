@@ -5,14 +5,11 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TASK_RETENTION_NOTE } from './helpers/businessCodes';
+import type { AigcMeta } from './helpers/taskParameters';
 import { JimengApiError } from './transport/JimengApiError';
 import { downloadVideo } from './transport/download';
-import {
-	getTaskResult,
-	type CallOptions,
-	type JimengContext,
-	type TaskResult,
-} from './transport/jimengApi';
+import type { CallOptions, JimengContext } from './transport/callApi';
+import { getTaskResult, type TaskResult } from './transport/jimengApi';
 
 export interface TaskQuery {
 	reqKey: string;
@@ -31,6 +28,37 @@ export interface OutputOptions {
 	binaryPropertyOutput?: string;
 }
 
+/** The Options every task query reads per item: output options and the AIGC metadata (req_json). */
+export interface ResultOptions extends OutputOptions {
+	aigcMeta?: AigcMeta;
+}
+
+/** What a task's result means for the caller: still running, done, or ended without a video. */
+export type TaskOutcome =
+	| { kind: 'pending'; status: 'in_queue' | 'generating'; requestId: string }
+	| { kind: 'done'; result: Extract<TaskResult, { status: 'done' }> }
+	| { kind: 'failed'; status: 'failed' | 'not_found' | 'expired'; error: JimengApiError };
+
+/** One Get Result, its answer turned into a TaskOutcome (not_found / expired become errors a user can act on). */
+export async function queryTask(
+	ctx: JimengContext,
+	query: TaskQuery,
+	callOptions: CallOptions = {},
+): Promise<TaskOutcome> {
+	const result = await getTaskResult(ctx, query, callOptions);
+	switch (result.status) {
+		case 'done':
+			return { kind: 'done', result };
+		case 'failed':
+			return { kind: 'failed', status: 'failed', error: result.error };
+		case 'not_found':
+		case 'expired':
+			return { kind: 'failed', status: result.status, error: missingTaskError(ctx, query, result) };
+		default:
+			return { kind: 'pending', status: result.status, requestId: result.requestId };
+	}
+}
+
 /** What an item carries: the video unless turned off (off by default for an AI agent's tool call), in field `data` unless named. */
 export function itemOptions(options: OutputOptions, downloadByDefault: boolean): ItemOptions {
 	return {
@@ -39,15 +67,20 @@ export function itemOptions(options: OutputOptions, downloadByDefault: boolean):
 	};
 }
 
-/** A fresh, newly signed video URL for a done task (signed CDN links expire after an hour). */
-export async function freshVideoUrl(
+/**
+ * How a download gets a fresh, newly signed video URL for a done task (signed CDN links expire after
+ * an hour, and a download can start late).
+ */
+export function videoUrlRefresher(
 	ctx: JimengContext,
 	query: TaskQuery,
 	callOptions: CallOptions = {},
-): Promise<string> {
-	const fresh = await getTaskResult(ctx, query, callOptions);
-	if (fresh.status === 'done') return fresh.videoUrl;
-	throw fresh.status === 'failed' ? fresh.error : new Error(`task is ${fresh.status}`);
+): () => Promise<string> {
+	return async () => {
+		const outcome = await queryTask(ctx, query, callOptions);
+		if (outcome.kind === 'done') return outcome.result.videoUrl;
+		throw outcome.kind === 'failed' ? outcome.error : new Error(`task is ${outcome.status}`);
+	};
 }
 
 /** not_found / expired as the error a user can act on. */
@@ -90,16 +123,15 @@ export async function doneTaskItem(
 	if (typeof result.data.aigc_meta_tagged === 'boolean')
 		json.aigc_meta_tagged = result.data.aigc_meta_tagged;
 	if (!options.download) return { json };
+	const refresh = videoUrlRefresher(ctx, query, callOptions);
 	const binary = await downloadVideo(
 		ctx,
 		{
 			taskId: query.taskId,
 			videoUrl: result.videoUrl,
 			fileName: `${query.taskId}.mp4`,
-			refreshUrl: async () => {
-				json.video_url = await freshVideoUrl(ctx, query, callOptions);
-				return json.video_url;
-			},
+			// The item then shows the URL the video was actually downloaded from.
+			refreshUrl: async () => (json.video_url = await refresh()),
 		},
 		callOptions,
 	);

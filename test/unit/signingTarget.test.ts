@@ -4,7 +4,7 @@
  * the Signing Host; anything else is signed for itself.
  */
 import { normalizeRequest, type SigningTarget } from '../../credentials/signing/requestShapes';
-import { signingTargetOf } from '../../credentials/VolcengineApi.credentials';
+import { signingTargetOf } from '../../credentials/signing/credentialFields';
 
 const signedFor = (url: string, target?: SigningTarget) => {
 	const { signable } = normalizeRequest({ method: 'POST', url, body: '{}' }, target);

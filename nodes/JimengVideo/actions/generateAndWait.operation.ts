@@ -1,63 +1,40 @@
 import {
 	updateDisplayOptions,
 	type IBinaryData,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	aigcMetaOption,
-	binaryPropertyOutputOption,
-	downloadVideoOption,
-	maxWaitOption,
-	pollIntervalOption,
-} from '../../shared/descriptions/options';
-import { errorJson } from '../../shared/errorItems';
-import { type VideoRequest } from '../../shared/helpers/requestBuilder';
-import { buildReqJson } from '../../shared/helpers/taskParameters';
-import { submissionLedger } from '../../shared/helpers/submissionLedger';
-import { freshVideoUrl, itemOptions, missingTaskError } from '../../shared/taskResult';
-import { cancelledError, sleepUnlessCancelled } from '../../shared/transport/cancellation';
-import { downloadVideo } from '../../shared/transport/download';
-import { JimengApiError } from '../../shared/transport/JimengApiError';
-import { executionSignal, getTaskResult } from '../../shared/transport/jimengApi';
 import { videoInputProperties } from '../../shared/descriptions/fields';
 import {
-	BatchStoppedError,
+	maxWaitOption,
+	optionsCollection,
+	pollIntervalOption,
+	resultOptions,
+} from '../../shared/descriptions/options';
+import { submissionLedger } from '../../shared/helpers/submissionLedger';
+import { queryTask, videoUrlRefresher } from '../../shared/taskResult';
+import { cancelledError, sleepUnlessCancelled } from '../../shared/transport/cancellation';
+import { downloadVideo } from '../../shared/transport/download';
+import { executionSignal } from '../../shared/transport/callApi';
+import { reportBatchProgress } from '../helpers/batchProgress';
+import {
 	DEFAULT_SCHEDULER_OPTIONS,
 	runBatch,
-	type JobOutcome,
 	type PollOutcome,
 	type SchedulerEffects,
 } from '../helpers/batchScheduler';
-import { reportBatchProgress } from '../helpers/batchProgress';
-import { batchOutcomeJson } from '../helpers/outputItems';
-import type { ResultOptions } from './getResult.operation';
-import { appendToDescription, toNodeError } from './itemErrors';
-import { deferItemRequest } from './itemRequest';
-import { addHints, isToolCall } from './runContext';
+import { checkItems, ImageBodies, isConcurrencyLimit, type Job } from './batchJobs';
+import { outputItems, stoppedBatchError } from './batchResults';
+import { toNodeError } from './itemErrors';
 import { submitOnce } from './submitOnce';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { operation: ['generateAndWait'] } },
 	[
 		...videoInputProperties(),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [
-				aigcMetaOption,
-				binaryPropertyOutputOption,
-				downloadVideoOption,
-				maxWaitOption,
-				pollIntervalOption,
-			],
-		},
+		optionsCollection([...resultOptions, maxWaitOption, pollIntervalOption]),
 	],
 );
 
@@ -74,93 +51,6 @@ function readBatchTiming(ctx: IExecuteFunctions): { pollIntervalMs: number; maxW
 		pollIntervalMs: Math.max(100, Math.round((options.pollInterval ?? 10) * 1000)),
 		maxWaitMs: Math.max(1000, Math.round((options.maxWait ?? 1800) * 1000)),
 	};
-}
-
-interface Job {
-	itemIndex: number;
-	/** Checked in full, without image data (for the output item and the polls). */
-	request: VideoRequest;
-	/** Reads the images again and returns the sendable request (verified against the checked bytes). */
-	complete(): Promise<VideoRequest>;
-	/** The sendable request, only from just before this item's submit until it is answered. */
-	sendable?: VideoRequest;
-	reqJson?: string;
-	download: boolean;
-	binaryProperty: string;
-}
-
-function describeTasks(tasks: Array<{ index: number; taskId: string; state: string }>): string {
-	return tasks
-		.map((task) => `item ${task.index}: task_id ${task.taskId} (${task.state})`)
-		.join('; ');
-}
-
-const isConcurrencyLimit = (error: unknown) =>
-	error instanceof JimengApiError && error.details.code === 50430;
-
-/**
- * Every item checked before anything is sent: one invalid item stops the node (nothing sent), or,
- * with continueOnFail, becomes an error item while the others go ahead.
- */
-async function checkItems(
-	ctx: IExecuteFunctions,
-): Promise<{ jobs: Job[]; errors: Map<number, unknown> }> {
-	const continueOnFail = ctx.continueOnFail();
-	const errors = new Map<number, unknown>();
-	const jobs: Job[] = [];
-	const hints: string[] = [];
-	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
-		try {
-			const { request, complete } = await deferItemRequest(ctx, itemIndex);
-			// Per item: what is sent and what comes back. Poll Interval and Max Wait are the batch's (item 0).
-			const options = ctx.getNodeParameter('options', itemIndex, {}) as ResultOptions;
-			hints.push(...request.hints);
-			const output = itemOptions(options, !isToolCall(ctx));
-			jobs.push({
-				itemIndex,
-				request,
-				complete,
-				reqJson: buildReqJson(options.aigcMeta),
-				download: output.download,
-				binaryProperty: output.binaryProperty,
-			});
-		} catch (error) {
-			if (!continueOnFail) throw toNodeError(ctx, error, itemIndex);
-			errors.set(itemIndex, error);
-		}
-	}
-	addHints(ctx, hints);
-	return { jobs, errors };
-}
-
-/**
- * Holds each image body only from just before its submit until the answer; an item refused for the
- * concurrency limit (50430) keeps it, so it is read once. The count is logged at debug level.
- */
-class ImageBodies {
-	private alive = 0;
-
-	constructor(private readonly ctx: IExecuteFunctions) {}
-
-	async sendable(job: Job): Promise<VideoRequest> {
-		if (!job.sendable) {
-			job.sendable = await job.complete();
-			if (job.request.deferredImages) this.log('read', job, ++this.alive);
-		}
-		return job.sendable;
-	}
-
-	release(job: Job): void {
-		if (!job.sendable) return;
-		job.sendable = undefined;
-		if (job.request.deferredImages) this.log('released', job, --this.alive);
-	}
-
-	private log(action: 'read' | 'released', job: Job, alive: number): void {
-		this.ctx.logger.debug(
-			`Jimeng Generate and Wait: ${JSON.stringify({ type: 'imageBody', action, item: job.itemIndex, alive })}`,
-		);
-	}
 }
 
 /** What the scheduler does for real: submit once, poll, download, wait (all abortable). */
@@ -198,7 +88,7 @@ function batchEffects(
 				taskId,
 				videoUrl,
 				fileName: `${taskId}.mp4`,
-				refreshUrl: async () => await freshVideoUrl(ctx, query),
+				refreshUrl: videoUrlRefresher(ctx, query),
 			});
 		},
 		toError: (error) => error,
@@ -222,73 +112,17 @@ async function pollTask(
 	taskId: string,
 ): Promise<PollOutcome<unknown>> {
 	const query = { reqKey: job.request.model.id, taskId, reqJson: job.reqJson };
-	const result = await getTaskResult(ctx, query);
-	// A task that ended badly is never handed back to a retry of this node: it submits anew.
-	if (result.status === 'failed' || result.status === 'not_found' || result.status === 'expired') {
-		submissionLedger.forgetTask(taskId);
-	}
-	switch (result.status) {
-		case 'done':
-			return { status: 'done', videoUrl: result.videoUrl, requestId: result.requestId };
-		case 'failed':
-			return { status: 'failed', error: result.error };
-		case 'not_found':
-		case 'expired':
-			return { status: 'failed', error: missingTaskError(ctx, query, result) };
-		default:
-			return { status: result.status };
-	}
-}
-
-/** The error that stops the node, with every task the batch created: nothing paid for is lost. */
-function stoppedBatchError(
-	ctx: IExecuteFunctions,
-	jobs: Job[],
-	created: Map<number, string>,
-	error: unknown,
-) {
-	const tasks =
-		error instanceof BatchStoppedError
-			? error.tasks.map((task) => ({ ...task, index: jobs[task.index].itemIndex }))
-			: [...created].map(([index, taskId]) => ({ index, taskId, state: 'created' }));
-	if (tasks.length)
-		ctx.logger.warn(`Jimeng Generate and Wait stopped; tasks created: ${describeTasks(tasks)}`);
-	const cause = error instanceof BatchStoppedError ? error.error : error;
-	const itemIndex = error instanceof BatchStoppedError ? jobs[error.index].itemIndex : 0;
-	const nodeError = toNodeError(ctx, cause, itemIndex);
-	if (tasks.length)
-		appendToDescription(
-			nodeError,
-			`Tasks this batch created (collect them with Get Result within 12 hours): ${describeTasks(tasks)}.`,
-		);
-	return nodeError;
-}
-
-/** One output item per input item, in input order. */
-function outputItems(
-	count: number,
-	jobs: Job[],
-	outcomes: Array<JobOutcome<IBinaryData, unknown>>,
-	errors: Map<number, unknown>,
-): INodeExecutionData[] {
-	const outcomeByItem = new Map(
-		jobs.map((job, index) => [job.itemIndex, { job, outcome: outcomes[index] }]),
-	);
-	return Array.from({ length: count }, (_, itemIndex) => {
-		const pairedItem = { item: itemIndex };
-		const entry = outcomeByItem.get(itemIndex);
-		if (!entry) return { json: errorJson(errors.get(itemIndex)), pairedItem };
-		const { job, outcome } = entry;
-		if (outcome.state === 'failed')
-			return { json: errorJson(outcome.error, outcome.taskId), pairedItem };
-		const item: INodeExecutionData = {
-			json: batchOutcomeJson(job.request, outcome) as IDataObject,
-			pairedItem,
+	const outcome = await queryTask(ctx, query);
+	if (outcome.kind === 'pending') return { status: outcome.status };
+	if (outcome.kind === 'done')
+		return {
+			status: 'done',
+			videoUrl: outcome.result.videoUrl,
+			requestId: outcome.result.requestId,
 		};
-		if (outcome.state === 'done' && outcome.binary)
-			item.binary = { [job.binaryProperty]: outcome.binary };
-		return item;
-	});
+	// A task that ended badly is never handed back to a retry of this node: it submits anew.
+	submissionLedger.forgetTask(taskId);
+	return { status: 'failed', error: outcome.error };
 }
 
 /**

@@ -5,22 +5,12 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { optionsCollection, resultOptions } from '../../shared/descriptions/options';
 import { DEFAULT_MODEL } from '../../shared/helpers/models';
-import { buildReqJson, checkTaskId, type AigcMeta } from '../../shared/helpers/taskParameters';
-import { getTaskResult } from '../../shared/transport/jimengApi';
+import { buildReqJson, checkTaskId } from '../../shared/helpers/taskParameters';
+import { doneTaskItem, itemOptions, queryTask } from '../../shared/taskResult';
+import type { ResultOptions, TaskQuery } from '../../shared/taskResult';
 import { isToolCall } from './runContext';
-import {
-	doneTaskItem,
-	itemOptions,
-	missingTaskError,
-	type OutputOptions,
-	type TaskQuery,
-} from '../../shared/taskResult';
-import {
-	aigcMetaOption,
-	binaryPropertyOutputOption,
-	downloadVideoOption,
-} from '../../shared/descriptions/options';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { operation: ['getResult'] } },
@@ -35,20 +25,9 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			description:
 				'The task ID returned by Submit, as text (task IDs are longer than a number can hold exactly). Tasks are kept 12 hours.',
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [aigcMetaOption, binaryPropertyOutputOption, downloadVideoOption],
-		},
+		optionsCollection(resultOptions),
 	],
 );
-
-export interface ResultOptions extends OutputOptions {
-	aigcMeta?: AigcMeta;
-}
 
 /** One query. Running tasks come back as items (a workflow can loop on them), failures as errors. */
 export async function execute(
@@ -60,23 +39,16 @@ export async function execute(
 	const options = this.getNodeParameter('options', itemIndex, {}) as ResultOptions;
 	const query: TaskQuery = { reqKey, taskId, reqJson: buildReqJson(options.aigcMeta) };
 
-	const result = await getTaskResult(this, query);
-	switch (result.status) {
-		case 'failed':
-			throw result.error;
-		case 'not_found':
-		case 'expired':
-			throw missingTaskError(this, query, result);
-		case 'done':
-			return await doneTaskItem(this, query, result, itemOptions(options, !isToolCall(this)));
-		default:
-			return {
-				json: {
-					task_id: taskId,
-					status: result.status,
-					req_key: reqKey,
-					request_id: result.requestId,
-				},
-			};
-	}
+	const outcome = await queryTask(this, query);
+	if (outcome.kind === 'failed') throw outcome.error;
+	if (outcome.kind === 'done')
+		return await doneTaskItem(this, query, outcome.result, itemOptions(options, !isToolCall(this)));
+	return {
+		json: {
+			task_id: taskId,
+			status: outcome.status,
+			req_key: reqKey,
+			request_id: outcome.requestId,
+		},
+	};
 }

@@ -4,7 +4,8 @@ import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workf
 import { SubmissionLedger, submissionLedger } from '../../shared/helpers/submissionLedger';
 import type { VideoRequest } from '../../shared/helpers/requestBuilder';
 import { JimengApiError } from '../../shared/transport/JimengApiError';
-import { submitTask, type CallOptions, type SubmitAnswer } from '../../shared/transport/jimengApi';
+import type { CallOptions } from '../../shared/transport/callApi';
+import { submitTask, type SubmitAnswer } from '../../shared/transport/jimengApi';
 
 /**
  * Submits one item's request once per execution: a node re-run by "Retry On Fail" gets the task

@@ -77,3 +77,20 @@ export class BatchStoppedError<TError> extends Error {
 		this.name = 'BatchStoppedError';
 	}
 }
+
+/** A submitted task the batch still polls. */
+export interface InFlight {
+	index: number;
+	taskId: string;
+	submitRequestId: string;
+	nextPollAt: number;
+	lastStatus: string;
+	pollFailures: number;
+}
+
+/** A task the batch created, as the stop error lists it. */
+export interface CreatedTask {
+	index: number;
+	taskId: string;
+	state: string;
+}

@@ -12,65 +12,17 @@
 
 import {
 	BatchStoppedError,
+	type InFlight,
 	type JobOutcome,
 	type PollOutcome,
 	type SchedulerEffects,
 	type SchedulerEvent,
 	type SchedulerOptions,
 } from './batchContract';
+import { createdTasks, finalOutcomes } from './batchOutcomes';
+import { Lanes, runLimited } from './lanes';
 
 export * from './batchContract';
-
-interface InFlight {
-	index: number;
-	taskId: string;
-	submitRequestId: string;
-	nextPollAt: number;
-	lastStatus: string;
-	pollFailures: number;
-}
-
-interface CreatedTask {
-	index: number;
-	taskId: string;
-	state: string;
-}
-
-/** Runs `worker` over `inputs` with at most `limit` at once. */
-async function runLimited<T>(
-	inputs: T[],
-	limit: number,
-	worker: (input: T) => Promise<void>,
-): Promise<void> {
-	let next = 0;
-	const lanes = Array.from({ length: Math.min(limit, inputs.length) }, async () => {
-		while (next < inputs.length) {
-			const input = inputs[next++];
-			await worker(input);
-		}
-	});
-	await Promise.all(lanes);
-}
-
-/** At most `limit` holders at once; the others wait in order. */
-class Lanes {
-	private active = 0;
-	private readonly waiters: Array<() => void> = [];
-
-	constructor(private readonly limit: number) {}
-
-	async run<T>(work: () => Promise<T>): Promise<T> {
-		while (this.active >= this.limit)
-			await new Promise<void>((resolve) => this.waiters.push(resolve));
-		this.active++;
-		try {
-			return await work();
-		} finally {
-			this.active--;
-			this.waiters.shift()?.();
-		}
-	}
-}
 
 /** One batch: its queue, its tasks in flight, its downloads. */
 class BatchRun<TJob, TBinary, TError> {
@@ -112,8 +64,12 @@ class BatchRun<TJob, TBinary, TError> {
 		// Videos already being downloaded are finished, also when the batch stops or times out.
 		while (this.downloads.size > 0) await Promise.all([...this.downloads]);
 		if (this.stopped)
-			throw new BatchStoppedError(this.stopped.index, this.stopped.error, this.createdTasks());
-		return this.finalOutcomes();
+			throw new BatchStoppedError(
+				this.stopped.index,
+				this.stopped.error,
+				createdTasks(this.outcomes, this.inFlight),
+			);
+		return finalOutcomes(this.outcomes, this.inFlight, this.pending, (event) => this.emit(event));
 	}
 
 	private emit(event: SchedulerEvent): void {
@@ -130,17 +86,6 @@ class BatchRun<TJob, TBinary, TError> {
 		if (this.pending.length > 0 && this.submitBlocked && this.inFlight.size === 0)
 			wakeAt = Math.min(wakeAt, this.blockedRetryAt);
 		return wakeAt;
-	}
-
-	private createdTasks(): CreatedTask[] {
-		const tasks: CreatedTask[] = [];
-		this.outcomes.forEach((outcome, index) => {
-			if (outcome && 'taskId' in outcome && outcome.taskId)
-				tasks.push({ index, taskId: outcome.taskId, state: outcome.state });
-		});
-		for (const task of this.inFlight.values())
-			tasks.push({ index: task.index, taskId: task.taskId, state: task.lastStatus });
-		return tasks.sort((a, b) => a.index - b.index);
 	}
 
 	private fail(
@@ -271,26 +216,6 @@ class BatchRun<TJob, TBinary, TError> {
 		});
 		this.downloads.add(run);
 		void run.finally(() => this.downloads.delete(run));
-	}
-
-	/** Tasks still running at the deadline and items never submitted are reported as timed out. */
-	private finalOutcomes(): Array<JobOutcome<TBinary, TError>> {
-		for (const task of this.inFlight.values()) {
-			this.outcomes[task.index] = {
-				state: 'timedOut',
-				taskId: task.taskId,
-				submitRequestId: task.submitRequestId,
-				lastStatus: task.lastStatus,
-			};
-			this.emit({ type: 'timedOut', index: task.index, taskId: task.taskId });
-		}
-		for (const index of this.pending) {
-			this.outcomes[index] = { state: 'timedOut', lastStatus: 'not_submitted' };
-			this.emit({ type: 'timedOut', index });
-		}
-		return this.outcomes.map(
-			(outcome) => outcome ?? { state: 'timedOut', lastStatus: 'not_submitted' },
-		);
 	}
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CropRect } from '../../shared/helpers/aspectRatio';
 import type { JobOutcome } from './batchScheduler';
+import type { ImagePreview } from '../../shared/helpers/imageRules';
 import type { VideoRequest } from '../../shared/helpers/requestBuilder';
 
 export type OutputJson = Record<string, unknown>;
@@ -15,23 +16,17 @@ export function requestJson(request: VideoRequest): OutputJson {
 	if (first) {
 		json.expected_aspect_ratio = first.expectedAspectRatio;
 		json.crop = cropJson(first.crop);
-		json.image = {
-			width: first.width,
-			height: first.height,
-			format: first.format,
-			bytes: first.bytes,
-		};
+		json.image = imageJson(first);
 	}
 	if (last) {
 		json.last_frame_crop = cropJson(last.crop);
-		json.last_frame_image = {
-			width: last.width,
-			height: last.height,
-			format: last.format,
-			bytes: last.bytes,
-		};
+		json.last_frame_image = imageJson(last);
 	}
 	return json;
+}
+
+function imageJson(image: ImagePreview): OutputJson {
+	return { width: image.width, height: image.height, format: image.format, bytes: image.bytes };
 }
 
 function cropJson(crop: CropRect): OutputJson {

@@ -14,7 +14,7 @@ import {
 	LAST_FRAME_MODELS,
 	MODELS,
 } from '../helpers/models';
-import { DURATIONS } from '../helpers/requestBuilder';
+import { DURATIONS } from '../helpers/parameterRules';
 import { imageSourceProperties } from './imageFields';
 
 import { byName, capitalize } from './displayHelpers';

@@ -58,22 +58,61 @@ export const aigcMetaOption: INodeProperties = {
 	],
 };
 
-export const pollIntervalOption: INodeProperties = {
+/** The options every operation that returns a task's result reads per item. */
+export const resultOptions: INodeProperties[] = [
+	aigcMetaOption,
+	binaryPropertyOutputOption,
+	downloadVideoOption,
+];
+
+/** A node's "Options" collection, n8n's usual home for what most users leave at its default. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}
+
+/**
+ * An option of the whole Generate and Wait batch, not of an item: read once, from the first item,
+ * and said so in the editor (the other options are read per item).
+ */
+function batchSecondsOption({
+	minValue,
+	description,
+	...option
+}: Pick<INodeProperties, 'displayName' | 'name'> & {
+	default: number;
+	minValue: number;
+	description: string;
+}): INodeProperties {
+	const batchWide = 'One value for the whole batch: an expression is read for the first item only.';
+	return {
+		...option,
+		type: 'number',
+		typeOptions: { minValue },
+		description: [description, batchWide].join(' '),
+	};
+}
+
+export const pollIntervalOption = batchSecondsOption({
 	displayName: 'Poll Interval (Seconds)',
 	name: 'pollInterval',
-	type: 'number',
-	typeOptions: { minValue: 0.1 },
+	minValue: 0.1,
 	default: 10,
 	description:
-		'Seconds between two status checks of each task. Videos take 1–5 minutes; shorter intervals only spend API calls (the account has a QPS limit). One value for the whole batch: an expression is read for the first item only.',
-};
+		'Seconds between two status checks of each task. Videos take 1–5 minutes; shorter intervals only spend API calls (the account has a QPS limit).',
+});
 
-export const maxWaitOption: INodeProperties = {
+export const maxWaitOption = batchSecondsOption({
 	displayName: 'Max Wait (Seconds)',
 	name: 'maxWait',
-	type: 'number',
-	typeOptions: { minValue: 1 },
+	minValue: 1,
 	default: 1800,
 	description:
-		'How long to wait for the whole batch (one value: an expression is read for the first item only). Unfinished items then come back with timed_out: true and their task_id, for a later Get Result (tasks are kept 12 hours).',
-};
+		'How long to wait for the whole batch. Unfinished items then come back with timed_out: true and their task_id, for a later Get Result (tasks are kept 12 hours).',
+});

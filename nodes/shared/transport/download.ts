@@ -7,7 +7,7 @@ import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { findNetworkFailure } from '../helpers/networkFailure';
 import { cancelledError, sleepUnlessCancelled } from './cancellation';
-import { executionSignal, type CallOptions, type JimengContext } from './jimengApi';
+import { executionSignal, type CallOptions, type JimengContext } from './callApi';
 import { responseError } from './JimengApiError';
 import {
 	DEFAULT_RETRY_OPTIONS,

@@ -1,0 +1,65 @@
+/** Generate and Wait's results: one item per input item, or the error that stops the node. */
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { errorJson } from '../../shared/errorItems';
+import { BatchStoppedError, type JobOutcome } from '../helpers/batchScheduler';
+import { batchOutcomeJson } from '../helpers/outputItems';
+import type { Job } from './batchJobs';
+import { appendToDescription, toNodeError } from './itemErrors';
+
+function describeTasks(tasks: Array<{ index: number; taskId: string; state: string }>): string {
+	return tasks
+		.map((task) => `item ${task.index}: task_id ${task.taskId} (${task.state})`)
+		.join('; ');
+}
+
+/** The error that stops the node, with every task the batch created: nothing paid for is lost. */
+export function stoppedBatchError(
+	ctx: IExecuteFunctions,
+	jobs: Job[],
+	created: Map<number, string>,
+	error: unknown,
+) {
+	const tasks =
+		error instanceof BatchStoppedError
+			? error.tasks.map((task) => ({ ...task, index: jobs[task.index].itemIndex }))
+			: [...created].map(([index, taskId]) => ({ index, taskId, state: 'created' }));
+	if (tasks.length)
+		ctx.logger.warn(`Jimeng Generate and Wait stopped; tasks created: ${describeTasks(tasks)}`);
+	const cause = error instanceof BatchStoppedError ? error.error : error;
+	const itemIndex = error instanceof BatchStoppedError ? jobs[error.index].itemIndex : 0;
+	const nodeError = toNodeError(ctx, cause, itemIndex);
+	if (tasks.length)
+		appendToDescription(
+			nodeError,
+			`Tasks this batch created (collect them with Get Result within 12 hours): ${describeTasks(tasks)}.`,
+		);
+	return nodeError;
+}
+
+/** One output item per input item, in input order. */
+export function outputItems(
+	count: number,
+	jobs: Job[],
+	outcomes: Array<JobOutcome<IBinaryData, unknown>>,
+	errors: Map<number, unknown>,
+): INodeExecutionData[] {
+	const outcomeByItem = new Map(
+		jobs.map((job, index) => [job.itemIndex, { job, outcome: outcomes[index] }]),
+	);
+	return Array.from({ length: count }, (_, itemIndex) => {
+		const pairedItem = { item: itemIndex };
+		const entry = outcomeByItem.get(itemIndex);
+		if (!entry) return { json: errorJson(errors.get(itemIndex)), pairedItem };
+		const { job, outcome } = entry;
+		if (outcome.state === 'failed')
+			return { json: errorJson(outcome.error, outcome.taskId), pairedItem };
+		const item: INodeExecutionData = {
+			json: batchOutcomeJson(job.request, outcome) as IDataObject,
+			pairedItem,
+		};
+		if (outcome.state === 'done' && outcome.binary)
+			item.binary = { [job.binaryProperty]: outcome.binary };
+		return item;
+	});
+}
