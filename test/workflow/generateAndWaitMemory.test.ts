@@ -69,7 +69,17 @@ describe('Generate and Wait: image memory per item', () => {
 	const capture = new Capture();
 	let harness: Harness;
 	let store: { storagePath: string; cleanup(): void };
-	const fast = { pollInterval: 0.05 };
+	/** Generate and Wait over items with a binary image each, polling fast. */
+	const imageBatch = (settings: Parameters<typeof jimengWorkflow>[1]) =>
+		jimengWorkflow(
+			{
+				operation: 'generateAndWait',
+				imageSource: 'binary',
+				prompt: '={{ $json.prompt }}',
+				options: { pollInterval: 0.05 },
+			},
+			settings,
+		);
 
 	const imageBodyEvents = (): ImageBodyEvent[] =>
 		capture.logLines
@@ -94,17 +104,7 @@ describe('Generate and Wait: image memory per item', () => {
 	it('under 50430 pressure (concurrency 2, 8 items): each image is read once for its submit, at most one body is held at a time', async () => {
 		sim.configure({ concurrency: 2, queueMs: 300, generateMs: 500 });
 		const images = Array.from({ length: 8 }, (_, i) => bigPng(600_000 + i, i + 1));
-		const run = await harness.run(
-			jimengWorkflow(
-				{
-					operation: 'generateAndWait',
-					imageSource: 'binary',
-					prompt: '={{ $json.prompt }}',
-					options: fast,
-				},
-				{ items: images.map(imageItem) },
-			),
-		);
+		const run = await harness.run(imageBatch({ items: images.map(imageItem) }));
 		const output = outputOf(run, 'Jimeng Video');
 		expect(output.map((item) => item.json.status)).toEqual(Array(8).fill('done'));
 		const refused = sim.submits().filter((entry) => entry.code === 50430);
@@ -140,17 +140,7 @@ describe('Generate and Wait: image memory per item', () => {
 	it('an image changed on disk between the check and its submit fails that item; nothing is sent for it', async () => {
 		sim.configure({ faults: { latencyMs: 1500 } });
 		const images = [bigPng(300_000, 1), bigPng(300_000, 2)];
-		const running = harness.run(
-			jimengWorkflow(
-				{
-					operation: 'generateAndWait',
-					imageSource: 'binary',
-					prompt: '={{ $json.prompt }}',
-					options: fast,
-				},
-				{ items: images.map(imageItem), continueOnFail: true },
-			),
-		);
+		const running = harness.run(imageBatch({ items: images.map(imageItem), continueOnFail: true }));
 		// Item 0's task exists, its answer is held back 1.5 s: item 1 was checked but not yet read again.
 		await waitFor(() => sim.createdTaskIds().length === 1);
 		const secondFile = filesUnder(store.storagePath).find(
@@ -178,17 +168,7 @@ describe('Generate and Wait: image memory per item', () => {
 	it('without continueOnFail the changed image stops the batch, and the error lists the task already created', async () => {
 		sim.configure({ faults: { latencyMs: 1000 } });
 		const images = [bigPng(200_000, 3), bigPng(200_000, 4)];
-		const running = harness.run(
-			jimengWorkflow(
-				{
-					operation: 'generateAndWait',
-					imageSource: 'binary',
-					prompt: '={{ $json.prompt }}',
-					options: fast,
-				},
-				{ items: images.map(imageItem) },
-			),
-		);
+		const running = harness.run(imageBatch({ items: images.map(imageItem) }));
 		await waitFor(() => sim.createdTaskIds().length === 1);
 		const secondFile = filesUnder(store.storagePath).find((path) =>
 			readFileSync(path).equals(images[1]),
@@ -209,15 +189,7 @@ describe('Generate and Wait: image memory per item', () => {
 		const items = images.map(imageItem);
 		items[2].json = { prompt: 'refused [sim:code=50412]' };
 		const run = await harness.run(
-			jimengWorkflow(
-				{
-					operation: 'generateAndWait',
-					imageSource: 'binary',
-					prompt: '={{ $json.prompt }}',
-					options: fast,
-				},
-				{ items, nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } },
-			),
+			imageBatch({ items, nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } }),
 		);
 		expect(errorOf(run, 'Jimeng Video')?.message).toMatch(/50412/);
 		expect(sim.submits().map((entry) => (entry.body as { prompt: string }).prompt)).toEqual([

@@ -5,29 +5,20 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { JimengSimulator } from '../simulator';
-import { createHarness, outputOf, useMemoryBinaryData, type Harness } from '../support/harness';
+import { outputOf } from '../support/harness';
 import { TriggerHost, itemsOf as items } from './triggerHost';
-import { jimengWorkflow, simulatorCredential } from '../support/workflows';
-import { sleep } from '../support/time';
+import { useSimulator } from '../support/useSimulator';
+import { jimengWorkflow } from '../support/workflows';
+import { fakeDateOnly, sleep } from '../support/time';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 describe('Jimeng Video Trigger safety', () => {
-	const sim = new JimengSimulator({ queueMs: 100, generateMs: 150, seed: 5 });
-	let harness: Harness;
-
-	beforeAll(async () => {
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
-		useMemoryBinaryData();
-	});
-	beforeEach(() => {
-		sim.reset();
-		sim.configure({ queueMs: 100, generateMs: 150, concurrency: null, faults: {} });
-	});
+	const { sim, harness } = useSimulator(
+		{ queueMs: 100, generateMs: 150, seed: 5 },
+		{ queueMs: 100, generateMs: 150, concurrency: null, faults: {} },
+	);
 	afterEach(() => jest.useRealTimers());
-	afterAll(async () => await sim.stop());
 
 	async function submit(prompt: string): Promise<string> {
 		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt }));
@@ -182,20 +173,7 @@ describe('Jimeng Video Trigger safety', () => {
 		}, 30_000);
 
 		it('Max Videos per Day: stops for the day, resumes the next day with one notice, and a restart changes nothing', async () => {
-			jest.useFakeTimers({
-				doNotFake: [
-					'setTimeout',
-					'clearTimeout',
-					'setInterval',
-					'clearInterval',
-					'setImmediate',
-					'clearImmediate',
-					'nextTick',
-					'queueMicrotask',
-					'hrtime',
-					'performance',
-				],
-			});
+			fakeDateOnly();
 			jest.setSystemTime(new Date('2026-12-01T10:00:00Z'));
 			const host = new TriggerHost(harness, { ...generate, maxVideos: 10, maxVideosPerDay: 1 });
 			await host.activate();
@@ -238,20 +216,7 @@ describe('Jimeng Video Trigger safety', () => {
 			await sleep(350);
 			const host = new TriggerHost(harness, { mode: 'watchTasks', taskIds: taskId });
 			expect(items(await host.activate()).map((item) => item.json.status)).toEqual(['done']);
-			jest.useFakeTimers({
-				doNotFake: [
-					'setTimeout',
-					'clearTimeout',
-					'setInterval',
-					'clearInterval',
-					'setImmediate',
-					'clearImmediate',
-					'nextTick',
-					'queueMicrotask',
-					'hrtime',
-					'performance',
-				],
-			});
+			fakeDateOnly();
 			for (const days of [1, 7, 8, 30]) {
 				jest.setSystemTime(Date.now() + days * DAY_MS);
 				expect(await host.poll()).toBeNull();
