@@ -30,9 +30,10 @@ export function useSimulator(
 	beforeAll(async () => {
 		await sim.start();
 		current = await createHarness([simulatorCredential(sim)]);
-		useMemoryBinaryData();
 	});
 	beforeEach(() => {
+		// Each test starts in n8n's default binary mode, whatever the previous test switched to.
+		useMemoryBinaryData();
 		sim.reset();
 		sim.configure(reset);
 	});

@@ -6,18 +6,11 @@ import { readFileSync } from 'node:fs';
 
 import type { IBinaryData, INodeExecutionData, IRun } from 'n8n-workflow';
 
-import { FIXTURE_PATH, JimengSimulator } from '../simulator';
+import { FIXTURE_PATH } from '../simulator';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
-import {
-	binaryBytes,
-	createHarness,
-	errorOf,
-	outputOf,
-	useFilesystemBinaryData,
-	useMemoryBinaryData,
-	type Harness,
-} from '../support/harness';
-import { jimengWorkflow, simulatorCredential, type ItemSpec } from '../support/workflows';
+import { binaryBytes, errorOf, outputOf, useFilesystemBinaryData } from '../support/harness';
+import { useSimulator } from '../support/useSimulator';
+import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 import { b64 } from '../support/bytes';
 
 const FIXTURE = readFileSync(FIXTURE_PATH);
@@ -45,20 +38,11 @@ function nodeError(run: IRun): Error & { description?: string; details?: Record<
 }
 
 describe('Jimeng Video node in a workflow', () => {
-	const sim = new JimengSimulator({ queueMs: 150, generateMs: 250, seed: 7 });
-	let harness: Harness;
+	const { sim, harness } = useSimulator(
+		{ queueMs: 150, generateMs: 250, seed: 7 },
+		{ queueMs: 150, generateMs: 250, concurrency: null, qps: null, faults: {} },
+	);
 	const fast = { pollInterval: 0.1 };
-
-	beforeAll(async () => {
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
-	});
-	beforeEach(() => {
-		sim.reset();
-		sim.configure({ queueMs: 150, generateMs: 250, concurrency: null, qps: null, faults: {} });
-		useMemoryBinaryData();
-	});
-	afterAll(async () => await sim.stop());
 
 	describe('text-to-video', () => {
 		it('Generate and Wait returns the done item with the video as binary', async () => {

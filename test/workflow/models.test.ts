@@ -11,21 +11,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MODELS } from '../../nodes/shared/helpers/models';
 import { pngBytes } from '../fixtures/images';
-import { JimengSimulator } from '../simulator';
-import {
-	createHarness,
-	errorOf,
-	outputOf,
-	useMemoryBinaryData,
-	type Harness,
-	type WorkflowJson,
-} from '../support/harness';
-import {
-	SIM_CREDENTIAL_ID,
-	jimengWorkflow,
-	simulatorCredential,
-	type ItemSpec,
-} from '../support/workflows';
+import { errorOf, outputOf, type WorkflowJson } from '../support/harness';
+import { useSimulator } from '../support/useSimulator';
+import { SIM_CREDENTIAL_ID, jimengWorkflow, type ItemSpec } from '../support/workflows';
 import { b64 } from '../support/bytes';
 
 const image = (width: number, height: number) => ({
@@ -166,16 +154,7 @@ const FAILURES: Array<[string, string, IDataObject, ItemSpec[] | undefined, RegE
 ];
 
 describe('every Jimeng 3.0 model', () => {
-	const sim = new JimengSimulator({ queueMs: 50, generateMs: 100 });
-	let harness: Harness;
-
-	beforeAll(async () => {
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
-		useMemoryBinaryData();
-	});
-	beforeEach(() => sim.reset());
-	afterAll(async () => await sim.stop());
+	const { sim, harness } = useSimulator({ queueMs: 50, generateMs: 100 }, {});
 
 	it('has a case for each model', () => {
 		expect(Object.keys(HAPPY).sort()).toEqual(MODELS.map((model) => model.id).sort());

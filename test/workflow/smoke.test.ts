@@ -1,20 +1,15 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 import { readFileSync } from 'node:fs';
 
-import { FIXTURE_PATH, JimengSimulator } from '../simulator';
-import { binaryBytes, createHarness, outputOf, useMemoryBinaryData } from '../support/harness';
-import { jimengWorkflow, simulatorCredential } from '../support/workflows';
+import { FIXTURE_PATH } from '../simulator';
+import { binaryBytes, outputOf } from '../support/harness';
+import { useSimulator } from '../support/useSimulator';
+import { jimengWorkflow } from '../support/workflows';
 
 describe('smoke', () => {
-	const sim = new JimengSimulator({ queueMs: 100, generateMs: 200 });
-	beforeAll(async () => {
-		await sim.start();
-		useMemoryBinaryData();
-	});
-	afterAll(async () => await sim.stop());
+	const { harness } = useSimulator({ queueMs: 100, generateMs: 200 });
 
 	it('generates a video', async () => {
-		const harness = await createHarness([simulatorCredential(sim)]);
 		const run = await harness.run(
 			jimengWorkflow({
 				operation: 'generateAndWait',
