@@ -11,7 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MODELS } from '../../nodes/shared/helpers/models';
 import { pngBytes } from '../fixtures/images';
-import { JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../tooling/simulator';
 import {
 	createHarness,
 	errorOf,

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 import { readFileSync } from 'node:fs';
 
-import { FIXTURE_PATH, JimengSimulator } from '../simulator';
+import { FIXTURE_PATH, JimengSimulator } from '../tooling/simulator';
 import { binaryBytes, createHarness, outputOf, useMemoryBinaryData } from '../support/harness';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 

@@ -5,9 +5,9 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../tooling/simulator';
 import { createHarness, outputOf, useMemoryBinaryData, type Harness } from '../support/harness';
-import { TriggerHost, itemsOf as items } from './triggerHost';
+import { TriggerHost, itemsOf as items } from '../support/triggerHost';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { sleep } from '../support/time';
 
