@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 
-import { staleBuildReason } from '../n8n-host/userFolder';
+import { staleBuildReason } from '../tooling/n8n-host/userFolder';
 
 export default function globalSetup(): void {
 	const reason = staleBuildReason(path.resolve(__dirname, '..', '..'));

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /** The Volcengine API credential's fields for the simulator's default account (not a secret: test keys). */
-import { DEFAULT_SIMULATOR_ACCOUNT } from '../simulator';
+import { DEFAULT_SIMULATOR_ACCOUNT } from '../tooling/simulator';
 
 /** The Volcengine API credential's fields (a type alias, so it also fits `Record<string, string>`). */
 export type CredentialFields = {

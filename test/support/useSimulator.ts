@@ -3,7 +3,11 @@
  * workflows against it with the simulator credential, binary data in memory, and a clean simulator
  * before each test. Call it inside a `describe`.
  */
-import { JimengSimulator, type SimulatorConfigPatch, type SimulatorOptions } from '../simulator';
+import {
+	JimengSimulator,
+	type SimulatorConfigPatch,
+	type SimulatorOptions,
+} from '../tooling/simulator';
 import { createHarness, useMemoryBinaryData, type Harness } from './harness';
 import { simulatorCredential } from './workflows';
 

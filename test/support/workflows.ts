@@ -3,7 +3,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import type { JimengSimulator } from '../simulator';
+import type { JimengSimulator } from '../tooling/simulator';
 import type { CredentialRecord, WorkflowJson } from './harness';
 import { NODE_TYPE } from './harness';
 import { simulatorCredentialData } from './simulatorCredential';

@@ -1,4 +1,4 @@
-import { closestAspectRatio as simulatorClosestAspectRatio } from '../simulator';
+import { closestAspectRatio as simulatorClosestAspectRatio } from '../tooling/simulator';
 import {
 	ASPECT_RATIOS,
 	centerCrop,

@@ -8,10 +8,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 type PackageJson = Record<string, unknown> & { n8n: { nodes: string[]; credentials: string[] } };
-const { packageProblems } = require('../tools/check-package.js') as {
+const { packageProblems } = require('../scripts/checks/check-package.js') as {
 	packageProblems(pkg: PackageJson, files: string[], readText: (path: string) => string): string[];
 };
-const { releaseMetadataProblems } = require('../tools/check-release-metadata.js') as {
+const { releaseMetadataProblems } = require('../scripts/checks/check-release-metadata.js') as {
 	releaseMetadataProblems(pkg: Record<string, unknown>): string[];
 };
 
@@ -24,7 +24,7 @@ function filesUnder(dir: string): string[] {
 		.map((entry) => relative(REPO, join(entry.parentPath, entry.name)));
 }
 
-describe('package check (test/tools/check-package.js)', () => {
+describe('package check (test/scripts/checks/check-package.js)', () => {
 	const entries = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
 	const clean = ['LICENSE', 'README.md', 'README.zh-CN.md', 'index.js', 'package.json', ...entries];
 	const noMapRef = () => 'module.exports = {};\n';
@@ -77,7 +77,7 @@ describe('package check (test/tools/check-package.js)', () => {
 	});
 });
 
-describe('prepublishOnly guard (test/tools/check-release-metadata.js)', () => {
+describe('prepublishOnly guard (test/scripts/checks/check-release-metadata.js)', () => {
 	const filled = {
 		...pkg,
 		author: { name: 'Example Studio Ltd', email: 'maintainer@example-studio.cn' },
@@ -96,7 +96,7 @@ describe('prepublishOnly guard (test/tools/check-release-metadata.js)', () => {
 		expect(pkg).not.toHaveProperty('bugs');
 		expect(pkg.homepage).toBe('https://www.npmjs.com/package/n8n-nodes-jimeng-video');
 		expect(pkg.scripts).toMatchObject({
-			prepublishOnly: 'node test/tools/check-release-metadata.js',
+			prepublishOnly: 'node test/scripts/checks/check-release-metadata.js',
 		});
 		const problems = releaseMetadataProblems(pkg);
 		expect(problems).toHaveLength(3);
@@ -180,7 +180,7 @@ describe('GitHub Actions workflows', () => {
 		expect(ci).toMatch(/JIMENG_N8N_HOST_CACHE: (\S+)\/n8n-host/);
 		// Both hosts (2.41.1 and the compatibility run's 1.123.81) are keyed on their spec files.
 		const key = /key: n8n-host-.*hashFiles\(([^)]*)\)/.exec(ci)?.[1] ?? '';
-		for (const dir of ['test/n8n-host', 'test/n8n-host/n8n-1.123']) {
+		for (const dir of ['test/tooling/n8n-host', 'test/tooling/n8n-host/n8n-1.123']) {
 			for (const file of ['package.json', 'package-lock.json'])
 				expect(key).toContain(`'${dir}/${file}'`);
 		}
@@ -199,7 +199,7 @@ describe('GitHub Actions workflows', () => {
 			'npm run lint',
 			'npm run scan',
 			'npm test',
-			'node test/tools/check-package.js',
+			'node test/scripts/checks/check-package.js',
 			'npm publish --provenance --access public',
 		];
 		const positions = steps.map((step) => release.indexOf(`run: ${step}`));

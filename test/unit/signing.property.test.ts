@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
-import { verifySignature, type ReceivedRequest } from '../simulator/gateway';
+import { verifySignature, type ReceivedRequest } from '../tooling/simulator/gateway';
 import { mulberry32 } from '../fixtures/random';
 
 const random = mulberry32(20261126);

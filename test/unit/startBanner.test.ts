@@ -11,7 +11,7 @@ import {
 	loadExamples,
 	startBanner,
 	workflowUrl,
-} from '../n8n-host/examples';
+} from '../tooling/n8n-host/examples';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const credential = { id: 'JimengSimulator1', name: 'Jimeng simulator' };

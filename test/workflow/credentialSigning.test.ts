@@ -9,7 +9,7 @@ import { request } from 'undici';
 import { VolcengineApi } from '../../credentials/VolcengineApi.credentials';
 import { applySignature, normalizeRequest } from '../../credentials/signing/requestShapes';
 import { signRequest } from '../../credentials/signing/volcengineSigner';
-import { JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../tooling/simulator';
 import { simulatorCredentialData } from '../support/simulatorCredential';
 
 interface SignedRequest {

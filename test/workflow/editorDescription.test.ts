@@ -15,7 +15,7 @@ import {
 
 import { OUTPUT_SIZES } from '../../nodes/shared/helpers/aspectRatio';
 import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/helpers/models';
-import { JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../tooling/simulator';
 import {
 	NODE_TYPE,
 	TRIGGER_TYPE,

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { JimengSimulator } from '../simulator';
-import { Capture } from '../soak/capture';
+import { JimengSimulator } from '../tooling/simulator';
+import { Capture } from '../scripts/soak/capture';
 import { pngBytes } from '../fixtures/images';
 import {
 	createHarness,

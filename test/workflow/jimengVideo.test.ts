@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 import type { IBinaryData, INodeExecutionData, IRun } from 'n8n-workflow';
 
-import { FIXTURE_PATH } from '../simulator';
+import { FIXTURE_PATH } from '../tooling/simulator';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
 import { binaryBytes, errorOf, outputOf, useFilesystemBinaryData } from '../support/harness';
 import { useSimulator } from '../support/useSimulator';

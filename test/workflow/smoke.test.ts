@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 import { readFileSync } from 'node:fs';
 
-import { FIXTURE_PATH } from '../simulator';
+import { FIXTURE_PATH } from '../tooling/simulator';
 import { binaryBytes, outputOf } from '../support/harness';
 import { useSimulator } from '../support/useSimulator';
 import { jimengWorkflow } from '../support/workflows';

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 
 import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
-import { FIXTURE_PATH } from '../simulator';
+import { FIXTURE_PATH } from '../tooling/simulator';
 import { binaryBytes, createHarness, outputOf } from '../support/harness';
-import { TriggerHost, itemsOf } from './triggerHost';
+import { TriggerHost, itemsOf } from '../support/triggerHost';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { sleep } from '../support/time';
 import { useSimulator } from '../support/useSimulator';

@@ -6,7 +6,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { outputOf } from '../support/harness';
-import { TriggerHost, itemsOf as items } from './triggerHost';
+import { TriggerHost, itemsOf as items } from '../support/triggerHost';
 import { useSimulator } from '../support/useSimulator';
 import { jimengWorkflow } from '../support/workflows';
 import { fakeDateOnly, sleep } from '../support/time';

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 
-import { FIXTURE_PATH, JimengSimulator, type SimulatorFaults } from '../simulator';
+import { FIXTURE_PATH, JimengSimulator, type SimulatorFaults } from '../tooling/simulator';
 import {
 	binaryBytes,
 	createHarness,

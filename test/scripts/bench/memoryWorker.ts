@@ -1,0 +1,218 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/**
+ * Bench 2 child process: one 1 GB download per process, so the two variants' peaks never mix.
+ *
+ *  streamed  Get Result (the product) through n8n-core with BinaryDataService in filesystem mode.
+ *  buffered  what a naive node does: n8n's request helper with `encoding: 'arraybuffer'`, then
+ *            prepareBinaryData on the whole Buffer (same filesystem store).
+ *
+ * Protocol (IPC): in  {variant, taskId, credential}
+ *                 out {type:'baseline', rss} just before the measured run, {type:'measured'} right
+ *                 after it, then {type:'result', ...} once the stored file is checked.
+ * Peak RSS is read from VmHWM after resetting it (`5 > /proc/self/clear_refs`) at the baseline; the
+ * parent samples VmRSS every 20 ms as a cross-check.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
+import type {
+	IBinaryData,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { Capture } from '../soak/capture';
+import {
+	createHarness,
+	outputOf,
+	useFilesystemBinaryData,
+	type CredentialRecord,
+	type Harness,
+} from '../../support/harness';
+import { jimengWorkflow } from '../../support/workflows';
+
+export interface WorkerInput {
+	variant: 'streamed' | 'buffered';
+	taskId: string;
+	credential: CredentialRecord;
+}
+
+export interface WorkerResult {
+	type: 'result';
+	variant: string;
+	baselineRss: number;
+	/** VmHWM after the run (reset at the baseline), bytes; null when the kernel refused the reset */
+	peakRss: number | null;
+	storedBytes: number;
+	storedSha256: string;
+	durationMs: number;
+	error?: string;
+}
+
+const BUFFERED_TYPE = 'bench.bufferedDownload';
+
+/** The naive download: the whole body as one Buffer, then into the binary store. */
+class BufferedDownload implements INodeType {
+	description = {
+		displayName: 'Buffered Download',
+		name: 'bufferedDownload',
+		group: ['transform'],
+		version: 1,
+		description: 'Downloads a URL whole into memory (bench only)',
+		defaults: { name: 'Buffered Download' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const url = this.getNodeParameter('url', 0) as string;
+		const body = (await this.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'arraybuffer',
+		})) as Buffer | ArrayBuffer;
+		// axios gives a Buffer on Node; no extra copy, so the figure is the helper's own.
+		const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body);
+		const binary = await this.helpers.prepareBinaryData(buffer, 'video.mp4', 'video/mp4');
+		return [[{ json: { bytes: buffer.length }, binary: { data: binary } }]];
+	}
+}
+
+function status(field: 'VmRSS' | 'VmHWM'): number {
+	const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+		readFileSync('/proc/self/status', 'utf8'),
+	);
+	return match ? Number(match[1]) * 1024 : NaN;
+}
+
+function resetPeak(): boolean {
+	try {
+		writeFileSync('/proc/self/clear_refs', '5');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+async function sha256File(path: string): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+		hash.update(chunk as Buffer);
+	return hash.digest('hex');
+}
+
+function withBufferedNode(harness: Harness): void {
+	// The harness knows a fixed set of node types: add the bench node in front of its lookup.
+	const nodeTypes = harness.pkg.nodeTypes;
+	const original = nodeTypes.getByName.bind(nodeTypes);
+	const buffered = new BufferedDownload();
+	nodeTypes.getByName = (name: string) => (name === BUFFERED_TYPE ? buffered : original(name));
+}
+
+function bufferedWorkflow(url: string) {
+	const nodes: INode[] = [
+		{
+			id: 'n1',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'n2',
+			name: 'Buffered Download',
+			type: BUFFERED_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { url },
+		},
+	];
+	return {
+		nodes,
+		connections: {
+			Start: { main: [[{ node: 'Buffered Download', type: 'main' as const, index: 0 }]] },
+		},
+	};
+}
+
+async function measure(input: WorkerInput): Promise<WorkerResult> {
+	new Capture().installLogger(); // n8n's log lines are not part of this measurement's output
+	const harness = await createHarness([input.credential]);
+	withBufferedNode(harness);
+	const store = await useFilesystemBinaryData();
+	try {
+		// Warm-up, identical for both variants: loads and JITs n8n's execution path and the HTTP stack,
+		// and gives the video URL (a fresh signed link).
+		const statusRun = await harness.run(
+			jimengWorkflow({
+				operation: 'getResult',
+				taskId: input.taskId,
+				options: { downloadVideo: false },
+			}),
+		);
+		const videoUrl = outputOf(statusRun, 'Jimeng Video')[0].json.video_url as string;
+		if (!videoUrl) throw new Error('the task has no video_url yet');
+
+		(globalThis as { gc?: () => void }).gc?.();
+		const peakResettable = resetPeak();
+		const baselineRss = status('VmRSS');
+		process.send?.({ type: 'baseline', rss: baselineRss });
+
+		const started = Date.now();
+		let binary: IBinaryData | undefined;
+		if (input.variant === 'streamed') {
+			const run = await harness.run(
+				jimengWorkflow({ operation: 'getResult', taskId: input.taskId }),
+			);
+			binary = outputOf(run, 'Jimeng Video')[0].binary?.data;
+		} else {
+			const run = await harness.run(bufferedWorkflow(videoUrl));
+			binary = outputOf(run, 'Buffered Download')[0].binary?.data;
+		}
+		const durationMs = Date.now() - started;
+		const peakRss = peakResettable ? status('VmHWM') : null;
+		process.send?.({ type: 'measured' });
+		if (!binary?.id) throw new Error('no binary stored in the filesystem store');
+
+		// Checked after the measured window: reading 1 GB back must not count as download memory.
+		const path = Container.get(BinaryDataService).getPath(binary.id);
+		const storedBytes = statSync(path).size;
+		const storedSha256 = await sha256File(path);
+		return {
+			type: 'result',
+			variant: input.variant,
+			baselineRss,
+			peakRss,
+			storedBytes,
+			storedSha256,
+			durationMs,
+		};
+	} finally {
+		store.cleanup();
+	}
+}
+
+process.once('message', (message: WorkerInput) => {
+	measure(message)
+		.then((result) => process.send?.(result, () => process.exit(0)))
+		.catch((error: unknown) => {
+			const failed: WorkerResult = {
+				type: 'result',
+				variant: message.variant,
+				baselineRss: 0,
+				peakRss: null,
+				storedBytes: 0,
+				storedSha256: '',
+				durationMs: 0,
+				error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+			};
+			process.send?.(failed, () => process.exit(1));
+		});
+});

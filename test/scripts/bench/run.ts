@@ -1,0 +1,573 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/**
+ * `npm run bench`: how the node does on batches, big videos, request budgets and signing, measured
+ * against the local Jimeng simulator on loopback. A benchmark, not a test: it prints figures measured
+ * side by side in one run and a PASS/FAIL line per target. Exit code 0 once everything was measured
+ * (BENCH_STRICT=1: non-zero when a target is missed); 2 when a measurement could not be made.
+ */
+import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { VolcengineApi } from '../../../credentials/VolcengineApi.credentials';
+import {
+	signRequest,
+	type SignableRequest,
+	type SigningCredentials,
+} from '../../../credentials/signing/volcengineSigner';
+import { IMAGE_MAX_BYTES } from '../../../nodes/shared/helpers/imageRules';
+import { JimengSimulator } from '../../tooling/simulator';
+import { loadFixture, VideoFile } from '../../tooling/simulator/video';
+import { Capture } from '../soak/capture';
+import { createHarness, outputOf, useMemoryBinaryData } from '../../support/harness';
+import { jimengWorkflow, simulatorCredential } from '../../support/workflows';
+import { heading, mb, out, seconds, sleep, table, Verdicts } from './report';
+import {
+	IMAGE_BATCH_CONCURRENCY,
+	IMAGE_BATCH_GROWTH_TARGET,
+	imageBatchTable,
+	measureImageBatchMemory,
+} from './imageBatchMemory';
+import type { WorkerInput, WorkerResult } from './memoryWorker';
+
+const verdicts = new Verdicts();
+/** Submits of bench 1's batch run, quoted again by bench 3 (a concurrency limit means refused submits). */
+let batchSubmits: { accepted: number; refused: number; created: number } | undefined;
+
+// ---- 1. batch throughput ---------------------------------------------------------------------------
+
+const BATCH_N = 20;
+const BATCH_D_MS = 2000;
+const BATCH_C = 5;
+const BATCH_POLL_S = 0.25;
+
+async function benchBatch(): Promise<void> {
+	out(
+		heading(
+			`1. Batch throughput: Generate and Wait, N = ${BATCH_N}, task time D = ${BATCH_D_MS / 1000} s, account concurrency C = ${BATCH_C}`,
+		),
+	);
+	const sim = new JimengSimulator({
+		queueMs: 500,
+		generateMs: BATCH_D_MS - 500,
+		concurrency: BATCH_C,
+		seed: 101,
+	});
+	await sim.start();
+	try {
+		const harness = await createHarness([simulatorCredential(sim)]);
+		useMemoryBinaryData();
+		const prompts = Array.from(
+			{ length: BATCH_N },
+			(_, i) => `bench scene ${i + 1}: a paper boat on a rainy street`,
+		);
+		const options = { pollInterval: BATCH_POLL_S };
+
+		// Warm-up (not measured): n8n loads and compiles its execution path on the first run.
+		await harness.run(
+			jimengWorkflow({ operation: 'generateAndWait', prompt: 'warm-up [sim:ms=0]', options }),
+		);
+		sim.reset();
+
+		let started = Date.now();
+		const run = await harness.run(
+			jimengWorkflow(
+				{ operation: 'generateAndWait', prompt: '={{ $json.prompt }}', options },
+				{ items: prompts.map((prompt) => ({ json: { prompt } })) },
+			),
+		);
+		const oursMs = Date.now() - started;
+		const ours = outputOf(run, 'Jimeng Video');
+		const oursDone = ours.filter((item) => item.json.status === 'done' && item.binary?.data).length;
+		const oursStats = {
+			submits: sim.submits().length,
+			refused: sim.submits().filter((e) => e.code === 50430).length,
+			created: sim.createdTaskIds().length,
+			getResults: sim.getResults().length,
+			maxConcurrent: sim.maxConcurrentObserved(),
+		};
+		batchSubmits = {
+			accepted: sim.submits().filter((e) => e.taskCreated).length,
+			refused: oursStats.refused,
+			created: oursStats.created,
+		};
+		sim.reset();
+
+		// The other Jimeng nodes: submit, wait, download one item, then the next (one run per item).
+		started = Date.now();
+		let sequentialDone = 0;
+		for (const prompt of prompts) {
+			const one = await harness.run(
+				jimengWorkflow({ operation: 'generateAndWait', prompt, options }),
+			);
+			if (outputOf(one, 'Jimeng Video')[0]?.json.status === 'done') sequentialDone++;
+		}
+		const sequentialMs = Date.now() - started;
+		const seqStats = {
+			submits: sim.submits().length,
+			refused: 0,
+			created: sim.createdTaskIds().length,
+			getResults: sim.getResults().length,
+			maxConcurrent: sim.maxConcurrentObserved(),
+		};
+
+		const idealMs = Math.ceil(BATCH_N / BATCH_C) * BATCH_D_MS;
+		const seqIdealMs = BATCH_N * BATCH_D_MS;
+		out(
+			`poll interval ${BATCH_POLL_S} s in both variants; ideal = ⌈N/C⌉·D = ${seconds(idealMs)} (batch), N·D = ${seconds(seqIdealMs)} (one after another)`,
+		);
+		out(
+			table(
+				[
+					'variant',
+					'wall',
+					'ideal',
+					'wall/ideal',
+					'videos',
+					'submits',
+					'50430',
+					'created',
+					'Get Result',
+					'max in flight',
+				],
+				[
+					[
+						'ours: one run, 20 items',
+						seconds(oursMs),
+						seconds(idealMs),
+						(oursMs / idealMs).toFixed(3),
+						`${oursDone}/${BATCH_N}`,
+						oursStats.submits,
+						oursStats.refused,
+						oursStats.created,
+						oursStats.getResults,
+						oursStats.maxConcurrent,
+					],
+					[
+						'sequential: 20 runs of 1',
+						seconds(sequentialMs),
+						seconds(seqIdealMs),
+						(sequentialMs / seqIdealMs).toFixed(3),
+						`${sequentialDone}/${BATCH_N}`,
+						seqStats.submits,
+						seqStats.refused,
+						seqStats.created,
+						seqStats.getResults,
+						seqStats.maxConcurrent,
+					],
+				],
+			),
+		);
+		out(`sequential / ours = ${(sequentialMs / oursMs).toFixed(2)}×`);
+		const ratio = oursMs / idealMs;
+		verdicts.add(
+			'batch wall/ideal ≤ 1.15',
+			`${ratio.toFixed(3)} (${seconds(oursMs)} / ${seconds(idealMs)}), sequential/ours ${(sequentialMs / oursMs).toFixed(2)}×`,
+			ratio <= 1.15 && oursDone === BATCH_N,
+		);
+	} finally {
+		await sim.stop();
+	}
+}
+
+// ---- 2. streaming memory ---------------------------------------------------------------------------
+
+const VIDEO_BYTES = 1024 ** 3;
+
+function childRss(pid: number): number {
+	try {
+		const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) * 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** Runs one variant in its own process; samples its RSS from here every 20 ms once it says "baseline". */
+async function runWorker(input: WorkerInput): Promise<WorkerResult & { sampledPeak: number }> {
+	const child = fork(join(__dirname, 'memoryWorker.ts'), [], {
+		execArgv: ['--import', 'tsx', '--expose-gc'],
+		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+	});
+	let stderr = '';
+	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	child.stdout?.resume();
+	let sampledPeak = 0;
+	let sampler: NodeJS.Timeout | undefined;
+	try {
+		return await new Promise((resolve, reject) => {
+			child.on(
+				'message',
+				(message: { type: 'baseline'; rss: number } | { type: 'measured' } | WorkerResult) => {
+					if (message.type === 'baseline') {
+						sampler = setInterval(
+							() => (sampledPeak = Math.max(sampledPeak, childRss(child.pid!))),
+							20,
+						);
+					} else if (message.type === 'measured') {
+						// Reading the 1 GB file back for the hash is not part of the download.
+						clearInterval(sampler);
+					} else if (message.type === 'result') {
+						resolve({ ...message, sampledPeak });
+					}
+				},
+			);
+			child.on('exit', (code) =>
+				reject(
+					new Error(
+						`memory worker (${input.variant}) exited with ${code} before reporting: ${stderr.slice(-2000)}`,
+					),
+				),
+			);
+			child.send(input);
+		});
+	} finally {
+		if (sampler) clearInterval(sampler);
+		if (child.exitCode === null) child.kill();
+	}
+}
+
+async function expectedVideoSha256(bytes: number): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of new VideoFile(loadFixture(), bytes).stream())
+		hash.update(chunk as Buffer);
+	return hash.digest('hex');
+}
+
+async function benchMemory(): Promise<void> {
+	out(
+		heading(
+			'2. Streaming memory: Get Result downloading a 1 GB video (n8n BinaryDataService, filesystem mode)',
+		),
+	);
+	const sim = new JimengSimulator({
+		queueMs: 0,
+		generateMs: 50,
+		videoBytes: VIDEO_BYTES,
+		seed: 202,
+	});
+	await sim.start();
+	try {
+		const credential = simulatorCredential(sim);
+		const harness = await createHarness([credential]);
+		const submitted = outputOf(
+			await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'a 1 GB video' })),
+			'Jimeng Video',
+		)[0];
+		const taskId = submitted.json.task_id as string;
+		await sleep(200);
+		const expectedSha = await expectedVideoSha256(VIDEO_BYTES);
+
+		const rows = [];
+		const results: Record<string, WorkerResult & { sampledPeak: number }> = {};
+		for (const variant of ['streamed', 'buffered'] as const) {
+			const result = await runWorker({ variant, taskId, credential });
+			if (result.error) throw new Error(`${variant}: ${result.error}`);
+			results[variant] = result;
+			const peak = Math.max(result.peakRss ?? 0, result.sampledPeak);
+			rows.push([
+				variant === 'streamed'
+					? 'streamed: Get Result (the node)'
+					: 'buffered: encoding arraybuffer',
+				mb(result.baselineRss),
+				mb(peak),
+				mb(peak - result.baselineRss),
+				result.peakRss === null
+					? 'sampled only'
+					: `${mb(result.peakRss - result.baselineRss)} / ${mb(result.sampledPeak - result.baselineRss)}`,
+				`${result.storedBytes}`,
+				result.storedSha256 === expectedSha ? 'yes' : 'NO',
+				seconds(result.durationMs),
+			]);
+		}
+		out(
+			`one child process per variant; growth = peak RSS − RSS just before the download (after a warm-up run and a GC)`,
+		);
+		out(
+			table(
+				[
+					'variant',
+					'RSS before',
+					'peak RSS',
+					'growth',
+					'growth VmHWM / 20 ms samples',
+					'stored bytes',
+					'sha256 ok',
+					'time',
+				],
+				rows,
+			),
+		);
+		const streamed = results.streamed;
+		const buffered = results.buffered;
+		const growth = (r: WorkerResult & { sampledPeak: number }) =>
+			Math.max(r.peakRss ?? 0, r.sampledPeak) - r.baselineRss;
+		const intact = streamed.storedBytes === VIDEO_BYTES && streamed.storedSha256 === expectedSha;
+		verdicts.add(
+			'streaming peak RSS growth ≤ 64 MB for 1 GB',
+			`${mb(growth(streamed))}, stored ${streamed.storedBytes} bytes, ${intact ? 'intact' : 'NOT intact'}`,
+			growth(streamed) <= 64 * 1024 * 1024 && intact,
+		);
+		verdicts.add(
+			'buffered download > 1 GB (for comparison)',
+			`${mb(growth(buffered))} (${(growth(buffered) / Math.max(1, growth(streamed))).toFixed(0)}× streamed)`,
+			growth(buffered) > VIDEO_BYTES,
+		);
+	} finally {
+		await sim.stop();
+	}
+}
+
+// ---- 3. request economy ----------------------------------------------------------------------------
+
+async function benchRequests(): Promise<void> {
+	const scale = 20;
+	const taskMs = 60_000 / scale;
+	const intervalS = 10 / scale;
+	const tasks = 5;
+	out(heading('3. Request economy: Get Result calls per task, submits per created task'));
+	out(
+		`a 60 s task with the default 10 s poll interval, time scaled 1/${scale}: ${taskMs / 1000} s tasks polled every ${intervalS} s (D/interval = ${60 / 10}), ${tasks} tasks in one Generate and Wait run`,
+	);
+	const sim = new JimengSimulator({ queueMs: taskMs / 3, generateMs: (taskMs * 2) / 3, seed: 303 });
+	await sim.start();
+	try {
+		const harness = await createHarness([simulatorCredential(sim)]);
+		useMemoryBinaryData();
+		const items = Array.from({ length: tasks }, (_, i) => ({ json: { prompt: `economy ${i}` } }));
+		const run = await harness.run(
+			jimengWorkflow(
+				{
+					operation: 'generateAndWait',
+					prompt: '={{ $json.prompt }}',
+					options: { pollInterval: intervalS },
+				},
+				{ items },
+			),
+		);
+		const done = outputOf(run, 'Jimeng Video').filter((item) => item.json.status === 'done').length;
+		const created = sim.createdTaskIds();
+		const perTask = created.map(
+			(taskId) => sim.getResults().filter((entry) => entry.taskId === taskId).length,
+		);
+		const creatingSubmits = sim.submits().filter((entry) => entry.taskCreated).length;
+		const bound = 60 / 10 + 2;
+		out(
+			table(
+				['task', 'Get Result calls', 'bound D/interval + 2', 'downloads'],
+				created.map((taskId, i) => [
+					taskId,
+					perTask[i],
+					bound,
+					sim.downloads().filter((entry) => entry.taskId === taskId).length,
+				]),
+			),
+		);
+		out(
+			`submit requests ${sim.submits().length}, of which created a task ${creatingSubmits}; tasks created ${created.length}; items ${tasks}; videos ${done}`,
+		);
+		const worst = Math.max(...perTask);
+		const mean = perTask.reduce((a, b) => a + b, 0) / perTask.length;
+		verdicts.add(
+			`Get Result calls per task ≤ D/interval + 2 = ${bound}`,
+			`max ${worst}, mean ${mean.toFixed(2)} (${tasks} tasks)`,
+			worst <= bound && done === tasks,
+		);
+		// Under a concurrency limit some submits are refused (50430, nothing created): what must hold is
+		// one accepted submit per task and one task per item.
+		const batch = batchSubmits
+			? `; bench 1 batch: ${batchSubmits.accepted} accepted / ${batchSubmits.created} tasks, + ${batchSubmits.refused} refused 50430 (nothing created)`
+			: '';
+		const batchOk =
+			!batchSubmits ||
+			(batchSubmits.accepted === batchSubmits.created && batchSubmits.created === BATCH_N);
+		verdicts.add(
+			'exactly one submit per created task',
+			`${sim.submits().length} submits / ${created.length} tasks for ${tasks} items${batch}`,
+			sim.submits().length === created.length && created.length === tasks && batchOk,
+		);
+	} finally {
+		await sim.stop();
+	}
+}
+
+// ---- 4. signing cost -------------------------------------------------------------------------------
+
+function timeIt(
+	run: () => void,
+	minMs = 1500,
+): { perSecond: number; microseconds: number; count: number } {
+	for (let i = 0; i < 3; i++) run(); // warm-up
+	let count = 0;
+	const started = process.hrtime.bigint();
+	let elapsedNs = 0n;
+	while (elapsedNs < BigInt(minMs) * 1_000_000n || count < 5) {
+		run();
+		count++;
+		elapsedNs = process.hrtime.bigint() - started;
+	}
+	const seconds_ = Number(elapsedNs) / 1e9;
+	return { perSecond: count / seconds_, microseconds: (seconds_ * 1e6) / count, count };
+}
+
+async function timeAsync(
+	run: () => Promise<unknown>,
+	minMs = 1500,
+): Promise<{ perSecond: number; microseconds: number; count: number }> {
+	for (let i = 0; i < 3; i++) await run();
+	let count = 0;
+	const started = process.hrtime.bigint();
+	let elapsedNs = 0n;
+	while (elapsedNs < BigInt(minMs) * 1_000_000n || count < 5) {
+		await run();
+		count++;
+		elapsedNs = process.hrtime.bigint() - started;
+	}
+	const seconds_ = Number(elapsedNs) / 1e9;
+	return { perSecond: count / seconds_, microseconds: (seconds_ * 1e6) / count, count };
+}
+
+async function benchSigning(): Promise<void> {
+	out(heading('4. Signing cost: Volcengine HMAC-SHA256 signatures per second'));
+	const credentials: SigningCredentials = {
+		accessKeyId: 'AKLTbenchAccessKey',
+		secretAccessKey: 'YmVuY2gtc2VjcmV0',
+		region: 'cn-north-1',
+		service: 'cv',
+	};
+	const typical = JSON.stringify({
+		req_key: 'jimeng_ti2v_v30_pro',
+		prompt:
+			'A corgi surfing a huge wave at sunset, cinematic, slow motion, golden light, 35 mm film look, 一只柯基在日落时冲浪',
+		seed: -1,
+		frames: 121,
+		aspect_ratio: '16:9',
+	});
+	// The largest image the node sends: 4.7 MB (IMAGE_MAX_BYTES) as base64 in the JSON body.
+	const image = Buffer.alloc(IMAGE_MAX_BYTES, 0x5a);
+	const withImage = JSON.stringify({
+		req_key: 'jimeng_i2v_first_v30',
+		prompt: 'the waves move',
+		seed: -1,
+		frames: 121,
+		binary_data_base64: [image.toString('base64')],
+	});
+	const request = (body: string): SignableRequest => ({
+		method: 'POST',
+		path: '/',
+		query: { Action: 'CVSync2AsyncSubmitTask', Version: '2022-08-31' },
+		headers: { 'Content-Type': 'application/json', Host: 'visual.volcengineapi.com' },
+		body,
+	});
+	const date = new Date();
+	const credential = new VolcengineApi();
+	const stored = { ...credentials, sessionToken: '', baseUrl: 'https://visual.volcengineapi.com' };
+	const options = (body: string) => ({
+		method: 'POST' as const,
+		url: '/?Action=CVSync2AsyncSubmitTask&Version=2022-08-31',
+		headers: { 'Content-Type': 'application/json' },
+		body,
+		json: true,
+	});
+
+	const rows = [];
+	for (const [name, body] of [
+		['typical Submit body', typical],
+		['Submit with a 4.7 MB image', withImage],
+	] as const) {
+		const sign = timeIt(() => signRequest(credentials, request(body), { date }));
+		const full = await timeAsync(() => credential.authenticate(stored, options(body) as never));
+		const bytes = Buffer.byteLength(body);
+		rows.push([
+			name,
+			bytes < 1024 * 1024 ? `${bytes} B` : mb(bytes),
+			Math.round(sign.perSecond),
+			sign.microseconds.toFixed(1),
+			((bytes * sign.perSecond) / 1024 / 1024).toFixed(1),
+			Math.round(full.perSecond),
+		]);
+	}
+	out(
+		'signRequest (pure) timed in a loop for ≥ 1.5 s each; "authenticate" = the credential as n8n calls it (normalise the request shape + sign the exact body)',
+	);
+	out(table(['body', 'size', 'signRequest / s', 'µs each', 'body MB/s', 'authenticate / s'], rows));
+	verdicts.add(
+		'signing cost (reported, no target)',
+		`${rows[0][2]}/s typical, ${rows[1][2]}/s with a 4.7 MB image`,
+		true,
+	);
+}
+
+// ---- 5. image-batch memory (real n8n) ---------------------------------------------------------------
+
+async function benchImageBatch(): Promise<void> {
+	out(
+		heading(
+			`5. Image-batch memory: Generate and Wait with 10 vs 40 large PNGs in a real n8n (filesystem binary mode, concurrency ${IMAGE_BATCH_CONCURRENCY})`,
+		),
+	);
+	const result = await measureImageBatchMemory((line) =>
+		process.stderr.write(`[bench 5] ${line}\n`),
+	);
+	out(
+		`each item a distinct PNG of ${result.imageBytes} bytes (the largest the node accepts); one \`n8n execute\` process per run; peak RSS = its VmHWM; each size and image source repeated (BENCH_IMAGE_REPEATS, default 2), the lowest peak counts`,
+	);
+	out(imageBatchTable(result));
+	const failed = result.runs.filter((run) => run.error);
+	out(
+		`growth 10 → 40 items with images: ${mb(result.growth)} = ${mb(result.perExtraItem)} per extra item`,
+	);
+	if (result.control) {
+		out(
+			`growth 10 → 40 items without images (control, same run): ${mb(result.control.growth)} = ${mb(result.control.perExtraItem)} per extra item`,
+		);
+		out(
+			`what the node's image handling adds per extra item: ${mb(result.perExtraItem - result.control.perExtraItem)} (with images − control; below zero is noise)`,
+		);
+	}
+	for (const run of failed) out(`${run.items} items: ${run.error}`);
+	verdicts.add(
+		'image batch: peak RSS growth 10 → 40 items ≤ 40 MB',
+		`${mb(result.growth)} (${mb(result.perExtraItem)} per extra item; peak ${Object.entries(
+			result.peaks,
+		)
+			.map(([items, peak]) => `${items}: ${mb(peak)}`)
+			.join(', ')})`,
+		result.growth <= IMAGE_BATCH_GROWTH_TARGET && failed.length === 0,
+	);
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+	// n8n's log lines would interleave with the tables: keep them (nothing prints them).
+	new Capture().installLogger();
+	const started = Date.now();
+	out(
+		`n8n-nodes-jimeng-video benchmark — Node ${process.version}, ${process.platform}/${process.arch}, loopback simulator`,
+	);
+	// BENCH_ONLY=2,4 runs a subset (while working on one measurement).
+	const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim());
+	const benches: Array<[string, () => Promise<void>]> = [
+		['1', benchBatch],
+		['2', benchMemory],
+		['3', benchRequests],
+		['4', benchSigning],
+		['5', benchImageBatch],
+	];
+	for (const [id, bench] of benches) if (!only || only.includes(id)) await bench();
+	out(heading('Targets'));
+	out(verdicts.render());
+	out(
+		`\nbench finished in ${seconds(Date.now() - started)}: ${verdicts.list.filter((v) => v.pass).length}/${verdicts.list.length} targets met`,
+	);
+	process.exitCode = !verdicts.allPass && process.env.BENCH_STRICT === '1' ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(
+		`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exit(2);
+});

@@ -1,0 +1,277 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
+/**
+ * The editor check (issue 12, point 1): in a real n8n editor, signed in through the form, the node
+ * creator's search finds Jimeng Video in the first-step and next-step panels; the node goes onto the
+ * canvas from the search result; the text-to-video example runs from the "Execute workflow" button
+ * and its output shows the video binary. One line per step; screenshots in e2e-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+import { REPO_DIR } from '../../../tooling/n8n-host/host';
+import { workflowUrl } from '../../../tooling/n8n-host/examples';
+import { formatMs } from '../../../tooling/n8n-host/proc';
+import type { N8nServer } from '../../../tooling/n8n-host/server';
+import { SUBMIT_ACTION, type JimengSimulator } from '../../../tooling/simulator';
+import type { Report } from '../report';
+import type { Workflow } from '../workflows';
+import { ensureChromium, launchChromium, WINDOW } from './chromium';
+import { Editor, tid, type DomEl } from './editor';
+
+export const BROWSER_CHECK = 'Editor (chromium): search finds Jimeng Video; example runs';
+
+const NODE = 'Jimeng Video';
+const TRIGGER = 'Jimeng Video Trigger';
+const MANUAL_TRIGGER = 'Manual Trigger';
+const ACTION = 'Generate a video and wait for it';
+const TIME_LIMIT_MS = 4 * 60_000;
+
+/** e2e-artifacts/<run id>/browser; the run id is the start time (UTC), or E2E_RUN_ID. */
+export function artifactsDir(
+	runId = process.env['E2E_RUN_ID'] ??
+		new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z'),
+): string {
+	return path.join(REPO_DIR, 'e2e-artifacts', runId, 'browser');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the server says about the trigger: its description and its "Trigger On" options. */
+async function triggerFacts(server: N8nServer): Promise<{ description: string; modes: string[] }> {
+	type NodeType = {
+		name: string;
+		description: string;
+		properties: Array<{ name: string; options?: Array<{ name: string }> }>;
+	};
+	const types = await server.fetch<NodeType[]>('GET', '/types/nodes.json', undefined, 'cookie');
+	const trigger = types.body.find((t) => t.name === 'n8n-nodes-jimeng-video.jimengVideoTrigger');
+	assert.ok(trigger, 'the server does not serve the trigger node type');
+	const modes =
+		trigger.properties.find((p) => p.name === 'mode')?.options?.map((o) => o.name) ?? [];
+	assert.ok(modes.length > 0, 'the trigger has no "Trigger On" options');
+	return { description: trigger.description, modes };
+}
+
+export interface BrowserCheckInput {
+	report: Report;
+	server: N8nServer;
+	/** The imported text-to-video example (credential bound to `sim`). */
+	workflow: Workflow;
+	sim: JimengSimulator;
+	artifactsDir: string;
+}
+
+export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
+	const { report, server } = input;
+	const say = (line: string) => report.note(`browser: ${line}`);
+	const started = Date.now();
+	const executable = await ensureChromium(say);
+	const chromium = await launchChromium(executable);
+	say(
+		`${chromium.version} (${executable}), headless, ${WINDOW.width}x${WINDOW.height}, launched in ${formatMs(Date.now() - started)}`,
+	);
+	const editor = await Editor.open(chromium.browser, server.baseUrl, input.artifactsDir);
+	// A browser that stops answering must not hang the suite: closing it makes every pending call fail.
+	let timedOut = false;
+	const watchdog = setTimeout(() => {
+		timedOut = true;
+		void chromium.close().catch(() => undefined);
+	}, TIME_LIMIT_MS);
+	const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+		try {
+			return await fn();
+		} catch (error) {
+			if (timedOut)
+				throw new Error(
+					`${name}: the browser check ran past ${formatMs(TIME_LIMIT_MS)}; chromium closed (${error instanceof Error ? error.message : String(error)})`,
+				);
+			throw await editor.fail(name, error);
+		}
+	};
+	const misses: string[] = [];
+	const listed = (names: string[], noResults: boolean) =>
+		noResults ? '"No results"' : names.join(', ') || 'nothing listed';
+	try {
+		await step('sign in', async () => {
+			const landed = await editor.signIn(server.owner.email, server.owner.password);
+			say(`signed in through the /signin form as ${server.owner.email} → ${landed}`);
+		});
+
+		await step('first-step panel', async () => {
+			const trigger = await triggerFacts(server);
+			await editor.newWorkflow();
+			await editor.openFirstStepPanel();
+			const { names, noResults } = await editor.search('jimeng');
+			const shot = await editor.screenshot('first-step-jimeng');
+			if (!names.includes(NODE)) {
+				misses.push(
+					`first-step panel "jimeng": ${listed(names, noResults)} [${path.basename(shot)}]`,
+				);
+				say(`first-step panel "jimeng" → ${listed(names, noResults)} ✗ [${path.basename(shot)}]`);
+				await editor.closeCreator();
+				return;
+			}
+			// The trigger panel lists a trigger under its app's name, with the trigger's description…
+			const texts = await editor.page.$$eval(
+				`${tid('node-creator')} ${tid('item-iterator-item')}`,
+				(els) => els.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
+			);
+			const item = texts.find((t) => t.startsWith(NODE));
+			assert.ok(
+				item?.includes(trigger.description),
+				`the "${NODE}" item does not describe ${TRIGGER} ("${trigger.description}"): "${item}"`,
+			);
+			// …and leads to its events, one per "Trigger On" option.
+			await editor.pickItem(NODE);
+			const events = await editor.until(
+				`the ${TRIGGER} events (${trigger.modes.join(', ')})`,
+				10_000,
+				async () => {
+					const listed = await editor.creatorItems();
+					const found = trigger.modes.map((mode) =>
+						listed.find((e) => e.toLowerCase().includes(mode.toLowerCase())),
+					);
+					return found.every(Boolean) ? (found as string[]) : undefined;
+				},
+			);
+			await sleep(500); // the panel slides in
+			const shot2 = await editor.screenshot('first-step-jimeng-trigger-events');
+			say(
+				`first-step panel "jimeng" → ${names.join(', ')} ("${trigger.description}", ${TRIGGER}'s description) [${path.basename(shot)}]`,
+			);
+			say(
+				`first-step "${NODE}" → ${TRIGGER} events: ${events.join(', ')} [${path.basename(shot2)}]`,
+			);
+			await editor.closeCreator();
+		});
+
+		let manualName = '';
+		await step('add a Manual Trigger', async () => {
+			await editor.openFirstStepPanel();
+			const { names } = await editor.search('manual');
+			assert.ok(
+				names.includes(MANUAL_TRIGGER),
+				`search "manual" listed ${names.join(', ') || 'nothing'}`,
+			);
+			await editor.pickItem(MANUAL_TRIGGER);
+			manualName = await editor.until(
+				'the manual trigger on the canvas',
+				10_000,
+				async () => (await editor.canvasNodes())[0],
+			);
+			if (await editor.ndvOpen()) await editor.closeNdv();
+			say(`added "${MANUAL_TRIGGER}" → canvas node "${manualName}"`);
+		});
+
+		for (const term of ['jimeng', 'Jimeng Video', 'volcengine']) {
+			await step(`next-step panel "${term}"`, async () => {
+				await editor.openNextStepPanel(manualName);
+				const { names, noResults } = await editor.search(term);
+				const shot = await editor.screenshot(
+					`next-step-${term.toLowerCase().replace(/\s+/g, '-')}`,
+				);
+				const found = names.includes(NODE);
+				if (!found)
+					misses.push(
+						`next-step panel "${term}": ${listed(names, noResults)} [${path.basename(shot)}]`,
+					);
+				say(
+					`next-step panel "${term}" → ${listed(names, noResults)}${found ? '' : ' ✗'} [${path.basename(shot)}]`,
+				);
+				if (term !== 'volcengine') await editor.closeCreator();
+			});
+		}
+
+		// Every search is tried before failing, so one run shows which panels miss the node.
+		if (misses.length > 0) {
+			throw new Error(
+				`the node creator's search does not list "${NODE}" (${misses.length} of 4 searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`,
+			);
+		}
+
+		await step('add Jimeng Video from the search result', async () => {
+			await editor.pickItem(NODE);
+			await editor.until(`the action "${ACTION}"`, 10_000, async () =>
+				(await editor.creatorItems()).includes(ACTION),
+			);
+			const actions = (await editor.creatorItems()).filter((name) => name !== NODE);
+			await sleep(500); // the panel slides in
+			const actionsShot = await editor.screenshot('next-step-jimeng-video-actions');
+			await editor.pickItem(ACTION);
+			const added = await editor.until('a Jimeng Video node on the canvas', 15_000, async () =>
+				(await editor.canvasNodes()).find((name) => name !== manualName),
+			);
+			const ndv = await editor.ndvOpen();
+			if (ndv) await editor.closeNdv();
+			const nodes = await editor.canvasNodes();
+			const shot = await editor.screenshot('jimeng-video-on-canvas');
+			assert.equal(added, NODE, `the node added is named "${added}"`);
+			assert.deepEqual(nodes, [manualName, NODE], 'canvas nodes');
+			say(`"${NODE}" → actions ${actions.join(', ')} [${path.basename(actionsShot)}]`);
+			say(
+				`chose "${ACTION}" → ${ndv ? 'its details view opened; closed it → ' : ''}canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')} [${path.basename(shot)}]`,
+			);
+		});
+
+		await step('run the text-to-video example', async () => {
+			const { workflow, sim } = input;
+			const mark = sim.requests.length;
+			const dialogsBefore = editor.dialogs.length;
+			await editor.page.goto(workflowUrl(server.baseUrl, workflow.id as string), {
+				waitUntil: 'domcontentloaded',
+			});
+			for (const dialog of editor.dialogs.slice(dialogsBefore))
+				say(`left the unsaved workflow: accepted the browser's ${dialog} dialog ("Leave site?")`);
+			await editor.waitForCanvasNode(NODE, 30_000);
+			const runStarted = Date.now();
+			await editor.click(tid('execute-workflow-button'));
+			const success = `${tid('canvas-node')}[data-node-name="${NODE}"] ${tid('canvas-node-status-success')}`;
+			await editor.waitVisible(success, 60_000);
+			const created = sim.requests
+				.slice(mark)
+				.filter((e) => e.action === SUBMIT_ACTION && e.taskCreated);
+			assert.equal(created.length, 1, `the simulator created ${created.length} tasks for this run`);
+			const taskId = created[0]!.taskId as string;
+			say(
+				`"${workflow.name}": Execute workflow → ${NODE} succeeded in ${formatMs(Date.now() - runStarted)} (simulator task ${taskId})`,
+			);
+
+			await editor.openNode(NODE);
+			const output = tid('output-panel');
+			await editor.waitVisible(output);
+			await editor.until('a click on the Binary tab of the output', 10_000, async () => {
+				const radios = await editor.page.$$(`${output} [role="radio"], ${output} label`);
+				for (const radio of radios) {
+					if (
+						(await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) !== 'Binary'
+					)
+						continue;
+					try {
+						await radio.click();
+						return radio;
+					} catch {
+						return undefined; // still rendering: look again
+					}
+				}
+				return undefined;
+			});
+			const fileName = `${taskId}.mp4`;
+			const text = await editor.until('the video binary in the output', 10_000, async () => {
+				const t = await editor.page.$eval(output, (el) => (el as unknown as DomEl).innerText);
+				return t.includes(fileName) && t.includes('video/mp4') ? t : undefined;
+			});
+			const shot = await editor.screenshot('output-binary-video');
+			const shown =
+				text.replace(/\s+/g, ' ').match(new RegExp(`.{0,60}${taskId}\\.mp4.{0,80}`))?.[0] ?? '';
+			say(
+				`output → Binary tab shows "${shown.trim()}" (file name ${fileName}, video/mp4) [${path.basename(shot)}]`,
+			);
+		});
+		say(
+			`${editor.screenshots.length} screenshots in ${path.relative(REPO_DIR, input.artifactsDir)}`,
+		);
+	} finally {
+		clearTimeout(watchdog);
+		await chromium.close().catch(() => undefined);
+	}
+}

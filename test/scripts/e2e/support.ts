@@ -1,0 +1,276 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports -- test tooling, not shipped */
+/**
+ * Small helpers for the end-to-end run: a local image server, reading n8n's stored binary data,
+ * a request signed with the built credential class, and reading items out of n8n's run data.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+
+import { request } from 'undici';
+
+import { concat, ihdr, pngChunk, PNG_SIGNATURE } from '../../fixtures/images';
+
+import type { N8nHost } from '../../tooling/n8n-host/host';
+import {
+	executeWorkflow,
+	type ExecuteResult,
+	type ExecutionRun,
+} from '../../tooling/n8n-host/n8nCli';
+import type { UserFolder } from '../../tooling/n8n-host/userFolder';
+
+import { sleep } from '../../support/time';
+
+export { sleep };
+
+/** A port from the environment (0 or unset: pick a free one). */
+export function portFromEnv(name: string): number | undefined {
+	const raw = process.env[name];
+	if (raw === undefined || raw.trim() === '') return undefined;
+	const port = Number(raw);
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new Error(`${name} must be a port number, got "${raw}"`);
+	return port === 0 ? undefined : port;
+}
+
+export function numberFromEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw.trim() === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < 0)
+		throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+	return value;
+}
+
+/**
+ * A complete, decodable RGB PNG (a colour gradient), not just a valid header: the image example
+ * should push a real image through n8n's binary data handling. zlib is fine here (test code).
+ */
+export function gradientPng(width: number, height: number): Uint8Array {
+	const stride = 1 + width * 3;
+	const raw = Buffer.alloc(stride * height);
+	for (let y = 0; y < height; y++) {
+		raw[y * stride] = 0; // filter type None
+		for (let x = 0; x < width; x++) {
+			const p = y * stride + 1 + x * 3;
+			raw[p] = Math.round((x * 255) / Math.max(1, width - 1));
+			raw[p + 1] = Math.round((y * 255) / Math.max(1, height - 1));
+			raw[p + 2] = 160;
+		}
+	}
+	return concat(
+		PNG_SIGNATURE,
+		pngChunk('IHDR', ihdr(width, height, 8, 2)),
+		pngChunk('IDAT', deflateSync(raw, { level: 9 })),
+		pngChunk('IEND', []),
+	);
+}
+
+export interface FileServer {
+	url: string;
+	/** GET requests served so far. */
+	hits: number;
+	close: () => Promise<void>;
+}
+
+/** Serves one file at `/<name>`: the image example's HTTP Request node downloads its first frame here. */
+export async function serveFile(
+	name: string,
+	bytes: Uint8Array,
+	contentType: string,
+	port = 0,
+): Promise<FileServer> {
+	const state = { hits: 0 };
+	const server: Server = createServer((req, res) => {
+		req.resume();
+		if (req.method === 'GET' && req.url === `/${name}`) {
+			state.hits++;
+			res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.length) });
+			res.end(Buffer.from(bytes));
+			return;
+		}
+		res.writeHead(404, { 'content-type': 'text/plain' });
+		res.end('not found');
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => resolve());
+	});
+	const address = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${address.port}/${name}`,
+		get hits() {
+			return state.hits;
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+/** What n8n stores for a binary property (filesystem mode: `id` instead of inline `data`). */
+export interface StoredBinary {
+	id?: string;
+	data?: string;
+	mimeType?: string;
+	fileName?: string;
+	fileExtension?: string;
+	fileSize?: string;
+	bytes?: number;
+	[key: string]: unknown;
+}
+
+/**
+ * The file behind a `filesystem-v2:<key>` (or `filesystem:<key>`) binary id: n8n's FsByteStore keeps
+ * it at `<user folder>/.n8n/storage/<key>` (n8n-core StorageConfig.storagePath + the key).
+ */
+export function binaryFile(userFolderDir: string, binary: StoredBinary): string {
+	const id = binary.id;
+	if (!id)
+		throw new Error(
+			`the binary is stored inline, not in filesystem mode: ${describeBinary(binary)}`,
+		);
+	const colon = id.indexOf(':');
+	const mode = id.slice(0, colon);
+	const key = id.slice(colon + 1);
+	if (mode !== 'filesystem-v2' && mode !== 'filesystem')
+		throw new Error(`unexpected binary data mode "${mode}" in id ${id}`);
+	const storage = path.join(userFolderDir, '.n8n', 'storage');
+	const file = path.resolve(storage, key);
+	if (!file.startsWith(storage + path.sep))
+		throw new Error(`binary id ${id} points outside ${storage}`);
+	if (!existsSync(file)) throw new Error(`binary id ${id}: no file at ${file}`);
+	return file;
+}
+
+export function readBinary(userFolderDir: string, binary: StoredBinary): Buffer {
+	return readFileSync(binaryFile(userFolderDir, binary));
+}
+
+/** The bytes of a binary in either mode: inline base64 (n8n 1.x's default) or a filesystem reference. */
+export function binaryBytes(
+	userFolderDir: string,
+	binary: StoredBinary,
+): { bytes: Buffer; where: string } {
+	if (binary.id) {
+		const file = binaryFile(userFolderDir, binary);
+		return {
+			bytes: readFileSync(file),
+			where: `${path.relative(userFolderDir, file)} (filesystem mode)`,
+		};
+	}
+	if (typeof binary.data === 'string' && binary.data.length > 0) {
+		return {
+			bytes: Buffer.from(binary.data, 'base64'),
+			where: 'inline base64 in the execution (default mode)',
+		};
+	}
+	throw new Error(`the binary has neither an id nor inline data: ${describeBinary(binary)}`);
+}
+
+export function describeBinary(binary: StoredBinary | undefined): string {
+	if (!binary) return 'none';
+	const { data, ...rest } = binary;
+	return JSON.stringify(
+		data && data.length > 40 ? { ...rest, data: `<${data.length} chars>` } : binary,
+	);
+}
+
+export interface RunItem {
+	json: Record<string, unknown>;
+	binary?: Record<string, StoredBinary>;
+}
+
+/** Every item (json and binary) a node output on its first run: what `nodeOutput` gives, with binaries. */
+export function nodeItems(run: ExecutionRun | undefined, nodeName: string): RunItem[] {
+	const runs = run?.data.resultData.runData[nodeName];
+	if (!runs?.length)
+		throw new Error(
+			`node "${nodeName}" did not run; ran: ${Object.keys(run?.data.resultData.runData ?? {}).join(', ') || 'nothing'}`,
+		);
+	return (runs[0]?.data?.main?.[0] ?? []) as RunItem[];
+}
+
+export interface SigningCredential {
+	authenticate(
+		credentials: Record<string, unknown>,
+		requestOptions: Record<string, unknown>,
+	): Promise<Record<string, unknown>>;
+}
+
+/**
+ * The built credential class from dist/ (what n8n loads), required at run time so type checking
+ * does not depend on a build being present.
+ */
+export function loadBuiltCredential(repoDir: string): SigningCredential {
+	const file = path.join(repoDir, 'dist', 'credentials', 'VolcengineApi.credentials.js');
+	const mod = require(file) as { VolcengineApi: new () => SigningCredential };
+	return new mod.VolcengineApi();
+}
+
+/** POSTs a Jimeng API action signed by the credential class; returns the HTTP status and parsed answer. */
+export async function signedPost(
+	credential: SigningCredential,
+	credentials: Record<string, unknown>,
+	action: string,
+	body: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, any> }> {
+	const signed = await credential.authenticate(credentials, {
+		method: 'POST',
+		url: `/?Action=${action}&Version=2022-08-31`,
+		headers: { 'Content-Type': 'application/json' },
+		body,
+	});
+	const url = (signed.url ?? signed.uri) as string;
+	const fullUrl = /^https?:\/\//.test(url) ? url : `${String(signed.baseURL ?? '')}${url}`;
+	const res = await request(fullUrl, {
+		method: 'POST',
+		headers: signed.headers as Record<string, string>,
+		body: typeof signed.body === 'string' ? signed.body : JSON.stringify(signed.body),
+	});
+	return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> };
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the time is up. */
+export async function waitFor<T>(
+	what: string,
+	timeoutMs: number,
+	probe: () => Promise<T | undefined> | T | undefined,
+	everyMs = 250,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(everyMs);
+	}
+}
+
+/** `executeWorkflow` of test/tooling/n8n-host with only the environment to vary (the result carries the signal). */
+export type ExecuteOutcome = ExecuteResult;
+
+export async function executeOnce(
+	host: N8nHost,
+	userFolder: UserFolder,
+	id: string,
+	env: Record<string, string> = {},
+): Promise<ExecuteOutcome> {
+	return await executeWorkflow(host, userFolder, id, { env });
+}
+
+/** n8n finished the run and printed it, then the process died of a signal while exiting. */
+export function crashedAfterResult(run: ExecuteOutcome): boolean {
+	return (
+		run.exitCode === null &&
+		run.signal !== null &&
+		!run.timedOut &&
+		run.result !== undefined &&
+		typeof run.result.status === 'string'
+	);
+}

@@ -1,0 +1,224 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/**
+ * The example workflows (examples/*.json) as the end-to-end run imports them: the same files users
+ * import, patched only where a test run must differ (credential id, poll interval, wait time,
+ * endpoints). Every patch asserts that the node or parameter it changes still exists, so an edited
+ * example fails here loudly instead of silently testing something else.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { REPO_DIR } from '../../tooling/n8n-host/host';
+import type { WorkflowJson } from '../../tooling/n8n-host/n8nCli';
+
+/** The credential id the examples reference; remapped to the imported one. */
+export const EXAMPLE_CREDENTIAL_ID = 'jimengCredential';
+export const JIMENG_NODE_TYPE = 'n8n-nodes-jimeng-video.jimengVideo';
+export const TRIGGER_NODE_TYPE = 'n8n-nodes-jimeng-video.jimengVideoTrigger';
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	[key: string]: unknown;
+}
+
+export interface Workflow extends WorkflowJson {
+	nodes: WorkflowNode[];
+}
+
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
+
+export function loadExample(file: string): Workflow {
+	return JSON.parse(readFileSync(path.join(REPO_DIR, 'examples', file), 'utf8')) as Workflow;
+}
+
+export function nodeNamed(workflow: Workflow, name: string): WorkflowNode {
+	const node = workflow.nodes.find((n) => n.name === name);
+	if (!node)
+		throw new Error(
+			`workflow "${workflow.name}" has no node "${name}" (nodes: ${workflow.nodes.map((n) => n.name).join(', ')})`,
+		);
+	return node;
+}
+
+function nodesOfType(workflow: Workflow, type: string): WorkflowNode[] {
+	return workflow.nodes.filter((n) => n.type === type);
+}
+
+/** Points every volcengineApi reference at `credential` (the examples all use EXAMPLE_CREDENTIAL_ID). */
+export function useCredential(workflow: Workflow, credential: CredentialRef): Workflow {
+	let remapped = 0;
+	for (const node of workflow.nodes) {
+		const ref = node.credentials?.volcengineApi;
+		if (!ref) continue;
+		if (ref.id !== EXAMPLE_CREDENTIAL_ID)
+			throw new Error(
+				`"${workflow.name}" / ${node.name} references credential ${ref.id}, not ${EXAMPLE_CREDENTIAL_ID}`,
+			);
+		node.credentials!.volcengineApi = { ...credential };
+		remapped++;
+	}
+	if (remapped === 0) throw new Error(`"${workflow.name}" references no volcengineApi credential`);
+	return workflow;
+}
+
+/** Generate and Wait polls every `options.pollInterval` seconds (10–15 s in the examples): far too slow for a test. */
+function fastPolling(workflow: Workflow, pollIntervalSec: number): Workflow {
+	const nodes = nodesOfType(workflow, JIMENG_NODE_TYPE).filter(
+		(n) => (n.parameters.operation ?? 'generateAndWait') === 'generateAndWait',
+	);
+	if (nodes.length === 0) throw new Error(`"${workflow.name}" has no Generate and Wait node`);
+	for (const node of nodes)
+		node.parameters.options = {
+			...(node.parameters.options as object | undefined),
+			pollInterval: pollIntervalSec,
+		};
+	return workflow;
+}
+
+/** A stable, readable id per workflow: the n8n log and the public API then name what they run. */
+function withId(workflow: Workflow, id: string): Workflow {
+	if (!/^[A-Za-z0-9]{16}$/.test(id)) throw new Error(`workflow id ${id} must be 16 letters/digits`);
+	return { ...workflow, id };
+}
+
+export interface Endpoints {
+	/** The simulator's base URL (the HTTP Request example calls it directly). */
+	simulatorUrl: string;
+	/** Where the image example downloads its first frame. */
+	imageUrl: string;
+}
+
+export interface E2eWorkflows {
+	textToVideo: Workflow;
+	submitThenGet: Workflow;
+	imageToVideo: Workflow;
+	batch: Workflow;
+	batchFaults: Workflow;
+	badFrames: Workflow;
+	longPrompt: Workflow;
+	httpRequest: Workflow;
+	trigger: Workflow;
+}
+
+export interface BuildOptions {
+	credential: CredentialRef;
+	/** Credential whose Base URL is the fault-injecting simulator. */
+	faultCredential: CredentialRef;
+	endpoints: Endpoints;
+	pollIntervalSec: number;
+	/** The Submit → Get Result example's Wait, shortened from 3 minutes so it stays in-process (< 65 s). */
+	waitSec: number;
+	/** Task watched by the trigger workflow; also the one the HTTP Request node asks about. */
+	triggerTaskId: string;
+	/** Model the trigger task was created with (Get Result must use it). */
+	model: string;
+}
+
+export function buildWorkflows(o: BuildOptions): E2eWorkflows {
+	const textToVideo = withId(
+		fastPolling(useCredential(loadExample('text-to-video.json'), o.credential), o.pollIntervalSec),
+		'E2eTextToVideo01',
+	);
+
+	const submitThenGet = withId(
+		useCredential(loadExample('submit-then-get-result.json'), o.credential),
+		'E2eSubmitGetRes1',
+	);
+	const wait = nodeNamed(submitThenGet, 'Wait');
+	if (wait.type !== 'n8n-nodes-base.wait')
+		throw new Error(`"${submitThenGet.name}" / Wait is ${wait.type}`);
+	wait.parameters = { ...wait.parameters, amount: o.waitSec, unit: 'seconds' };
+
+	const imageToVideo = withId(
+		useCredential(loadExample('image-to-video-from-url.json'), o.credential),
+		'E2eImageToVideo1',
+	);
+	const download = nodeNamed(imageToVideo, 'Download Image');
+	if (typeof download.parameters.url !== 'string')
+		throw new Error(`"${imageToVideo.name}" / Download Image has no url`);
+	download.parameters.url = o.endpoints.imageUrl;
+	fastPolling(imageToVideo, o.pollIntervalSec);
+
+	const batch = withId(
+		fastPolling(
+			useCredential(loadExample('batch-from-prompts.json'), o.credential),
+			o.pollIntervalSec,
+		),
+		'E2eBatchPrompts1',
+	);
+	const batchFaults = withId(
+		fastPolling(
+			useCredential(loadExample('batch-from-prompts.json'), o.faultCredential),
+			o.pollIntervalSec,
+		),
+		'E2eBatchFaults01',
+	);
+	batchFaults.name = `${batchFaults.name} (fault profile)`;
+
+	// Values that only an expression can produce (the editor offers 121/241 and caps nothing): the
+	// node's own pre-send validation must stop them before any request.
+	const badFrames = withId(
+		useCredential(loadExample('text-to-video.json'), o.credential),
+		'E2eBadFrames0001',
+	);
+	badFrames.name = 'E2E: frames 120 by expression';
+	nodeNamed(badFrames, 'Jimeng Video').parameters.frames = '={{ 120 }}';
+	const longPrompt = withId(
+		useCredential(loadExample('text-to-video.json'), o.credential),
+		'E2eLongPrompt001',
+	);
+	longPrompt.name = 'E2E: an 801-character prompt by expression';
+	nodeNamed(longPrompt, 'Jimeng Video').parameters.prompt = "={{ 'A'.repeat(801) }}";
+
+	// The HTTP Request example signs with "Predefined Credential Type" → volcengineApi; pointed at the
+	// simulator's Get Result (POST + JSON body) instead of IAM ListUsers.
+	const httpRequest = withId(
+		useCredential(loadExample('http-request-other-volcengine-api.json'), o.credential),
+		'E2eHttpRequest01',
+	);
+	const http = nodeNamed(httpRequest, 'List IAM Users');
+	if (
+		http.parameters.authentication !== 'predefinedCredentialType' ||
+		http.parameters.nodeCredentialType !== 'volcengineApi'
+	) {
+		throw new Error(`"${httpRequest.name}" no longer uses the predefined volcengineApi credential`);
+	}
+	http.parameters = {
+		...http.parameters,
+		method: 'POST',
+		url: `${o.endpoints.simulatorUrl}/?Action=CVSync2AsyncGetResult&Version=2022-08-31`,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody: JSON.stringify({ req_key: o.model, task_id: o.triggerTaskId }),
+	};
+
+	const trigger = withId(
+		useCredential(loadExample('trigger-watch-tasks.json'), o.credential),
+		'E2eTriggerWatch1',
+	);
+	const triggerNode = nodeNamed(trigger, 'Jimeng Video Trigger');
+	if ((triggerNode.parameters.mode ?? 'watchTasks') !== 'watchTasks')
+		throw new Error(`"${trigger.name}" is not in watchTasks mode`);
+	triggerNode.parameters.taskIds = o.triggerTaskId;
+
+	return {
+		textToVideo,
+		submitThenGet,
+		imageToVideo,
+		batch,
+		batchFaults,
+		badFrames,
+		longPrompt,
+		httpRequest,
+		trigger,
+	};
+}

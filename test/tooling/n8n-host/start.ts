@@ -1,0 +1,145 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
+/**
+ * `npm start`: an n8n editor with this package installed, ready to try against the local Jimeng
+ * simulator — for a newcomer's first ten minutes and for development.
+ *
+ * Builds and packs the package, installs it into a persistent user folder (<repo>/.n8n-host, kept
+ * across restarts) the way n8n's community-package installer does, starts the simulator and
+ * `n8n start` on 127.0.0.1, imports a "Jimeng simulator" credential and the example workflows, and
+ * prints the URL and the login. With VOLC_ACCESSKEY and VOLC_SECRETKEY set it also creates a
+ * "Volcengine (real service)" credential (the secret is never printed). Ctrl-C stops everything.
+ *
+ * Env: N8N_PORT (5678), JIMENG_SIM_PORT (5699), JIMENG_N8N_HOST_CACHE, VOLC_SESSIONTOKEN, VOLC_BASEURL.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
+import { loadExamples, startBanner } from './examples';
+import { REPO_DIR, ensureN8nHost } from './host';
+import { importCredentials, importWorkflows } from './n8nCli';
+import { formatMs } from './proc';
+import { startN8n, type OwnerAccount } from './server';
+import { createUserFolder, installPackageTarball, packProject } from './userFolder';
+import { realCredentialDataFromEnv } from '../../support/simulatorCredential';
+
+export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
+export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
+/** A local development login (the editor listens on 127.0.0.1 only). */
+const DEV_OWNER: OwnerAccount = {
+	email: 'dev@jimeng.local',
+	password: 'Jimeng-dev-2026',
+	firstName: 'Jimeng',
+	lastName: 'Developer',
+};
+
+const started = Date.now();
+const say = (line: string) =>
+	console.log(`[start ${formatMs(Date.now() - started).padStart(7)}] ${line}`);
+
+async function main(): Promise<void> {
+	const n8nPort = Number(process.env.N8N_PORT ?? 5678);
+	const simPort = Number(process.env.JIMENG_SIM_PORT ?? 5699);
+
+	say('building and packing the package');
+	const tarball = await packProject(REPO_DIR, { build: 'always' });
+
+	say('checking the n8n host (the first run installs n8n 2.41.1 and Node 24: about 6 minutes)');
+	const host = await ensureN8nHost();
+	say(
+		`n8n ${host.n8nVersion} on Node ${host.nodeVersion}${host.installedNow ? ` (installed in ${formatMs(host.installMs)})` : ''}`,
+	);
+
+	const folderDir = path.join(REPO_DIR, '.n8n-host');
+	const userFolder = await createUserFolder({ dir: folderDir, port: n8nPort, logLevel: 'warn' });
+	const installed = await installPackageTarball(userFolder, tarball);
+	say(
+		`installed ${installed.name}@${installed.version} into ${path.relative(REPO_DIR, installed.dir)}`,
+	);
+
+	const sim = new JimengSimulator({
+		port: simPort,
+		queueMs: 3000,
+		generateMs: 7000,
+		log: (line) => console.log(`[simulator] ${line}`),
+	});
+	await sim.start();
+	say(`Jimeng simulator on ${sim.url}`);
+
+	const credentials = [
+		{
+			id: SIMULATOR_CREDENTIAL_ID,
+			name: 'Jimeng simulator',
+			type: 'volcengineApi',
+			data: {
+				...DEFAULT_SIMULATOR_ACCOUNT,
+				sessionToken: '',
+				region: 'cn-north-1',
+				service: 'cv',
+				baseUrl: sim.url,
+			},
+		},
+	];
+	const realData = realCredentialDataFromEnv();
+	if (realData)
+		credentials.push({
+			id: REAL_CREDENTIAL_ID,
+			name: 'Volcengine (real service)',
+			type: 'volcengineApi',
+			data: realData,
+		});
+	await importCredentials(host, userFolder, credentials);
+	say(`credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
+
+	const marker = path.join(folderDir, '.jimeng-examples-imported.json');
+	const imported = new Set<string>(
+		existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as string[]) : [],
+	);
+	const allExamples = loadExamples(path.join(REPO_DIR, 'examples'), {
+		id: SIMULATOR_CREDENTIAL_ID,
+		name: 'Jimeng simulator',
+	});
+	const examples = allExamples
+		.map((example) => example.workflow)
+		.filter((workflow) => !imported.has(workflow.id as string));
+	if (examples.length) {
+		await importWorkflows(host, userFolder, examples);
+		for (const workflow of examples) imported.add(workflow.id as string);
+		writeFileSync(marker, JSON.stringify([...imported]));
+	}
+	say(`example workflows: ${imported.size} (${examples.length} imported now)`);
+
+	const server = await startN8n(host, userFolder, {
+		port: n8nPort,
+		owner: DEV_OWNER,
+		createApiKey: false,
+	});
+	const stop = async () => {
+		say('stopping n8n and the simulator');
+		await server.stop();
+		await sim.stop();
+		process.exit(0);
+	};
+	process.once('SIGINT', () => void stop());
+	process.once('SIGTERM', () => void stop());
+
+	for (const line of startBanner({
+		baseUrl: server.baseUrl,
+		login: DEV_OWNER,
+		examples: allExamples,
+		simulatorUrl: sim.url,
+		realCredential: credentials.length > 1,
+		logFile: server.logFile,
+	})) {
+		console.log(line);
+	}
+	await server.exited;
+	say('n8n exited');
+	await sim.stop();
+	process.exit(1);
+}
+
+main().catch((error: Error) => {
+	console.error(`[start] failed: ${error.message}`);
+	process.exit(1);
+});
