@@ -31,8 +31,10 @@ export function findHeader(headers: Record<string, string>, name: string): strin
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
 	if (value === null || typeof value !== 'object') return false;
-	const proto = Object.getPrototypeOf(value);
-	return proto === Object.prototype || proto === null;
+	// Any realm's Object.prototype (its own prototype is null): n8n may load nodes in another
+	// context (a vm, jest's module registry), whose plain objects have another Object.prototype.
+	const proto = Object.getPrototypeOf(value) as object | null;
+	return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 export function isByteView(value: unknown): value is Uint8Array {

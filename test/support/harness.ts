@@ -3,11 +3,13 @@
  * Runs real workflow JSON in-process with n8n-core, the way n8n runs it: the BUILT package is
  * loaded by n8n's own PackageDirectoryLoader (from the `n8n` field of package.json), credentials
  * are signed by the real credential class, binary data goes through n8n's BinaryDataService.
- * Only the host around the engine (credential storage, a manual-trigger stand-in) is provided here.
+ * n8n's built-in nodes come from n8n-nodes-base. Only the host around the engine (credential
+ * storage, a Code-node task runner stand-in) is provided here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runInNewContext } from 'node:vm';
 
 import { Container } from '@n8n/di';
 import {
@@ -41,22 +43,61 @@ export const PACKAGE_NAME = 'n8n-nodes-jimeng-video';
 export const NODE_TYPE = `${PACKAGE_NAME}.jimengVideo`;
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.jimengVideoTrigger`;
 
-/** Test-only stand-ins for the two core nodes our workflow fixtures start with. */
-class ManualTrigger implements INodeType {
-	description = {
-		displayName: 'Manual Trigger',
-		name: 'manualTrigger',
-		group: ['trigger'],
-		version: 1,
-		description: 'Starts the workflow',
-		defaults: { name: 'Start' },
-		inputs: [],
-		outputs: ['main'],
-		properties: [],
-	} as unknown as INodeType['description'];
+/**
+ * n8n's own built-in nodes that the examples and tests use, from n8n-nodes-base (the version n8n-core
+ * 2.41.1 ships with): the real classes, not stand-ins.
+ */
+const BASE_NODES: Record<string, string> = {
+	manualTrigger: 'ManualTrigger/ManualTrigger.node.js',
+	code: 'Code/Code.node.js',
+	httpRequest: 'HttpRequest/HttpRequest.node.js',
+	wait: 'Wait/Wait.node.js',
+	noOp: 'NoOp/NoOp.node.js',
+	stickyNote: 'StickyNote/StickyNote.node.js',
+};
 
-	async execute(this: { getInputData(): INodeExecutionData[] }): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
+/**
+ * Node's own require, not jest's: n8n-nodes-base pulls in ES modules (htmlparser2 via the Wait
+ * node's form helpers) that jest's CommonJS runtime cannot load and Node 20 can.
+ */
+const nodeRequire = (
+	process.getBuiltinModule('node:module') as typeof import('node:module')
+).createRequire(__filename);
+
+function loadBaseNode(file: string): INodeType | IVersionedNodeType {
+	const module = nodeRequire(`n8n-nodes-base/dist/nodes/${file}`) as Record<
+		string,
+		new () => INodeType | IVersionedNodeType
+	>;
+	const [NodeClass] = Object.values(module);
+	return new NodeClass();
+}
+
+/**
+ * n8n runs a Code node's JavaScript in a task runner (a separate process behind a broker), which an
+ * in-process engine does not have. This stand-in runs "Run Once for All Items" code in a node:vm
+ * context with `$input` and `items`; the Code node around it (result checks, item normalising) is
+ * n8n's. Enough for the examples' Code nodes; the real runner is exercised by the e2e suite.
+ */
+async function runCodeInVm(
+	settings: { code: string; nodeMode: string },
+	inputItems: INodeExecutionData[],
+): Promise<{ ok: true; result: unknown } | { ok: false; error: { message: string } }> {
+	if (settings.nodeMode !== 'runOnceForAllItems')
+		return { ok: false, error: { message: `harness: Code mode ${settings.nodeMode} unsupported` } };
+	const $input = {
+		all: () => inputItems,
+		first: () => inputItems[0],
+		last: () => inputItems.at(-1),
+	};
+	try {
+		const result: unknown = await runInNewContext(`(async () => {\n${settings.code}\n})()`, {
+			$input,
+			items: inputItems,
+		});
+		return { ok: true, result };
+	} catch (error) {
+		return { ok: false, error: { message: (error as Error).message } };
 	}
 }
 
@@ -119,9 +160,10 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		const loader = new PackageDirectoryLoader(REPO_ROOT);
 		await loader.loadAll();
 		const types: Record<string, INodeType | IVersionedNodeType> = {
-			'n8n-nodes-base.manualTrigger': new ManualTrigger(),
 			'test.staticItems': new StaticItems(),
 		};
+		for (const [name, file] of Object.entries(BASE_NODES))
+			types[`n8n-nodes-base.${name}`] = loadBaseNode(file);
 		for (const [name, data] of Object.entries(loader.nodeTypes)) {
 			const fullName = name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;
 			types[fullName] = data.type;
@@ -294,8 +336,15 @@ export async function createHarness(credentials: CredentialRecord[]): Promise<Ha
 			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
 			variables: {},
 			logAiEvent: () => undefined,
-			startRunnerTask: async () => {
-				throw new Error('task runners are not used by this package');
+			startRunnerTask: async (
+				_additionalData: unknown,
+				jobType: string,
+				settings: { code: string; nodeMode: string },
+				_context: unknown,
+				inputData: { main?: Array<INodeExecutionData[] | null> },
+			) => {
+				if (jobType !== 'javascript') throw new Error(`harness: no ${jobType} task runner`);
+				return await runCodeInVm(settings, inputData.main?.[0] ?? []);
 			},
 		};
 		return data as unknown as IWorkflowExecuteAdditionalData;
