@@ -2,31 +2,26 @@
 /**
  * Generate and Wait keeps no image bytes per item between its check and its submit: each image is
  * read again just before its submit, verified against the sha256 taken at the check, and let go
- * once the submit is answered. Counted through the node's debug log (`imageBody` events), never by GC.
+ * once the submit is answered. Counted through the node's progress events (`imageBody`), never by GC.
  * Real workflow runs (n8n-core, built package, filesystem binary mode) against the simulator.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { JimengSimulator } from '../tooling/simulator';
-import { Capture } from '../scripts/soak/capture';
 import { pngBytes } from '../fixtures/images';
-import {
-	createHarness,
-	errorOf,
-	outputOf,
-	useFilesystemBinaryData,
-	type Harness,
-} from '../support/harness';
-import { jimengWorkflow, simulatorCredential, type ItemSpec } from '../support/workflows';
+import { errorOf, outputOf, REPO_ROOT, useFilesystemBinaryData } from '../support/harness';
+import { useSimulator } from '../support/useSimulator';
+import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 
-interface ImageBodyEvent {
-	type: 'imageBody';
-	action: 'read' | 'released';
-	item: number;
-	alive: number;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { onBatchProgress } = require(
+	join(REPO_ROOT, 'dist', 'nodes', 'JimengVideo', 'helpers', 'batchProgress.js'),
+) as typeof import('../../nodes/JimengVideo/helpers/batchProgress');
+type ImageBodyEvent = Extract<
+	Parameters<Parameters<typeof onBatchProgress>[0]>[0],
+	{ type: 'imageBody' }
+>;
 
 /** A PNG of `size` bytes (a valid 1280×720 header, then filler distinct per `seed`). */
 function bigPng(size: number, seed: number): Buffer {
@@ -65,9 +60,10 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 }
 
 describe('Generate and Wait: image memory per item', () => {
-	const sim = new JimengSimulator({ queueMs: 100, generateMs: 200, seed: 11 });
-	const capture = new Capture();
-	let harness: Harness;
+	const { sim, harness } = useSimulator(
+		{ queueMs: 100, generateMs: 200, seed: 11 },
+		{ queueMs: 100, generateMs: 200, concurrency: null, faults: {} },
+	);
 	let store: { storagePath: string; cleanup(): void };
 	/** Generate and Wait over items with a binary image each, polling fast. */
 	const imageBatch = (settings: Parameters<typeof jimengWorkflow>[1]) =>
@@ -81,21 +77,18 @@ describe('Generate and Wait: image memory per item', () => {
 			settings,
 		);
 
-	const imageBodyEvents = (): ImageBodyEvent[] =>
-		capture.logLines
-			.map((line) => /^Jimeng Generate and Wait: (\{"type":"imageBody".*\})/.exec(line.text)?.[1])
-			.filter((json): json is string => json !== undefined)
-			.map((json) => JSON.parse(json) as ImageBodyEvent);
-
-	beforeAll(async () => {
-		capture.installLogger();
-		await sim.start();
-		harness = await createHarness([simulatorCredential(sim)]);
+	// The node's progress interface, from the same built module the harness loaded.
+	let events: ImageBodyEvent[] = [];
+	const imageBodyEvents = () => events;
+	let stopListening: () => void;
+	beforeAll(() => {
+		stopListening = onBatchProgress((event) => {
+			if (event.type === 'imageBody') events.push(event);
+		});
 	});
+	afterAll(() => stopListening());
 	beforeEach(async () => {
-		sim.reset();
-		sim.configure({ queueMs: 100, generateMs: 200, concurrency: null, faults: {} });
-		capture.logLines.length = 0;
+		events = [];
 		store = await useFilesystemBinaryData();
 	});
 	afterEach(() => store.cleanup());

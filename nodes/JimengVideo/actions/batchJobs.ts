@@ -8,6 +8,7 @@ import { type VideoRequest } from '../../shared/helpers/requestBuilder';
 import { buildReqJson } from '../../shared/helpers/taskParameters';
 import { itemOptions, type ResultOptions } from '../../shared/taskResult';
 import { JimengApiError } from '../../shared/transport/JimengApiError';
+import { reportBatchProgress, type ImageBodyEvent } from '../helpers/batchProgress';
 import { toNodeError } from './itemErrors';
 import { deferItemRequest } from './itemRequest';
 import { addHints, isToolCall } from './runContext';
@@ -65,7 +66,8 @@ export async function checkItems(
 
 /**
  * Holds each image body only from just before its submit until the answer; an item refused for the
- * concurrency limit (50430) keeps it, so it is read once. The count is logged at debug level.
+ * concurrency limit (50430) keeps it, so it is read once. Each read and release is reported
+ * (batchProgress.ts) and logged at debug level.
  */
 export class ImageBodies {
 	private alive = 0;
@@ -87,8 +89,12 @@ export class ImageBodies {
 	}
 
 	private log(action: 'read' | 'released', job: Job, alive: number): void {
-		this.ctx.logger.debug(
-			`Jimeng Generate and Wait: ${JSON.stringify({ type: 'imageBody', action, item: job.itemIndex, alive })}`,
-		);
+		const event: ImageBodyEvent = { type: 'imageBody', action, item: job.itemIndex, alive };
+		this.ctx.logger.debug(`Jimeng Generate and Wait: ${JSON.stringify(event)}`);
+		reportBatchProgress({
+			...event,
+			executionId: this.ctx.getExecutionId(),
+			node: this.ctx.getNode().name,
+		});
 	}
 }

@@ -1,11 +1,23 @@
 /**
  * Generate and Wait's progress for observers in the same process (the demo, tests): the scheduler's
- * events, typed, with the execution they belong to. The same events go to n8n's debug log for
+ * events and the image bodies held, typed, with the execution they belong to. The same events go to n8n's debug log for
  * users; nothing should parse that log.
  */
 import type { SchedulerEvent } from './batchContract';
 
-export type BatchProgressEvent = SchedulerEvent & { executionId: string; node: string };
+/** An image body read just before its submit, or let go once answered; `alive` = bodies held now. */
+export interface ImageBodyEvent {
+	type: 'imageBody';
+	action: 'read' | 'released';
+	/** The input item's index. */
+	item: number;
+	alive: number;
+}
+
+export type BatchProgressEvent = (SchedulerEvent | ImageBodyEvent) & {
+	executionId: string;
+	node: string;
+};
 
 type Listener = (event: BatchProgressEvent) => void;
 
