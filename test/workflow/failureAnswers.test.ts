@@ -6,6 +6,7 @@ import { DEFAULT_RETRY_OPTIONS } from '../../nodes/shared/transport/retryPolicy'
 import { createHarness, errorOf, outputOf } from '../support/harness';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { useSimulator } from '../support/useSimulator';
+import { sleep } from '../support/time';
 
 // The vendor's table (vendor page + docs/jimeng-api.md): code → HTTP status, "retry?".
 const SUBMIT_CODES: Array<[number, number, boolean]> = [
@@ -68,7 +69,7 @@ describe('transport', () => {
 				await harness.run(jimengWorkflow({ operation: 'submit', prompt: `x [sim:fail=${code}]` })),
 				'Jimeng Video',
 			)[0];
-			await new Promise((resolve) => setTimeout(resolve, 200));
+			await sleep(200);
 			const run = await harness.run(
 				jimengWorkflow(
 					{ operation: 'getResult', taskId: submitted.json.task_id },
@@ -98,7 +99,7 @@ describe('transport', () => {
 			await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })),
 			'Jimeng Video',
 		)[0];
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await sleep(200);
 		sim.configure({ faults: { rate50500: 1 } });
 		setTimeout(() => sim.configure({ faults: {} }), 1500);
 		const run = await harness.run(
@@ -176,14 +177,14 @@ describe('transport', () => {
 		const running = harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' }), {
 			onStarted: (c) => (cancel = c),
 		});
-		await new Promise((resolve) => setTimeout(resolve, 1500));
+		await sleep(1500);
 		const requestsBefore = sim.requests.length;
 		const cancelledAt = Date.now();
 		cancel();
 		await running.catch(() => undefined);
 		// Settled before the shortest backoff (1 s) could have ended: the wait was cut, not waited out.
 		expect(Date.now() - cancelledAt).toBeLessThan(DEFAULT_RETRY_OPTIONS.baseDelayMs);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await sleep(3000);
 		expect(sim.requests.length).toBe(requestsBefore);
 		expect(requestsBefore).toBeGreaterThanOrEqual(1);
 	}, 30_000);

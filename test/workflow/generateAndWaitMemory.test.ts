@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * Generate and Wait keeps no image bytes per item between its check and its submit: each image is
  * read again just before its submit, verified against the sha256 taken at the check, and let go
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pngBytes } from '../fixtures/images';
 import { errorOf, outputOf, REPO_ROOT, useFilesystemBinaryData } from '../support/harness';
 import { useSimulator } from '../support/useSimulator';
+import { sleep } from '../support/time';
 import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,7 +56,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await sleep(5);
 	}
 }
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * The Jimeng Video node in real workflow runs (n8n-core, built package) against the simulator.
  */
@@ -10,6 +10,7 @@ import { FIXTURE_PATH } from '../tooling/simulator';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
 import { binaryBytes, errorOf, outputOf, useFilesystemBinaryData } from '../support/harness';
 import { useSimulator } from '../support/useSimulator';
+import { sleep } from '../support/time';
 import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 import { b64 } from '../support/bytes';
 
@@ -102,7 +103,7 @@ describe('Jimeng Video node in a workflow', () => {
 			expect(early.json).toMatchObject({ task_id: taskId, status: 'in_queue' });
 			expect(early.binary).toBeUndefined();
 
-			await new Promise((resolve) => setTimeout(resolve, 450));
+			await sleep(450);
 			const done = outputOf(
 				await harness.run(
 					jimengWorkflow({
@@ -358,7 +359,7 @@ describe('Jimeng Video node in a workflow', () => {
 				status: expect.stringMatching(/in_queue|generating/),
 			});
 			expect(item.json.task_id).toMatch(/^\d+$/);
-			await new Promise((resolve) => setTimeout(resolve, 1200));
+			await sleep(1200);
 			const later = outputOf(
 				await harness.run(jimengWorkflow({ operation: 'getResult', taskId: item.json.task_id })),
 				'Jimeng Video',
@@ -432,11 +433,11 @@ describe('Jimeng Video node in a workflow', () => {
 					onStarted: (c) => (cancel = c),
 				},
 			);
-			await new Promise((resolve) => setTimeout(resolve, 1000));
+			await sleep(1000);
 			const cancelledAt = Date.now();
 			cancel();
 			await running.catch(() => undefined);
-			await new Promise((resolve) => setTimeout(resolve, 700));
+			await sleep(700);
 			// Events, not a stopwatch: after the cancel, not one more Get Result in two poll intervals.
 			const after = sim.getResults().filter((entry) => entry.at > cancelledAt + 50); // one already on the wire may land just after
 			expect(after).toHaveLength(0);

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * Answers that do not prove a submit was refused — a gateway 5xx, a load balancer's HTML page, a
  * cut-off answer — leave the outcome unknown: sent once, reported as task_may_exist. Queries ride
@@ -18,6 +18,7 @@ import {
 } from '../support/harness';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { useSimulator } from '../support/useSimulator';
+import { sleep } from '../support/time';
 
 const PROMPT = 'a lighthouse at dusk';
 
@@ -118,7 +119,7 @@ describe('queries ride out error pages', () => {
 			await harness.run(jimengWorkflow({ operation: 'submit', prompt: PROMPT })),
 			'Jimeng Video',
 		)[0];
-		await new Promise((resolve) => setTimeout(resolve, 150));
+		await sleep(150);
 		return submitted.json.task_id as string;
 	};
 
