@@ -1,10 +1,9 @@
-import {
-	NodeConnectionTypes,
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
+import { NodeConnectionTypes, updateDisplayOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { modelProperty } from '../shared/descriptions/fields';

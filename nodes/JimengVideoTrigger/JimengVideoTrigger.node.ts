@@ -1,10 +1,9 @@
-import {
-	NodeConnectionTypes,
-	updateDisplayOptions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
-	type IPollFunctions,
+import { NodeConnectionTypes, updateDisplayOptions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
 } from 'n8n-workflow';
 
 import { modelProperty, triggerGenerateProperties } from '../shared/descriptions/fields';

@@ -2,13 +2,8 @@
  * Watch Tasks mode, and what both modes share: one Get Result per task, a download only for a task
  * that just finished, and no new query once the poll's time budget runs low.
  */
-import {
-	NodeApiError,
-	type IDataObject,
-	type INodeExecutionData,
-	type IPollFunctions,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
 
 import { taskFailureJson } from '../shared/errorItems';
 import { DEFAULT_MODEL } from '../shared/helpers/models';

@@ -1,9 +1,9 @@
-import {
-	updateDisplayOptions,
-	type IBinaryData,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
+import { updateDisplayOptions } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
 } from 'n8n-workflow';
 
 import { videoInputProperties } from '../../shared/descriptions/fields';
