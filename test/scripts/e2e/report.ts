@@ -109,10 +109,11 @@ export class Report {
 		this.log(`- SKIP ${name}: ${reason}`);
 	}
 
-	/** Marks every planned check that has not run as skipped. */
-	skipRemaining(reason: string): void {
+	/** Marks every planned check that has not run (but those in `except`) as skipped. */
+	skipRemaining(reason: string, except: readonly string[] = []): void {
 		for (const name of this.planned) {
-			if (!this.results.some((r) => r.name === name)) this.skip(name, reason);
+			if (!except.includes(name) && !this.results.some((r) => r.name === name))
+				this.skip(name, reason);
 		}
 	}
 
