@@ -113,8 +113,8 @@ export class HardeningChecks {
 
 	private submitWorkflow(operation: 'submit' | 'generateAndWait'): Workflow {
 		const id = operation === 'submit' ? 'E2eSubmit504Once' : 'E2eGenWait504One';
-		const workflow = withId(
-			useCredential(loadExample('text-to-video.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'text-to-video.json',
 			id,
 			`E2E: ${operation} answered InternalServiceTimeout 504`,
 		);
@@ -126,8 +126,8 @@ export class HardeningChecks {
 	}
 
 	private getResultWorkflow(): Workflow {
-		const workflow = withId(
-			useCredential(loadExample('text-to-video.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'text-to-video.json',
 			'E2eGetResultHtml',
 			'E2E: Get Result behind HTML 502 pages',
 		);
@@ -137,8 +137,8 @@ export class HardeningChecks {
 	}
 
 	private triggerWorkflow(): Workflow {
-		const workflow = withId(
-			useCredential(loadExample('trigger-watch-tasks.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'trigger-watch-tasks.json',
 			'E2eTriggerOverlp',
 			'E2E: trigger behind a slow video link',
 		);
@@ -156,8 +156,8 @@ export class HardeningChecks {
 	}
 
 	private generateWorkflow(): Workflow {
-		const workflow = withId(
-			useCredential(loadExample('trigger-generate.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'trigger-generate.json',
 			'E2eTriggerDurabl',
 			'E2E: generate under the durable poll scheduler',
 		);
@@ -409,4 +409,9 @@ function triggerExecutions(server: N8nServer, workflowId: string) {
 			return nodeItems({ data: full.data } as ExecutionRun, 'Jimeng Video Trigger');
 		},
 	};
+}
+
+/** An example workflow with the hardening simulator's credential, under its own id and name. */
+function exampleWorkflow(file: string, id: string, name: string): Workflow {
+	return withId(useCredential(loadExample(file), CREDENTIAL), id, name);
 }
