@@ -7,6 +7,7 @@ import type { JimengSimulator } from '../tooling/simulator';
 import type { CredentialRecord, WorkflowJson } from './harness';
 import { NODE_TYPE } from './harness';
 import { simulatorCredentialData } from './simulatorCredential';
+import { startNode } from './startNode';
 
 export const SIM_CREDENTIAL_ID = 'cred-sim';
 
@@ -32,16 +33,7 @@ export function jimengWorkflow(
 	parameters: IDataObject,
 	options: { items?: ItemSpec[]; continueOnFail?: boolean; nodeSettings?: Partial<INode> } = {},
 ): WorkflowJson {
-	const nodes: INode[] = [
-		{
-			id: 'n1',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-	];
+	const nodes: INode[] = [startNode('n1')];
 	const connections: WorkflowJson['connections'] = {};
 	let previous = 'Start';
 	if (options.items) {

@@ -40,6 +40,7 @@ import { JimengSimulator } from '../../tooling/simulator';
 import { pngBytes } from '../../fixtures/images';
 import { mb, seconds, table } from './report';
 import { simulatorCredentialData } from '../../support/simulatorCredential';
+import { startNode } from '../../support/startNode';
 
 /** BENCH_IMAGE_SIZES=10,20,40 adds sizes in between (the growth is still first → last). */
 export const IMAGE_BATCH_SIZES: readonly number[] = process.env.BENCH_IMAGE_SIZES?.split(',').map(
@@ -98,14 +99,7 @@ function workflow(id: string, imageGlob: string, variant: ImageBatchVariant): Wo
 		id,
 		name: `bench: ${path.basename(path.dirname(imageGlob))} large images, Generate and Wait (${variant})`,
 		nodes: [
-			{
-				id: 'b1',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			startNode('b1'),
 			{
 				id: 'b2',
 				name: 'Read Images',

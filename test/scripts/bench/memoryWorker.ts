@@ -34,6 +34,7 @@ import {
 	type CredentialRecord,
 	type Harness,
 } from '../../support/harness';
+import { startNode } from '../../support/startNode';
 import { jimengWorkflow } from '../../support/workflows';
 
 export interface WorkerInput {
@@ -117,14 +118,7 @@ function withBufferedNode(harness: Harness): void {
 
 function bufferedWorkflow(url: string) {
 	const nodes: INode[] = [
-		{
-			id: 'n1',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
+		startNode('n1'),
 		{
 			id: 'n2',
 			name: 'Buffered Download',

@@ -22,11 +22,8 @@ import { request } from 'undici';
 
 import { VolcengineApi } from '../../../credentials/VolcengineApi.credentials';
 import { freePort } from '../../tooling/n8n-host/userFolder';
-import {
-	DEFAULT_SIMULATOR_ACCOUNT,
-	ECHO_BODY_ACTION,
-	JimengSimulator,
-} from '../../tooling/simulator';
+import { ECHO_BODY_ACTION, JimengSimulator } from '../../tooling/simulator';
+import { simulatorCredentialData } from '../../support/simulatorCredential';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -97,13 +94,7 @@ async function main(): Promise<number> {
 			}
 		}
 		const credential = new VolcengineApi();
-		const credentials = {
-			...DEFAULT_SIMULATOR_ACCOUNT,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: proxyBase,
-		};
+		const credentials = simulatorCredentialData(proxyBase);
 		const send = async (
 			signingHost: string,
 			action: string,

@@ -15,7 +15,7 @@ import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
-import { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } from '../../tooling/simulator';
+import { JimengSimulator } from '../../tooling/simulator';
 import {
 	createHarness,
 	outputOf,
@@ -23,7 +23,10 @@ import {
 	useFilesystemBinaryData,
 	type WorkflowJson,
 } from '../../support/harness';
-import { realCredentialDataFromEnv } from '../../support/simulatorCredential';
+import {
+	realCredentialDataFromEnv,
+	simulatorCredentialData,
+} from '../../support/simulatorCredential';
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
@@ -77,13 +80,7 @@ async function main(): Promise<void> {
 	} else {
 		sim = new JimengSimulator({ queueMs: 3000, generateMs: 5000 });
 		await sim.start();
-		credentialData = {
-			...DEFAULT_SIMULATOR_ACCOUNT,
-			sessionToken: '',
-			region: 'cn-north-1',
-			service: 'cv',
-			baseUrl: sim.url,
-		};
+		credentialData = simulatorCredentialData(sim.url);
 		say(
 			`using the local Jimeng simulator at ${sim.url} (set VOLC_ACCESSKEY and VOLC_SECRETKEY for the real service)`,
 		);

@@ -27,14 +27,9 @@ import path from 'node:path';
 
 import { request } from 'undici';
 
-import { Report, SetupFailed, messageOf } from '../e2e/report';
-import {
-	loadBuiltCredential,
-	numberFromEnv,
-	portFromEnv,
-	signedPost,
-	waitFor,
-} from '../e2e/support';
+import { Report, messageOf } from '../e2e/report';
+import { runE2e, tarballCleanup } from '../e2e/runner';
+import { numberFromEnv, portFromEnv, submitDoneTask, waitFor } from '../e2e/support';
 import { ensureN8nHost, REPO_DIR, type N8nHost } from '../../tooling/n8n-host/host';
 import { formatMs, groupAlive } from '../../tooling/n8n-host/proc';
 import { startN8n, stopAllN8n, type N8nServer } from '../../tooling/n8n-host/server';
@@ -53,12 +48,7 @@ import {
 	type UserFolder,
 } from '../../tooling/n8n-host/userFolder';
 import { startN8nWorker, type N8nWorker } from '../../tooling/n8n-host/worker';
-import {
-	DEFAULT_SIMULATOR_ACCOUNT,
-	FIXTURE_PATH,
-	JimengSimulator,
-	SUBMIT_ACTION,
-} from '../../tooling/simulator';
+import { DEFAULT_SIMULATOR_ACCOUNT, FIXTURE_PATH, JimengSimulator } from '../../tooling/simulator';
 import {
 	acceptedTasks,
 	downloadBinary,
@@ -771,280 +761,244 @@ async function main(): Promise<void> {
 		process.exit(signal === 'SIGINT' ? 130 : 143);
 	};
 
-	try {
-		const host = await report.setup('n8n host: Node 24 + n8n (cached install)', async () => {
-			const t = Date.now();
-			const h = await ensureN8nHost({ log: (line) => report.note(`[n8n-host] ${line}`) });
-			report.note(
-				h.installedNow
-					? `cold: installed in ${formatMs(h.installMs)} (${h.cacheDir})`
-					: `warm: reused the cache in ${formatMs(Date.now() - t)} (${h.cacheDir})`,
-			);
-			return h;
-		});
-		for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, onSignal);
-
-		const ports = {
-			main: portFromEnv('E2E_QUEUE_N8N_PORT'),
-			redis: portFromEnv('E2E_QUEUE_REDIS_PORT') ?? (await freePort()),
-			pg: portFromEnv('E2E_QUEUE_PG_PORT') ?? (await freePort()),
-			workers: portsFromEnv('E2E_QUEUE_WORKER_PORTS', 2),
-		};
-		await report.setup('Redis + PostgreSQL on 127.0.0.1', async () => {
-			const bins = await ensureServiceBinaries((line) => report.note(line));
-			if (!bins.installed.length) report.note(`found ${bins.redisServer} and ${bins.pgBinDir}`);
-			const t = Date.now();
-			redis = await startRedis({ port: ports.redis, dir: base, redisServer: bins.redisServer });
-			started.push({ what: 'redis', pid: redis.pid });
-			report.note(
-				`redis-server 127.0.0.1:${redis.port}, no persistence (pid ${redis.pid}), ready in ${formatMs(Date.now() - t)}`,
-			);
-			const t2 = Date.now();
-			pg = await startPostgres({ port: ports.pg, pgBinDir: bins.pgBinDir, logDir: base });
-			started.push({ what: 'postgres', pid: pg.pid });
-			const [[version] = []] = await pg.query('show server_version');
-			report.note(
-				`PostgreSQL ${version} 127.0.0.1:${pg.port}, database ${pg.database} (initdb in ${pg.dataDir}, server as ${process.getuid?.() === 0 ? 'user postgres' : 'this user'}), ready in ${formatMs(Date.now() - t2)}`,
-			);
-		});
-		const redisService = redis as unknown as RedisService;
-		const pgService = pg as unknown as PostgresService;
-
-		// One environment for every n8n process: the queue, the database, the same encryption key
-		// (createUserFolder's), and $env readable by the Record Worker node.
-		const queueEnv: Record<string, string> = {
-			...pgService.n8nEnv,
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redisService.port),
-			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
-			...(settings.bull
-				? {
-						QUEUE_WORKER_LOCK_DURATION: String(settings.bull.lockMs),
-						QUEUE_WORKER_LOCK_RENEW_TIME: String(settings.bull.renewMs),
-						QUEUE_WORKER_STALLED_INTERVAL: String(settings.bull.stalledMs),
-					}
-				: {}),
-		};
-
-		const folders = await report.setup(
-			'build + pack; install the tarball for the main and each worker',
-			async () => {
-				const tarball = await packProject(REPO_DIR, { log: (line) => report.note(line) });
-				tarballDir = path.dirname(tarball);
-				// Separate user folders: n8n keeps a crash journal and event log there per process. Each
-				// gets the package the way n8n's installer does, as each container of a real setup would.
-				const names = ['main', 'worker-1', 'worker-2'];
-				const made: UserFolder[] = [];
-				for (const [i, name] of names.entries()) {
-					const uf = await createUserFolder({
-						dir: path.join(base, name),
-						port: i === 0 ? ports.main : undefined,
-						env: queueEnv,
-					});
-					const pkg = await installPackageTarball(uf, tarball);
-					made.push(uf);
-					report.note(`${name}: ${pkg.name}@${pkg.version} in ${path.relative(base, pkg.dir)}`);
-				}
-				report.note(`folders under ${base}`);
-				return made;
-			},
-		);
-
-		await report.setup('Jimeng simulator', async () => {
-			await sim.start();
-			report.note(`${sim.url} (account ${ACCOUNT})`);
-		});
-
-		mainServer = await report.setup('n8n main: n8n start, EXECUTIONS_MODE=queue', async () => {
-			const s = await startN8n(host, folders[0] as UserFolder, {
-				env: { ...queueEnv, JIMENG_WORKER_NAME: 'main' },
+	await runE2e(report, {
+		run: async () => {
+			const host = await report.setup('n8n host: Node 24 + n8n (cached install)', async () => {
+				const t = Date.now();
+				const h = await ensureN8nHost({ log: (line) => report.note(`[n8n-host] ${line}`) });
+				report.note(
+					h.installedNow
+						? `cold: installed in ${formatMs(h.installMs)} (${h.cacheDir})`
+						: `warm: reused the cache in ${formatMs(Date.now() - t)} (${h.cacheDir})`,
+				);
+				return h;
 			});
-			started.push({ what: 'n8n main', pid: s.pid });
-			report.note(
-				`${s.baseUrl} ready in ${formatMs(s.readyMs)} (pid ${s.pid}; owner + API key created); log ${path.relative(base, s.logFile)}`,
-			);
-			return s;
-		});
-		const main = mainServer;
+			for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, onSignal);
 
-		await report.setup('2 workers: n8n worker', async () => {
-			const made = await Promise.all(
-				[1, 2].map((n) =>
-					startN8nWorker(host, folders[n] as UserFolder, {
-						name: `worker-${n}`,
-						env: queueEnv,
-						healthPort: ports.workers[n - 1],
-						concurrency: settings.workerConcurrency,
-					}),
-				),
-			);
-			workers.push(...made);
-			for (const w of made) {
-				started.push({ what: `n8n ${w.name}`, pid: w.pid });
+			const ports = {
+				main: portFromEnv('E2E_QUEUE_N8N_PORT'),
+				redis: portFromEnv('E2E_QUEUE_REDIS_PORT') ?? (await freePort()),
+				pg: portFromEnv('E2E_QUEUE_PG_PORT') ?? (await freePort()),
+				workers: portsFromEnv('E2E_QUEUE_WORKER_PORTS', 2),
+			};
+			await report.setup('Redis + PostgreSQL on 127.0.0.1', async () => {
+				const bins = await ensureServiceBinaries((line) => report.note(line));
+				if (!bins.installed.length) report.note(`found ${bins.redisServer} and ${bins.pgBinDir}`);
+				const t = Date.now();
+				redis = await startRedis({ port: ports.redis, dir: base, redisServer: bins.redisServer });
+				started.push({ what: 'redis', pid: redis.pid });
 				report.note(
-					`${w.name} ready in ${formatMs(w.readyMs)} (pid ${w.pid}, JIMENG_WORKER_NAME=${w.name}); log ${path.relative(base, w.logFile)}`,
+					`redis-server 127.0.0.1:${redis.port}, no persistence (pid ${redis.pid}), ready in ${formatMs(Date.now() - t)}`,
 				);
-			}
-		});
-
-		const credentialData = simulatorCredentialData(sim.url);
-		const triggerTaskId = await report.setup(
-			'a done task for the trigger (signed with dist credential)',
-			async () => {
-				const answer = await signedPost(
-					loadBuiltCredential(REPO_DIR),
-					credentialData,
-					SUBMIT_ACTION,
-					{
-						req_key: MODEL,
-						prompt: 'A lighthouse in a storm, waves crashing (queue e2e trigger task)',
-						frames: 121,
-						aspect_ratio: '16:9',
-						seed: -1,
-					},
-				);
-				const taskId = answer.body?.data?.task_id as string | undefined;
-				if (answer.status !== 200 || !taskId)
-					throw new Error(`submit answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
-				await waitFor(
-					`task ${taskId} done`,
-					30_000,
-					() => (sim.task(taskId)?.state === 'done' ? true : undefined),
-					100,
-				);
-				report.note(`task ${taskId} submitted and done`);
-				return taskId;
-			},
-		);
-
-		const { workflows, ids } = await report.setup(
-			'credential + workflows through the public API, published',
-			async () => {
-				const credential = await main.api<{ id: string; name: string }>('POST', '/credentials', {
-					name: 'Jimeng simulator',
-					type: 'volcengineApi',
-					data: credentialData,
-				});
+				const t2 = Date.now();
+				pg = await startPostgres({ port: ports.pg, pgBinDir: bins.pgBinDir, logDir: base });
+				started.push({ what: 'postgres', pid: pg.pid });
+				const [[version] = []] = await pg.query('show server_version');
 				report.note(
-					`credential ${credential.id} "${credential.name}" (volcengineApi → ${sim.url})`,
+					`PostgreSQL ${version} 127.0.0.1:${pg.port}, database ${pg.database} (initdb in ${pg.dataDir}, server as ${process.getuid?.() === 0 ? 'user postgres' : 'this user'}), ready in ${formatMs(Date.now() - t2)}`,
 				);
-				const built = buildQueueWorkflows({
-					credential,
-					pollIntervalSec: settings.pollIntervalSec,
-					triggerTaskId,
+			});
+			const redisService = redis as unknown as RedisService;
+			const pgService = pg as unknown as PostgresService;
+
+			// One environment for every n8n process: the queue, the database, the same encryption key
+			// (createUserFolder's), and $env readable by the Record Worker node.
+			const queueEnv: Record<string, string> = {
+				...pgService.n8nEnv,
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: String(redisService.port),
+				N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+				...(settings.bull
+					? {
+							QUEUE_WORKER_LOCK_DURATION: String(settings.bull.lockMs),
+							QUEUE_WORKER_LOCK_RENEW_TIME: String(settings.bull.renewMs),
+							QUEUE_WORKER_STALLED_INTERVAL: String(settings.bull.stalledMs),
+						}
+					: {}),
+			};
+
+			const folders = await report.setup(
+				'build + pack; install the tarball for the main and each worker',
+				async () => {
+					const tarball = await packProject(REPO_DIR, { log: (line) => report.note(line) });
+					tarballDir = path.dirname(tarball);
+					// Separate user folders: n8n keeps a crash journal and event log there per process. Each
+					// gets the package the way n8n's installer does, as each container of a real setup would.
+					const names = ['main', 'worker-1', 'worker-2'];
+					const made: UserFolder[] = [];
+					for (const [i, name] of names.entries()) {
+						const uf = await createUserFolder({
+							dir: path.join(base, name),
+							port: i === 0 ? ports.main : undefined,
+							env: queueEnv,
+						});
+						const pkg = await installPackageTarball(uf, tarball);
+						made.push(uf);
+						report.note(`${name}: ${pkg.name}@${pkg.version} in ${path.relative(base, pkg.dir)}`);
+					}
+					report.note(`folders under ${base}`);
+					return made;
+				},
+			);
+
+			await report.setup('Jimeng simulator', async () => {
+				await sim.start();
+				report.note(`${sim.url} (account ${ACCOUNT})`);
+			});
+
+			mainServer = await report.setup('n8n main: n8n start, EXECUTIONS_MODE=queue', async () => {
+				const s = await startN8n(host, folders[0] as UserFolder, {
+					env: { ...queueEnv, JIMENG_WORKER_NAME: 'main' },
 				});
-				const made: Record<string, string> = {};
-				// Load and collect first: the trigger's activation emits at once and should find the workers idle.
-				for (const key of ['load', 'collect', 'trigger'] as const) {
-					const w = built[key];
-					const created = await main.api<{ id: string }>('POST', '/workflows', {
-						name: w.name,
-						nodes: w.nodes,
-						connections: w.connections,
-						settings: { executionOrder: 'v1' },
-					});
-					// What the editor's Publish button does; activation registers the webhooks / starts polling on the main.
-					const published = await main.api<{ active: boolean }>(
-						'POST',
-						`/workflows/${created.id}/activate`,
+				started.push({ what: 'n8n main', pid: s.pid });
+				report.note(
+					`${s.baseUrl} ready in ${formatMs(s.readyMs)} (pid ${s.pid}; owner + API key created); log ${path.relative(base, s.logFile)}`,
+				);
+				return s;
+			});
+			const main = mainServer;
+
+			await report.setup('2 workers: n8n worker', async () => {
+				const made = await Promise.all(
+					[1, 2].map((n) =>
+						startN8nWorker(host, folders[n] as UserFolder, {
+							name: `worker-${n}`,
+							env: queueEnv,
+							healthPort: ports.workers[n - 1],
+							concurrency: settings.workerConcurrency,
+						}),
+					),
+				);
+				workers.push(...made);
+				for (const w of made) {
+					started.push({ what: `n8n ${w.name}`, pid: w.pid });
+					report.note(
+						`${w.name} ready in ${formatMs(w.readyMs)} (pid ${w.pid}, JIMENG_WORKER_NAME=${w.name}); log ${path.relative(base, w.logFile)}`,
 					);
-					if (!published.active) throw new Error(`workflow ${created.id} did not become active`);
-					made[key] = created.id;
-					report.note(`${created.id}  ${w.name} (published)`);
 				}
-				return { workflows: built, ids: made as Context['ids'] };
-			},
-		);
+			});
 
-		const ctx: Context = {
-			report,
-			settings,
-			host,
-			sim,
-			main,
-			workers,
-			pg: pgService,
-			workflows,
-			ids,
-			triggerTaskId,
-		};
-
-		report.log('— the trigger polls on the main; its execution goes through the queue —');
-		await report.check(CHECKS.queueMode, () => checkQueueMode(ctx));
-		await report.check(CHECKS.trigger, () => checkTrigger(ctx));
-		report.log(
-			`— load: ${settings.executions} webhook executions × ${settings.items} Generate and Wait items at once —`,
-		);
-		await report.check(CHECKS.load, () => checkLoad(ctx));
-		await report.check(CHECKS.spread, () => checkSpread(ctx));
-		await report.check(CHECKS.concurrency, () => checkConcurrency(ctx));
-		await report.check(CHECKS.binaries, () => checkBinaries(ctx));
-		report.log('— a worker dies in the middle of a Generate and Wait batch —');
-		await report.check(CHECKS.killed, () => checkKilledWorker(ctx, killState));
-		await report.check(CHECKS.recovered, () => checkRecovered(ctx, killState));
-		await printExecutionMap(ctx, killState.kill).catch((error: unknown) =>
-			report.log(`could not list the executions: ${messageOf(error)}`),
-		);
-	} catch (error) {
-		if (!(error instanceof SetupFailed))
-			report.log(
-				`✗ unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+			const credentialData = simulatorCredentialData(sim.url);
+			const triggerTaskId = await report.setup(
+				'a done task for the trigger (signed with dist credential)',
+				async () => {
+					const { taskId } = await submitDoneTask(REPO_DIR, sim, credentialData, {
+						model: MODEL,
+						prompt: 'A lighthouse in a storm, waves crashing (queue e2e trigger task)',
+					});
+					report.note(`task ${taskId} submitted and done`);
+					return taskId;
+				},
 			);
-		const reason =
-			error instanceof SetupFailed ? `setup "${error.step}" failed` : 'the run stopped early';
+
+			const { workflows, ids } = await report.setup(
+				'credential + workflows through the public API, published',
+				async () => {
+					const credential = await main.api<{ id: string; name: string }>('POST', '/credentials', {
+						name: 'Jimeng simulator',
+						type: 'volcengineApi',
+						data: credentialData,
+					});
+					report.note(
+						`credential ${credential.id} "${credential.name}" (volcengineApi → ${sim.url})`,
+					);
+					const built = buildQueueWorkflows({
+						credential,
+						pollIntervalSec: settings.pollIntervalSec,
+						triggerTaskId,
+					});
+					const made: Record<string, string> = {};
+					// Load and collect first: the trigger's activation emits at once and should find the workers idle.
+					for (const key of ['load', 'collect', 'trigger'] as const) {
+						const w = built[key];
+						const created = await main.api<{ id: string }>('POST', '/workflows', {
+							name: w.name,
+							nodes: w.nodes,
+							connections: w.connections,
+							settings: { executionOrder: 'v1' },
+						});
+						// What the editor's Publish button does; activation registers the webhooks / starts polling on the main.
+						const published = await main.api<{ active: boolean }>(
+							'POST',
+							`/workflows/${created.id}/activate`,
+						);
+						if (!published.active) throw new Error(`workflow ${created.id} did not become active`);
+						made[key] = created.id;
+						report.note(`${created.id}  ${w.name} (published)`);
+					}
+					return { workflows: built, ids: made as Context['ids'] };
+				},
+			);
+
+			const ctx: Context = {
+				report,
+				settings,
+				host,
+				sim,
+				main,
+				workers,
+				pg: pgService,
+				workflows,
+				ids,
+				triggerTaskId,
+			};
+
+			report.log('— the trigger polls on the main; its execution goes through the queue —');
+			await report.check(CHECKS.queueMode, () => checkQueueMode(ctx));
+			await report.check(CHECKS.trigger, () => checkTrigger(ctx));
+			report.log(
+				`— load: ${settings.executions} webhook executions × ${settings.items} Generate and Wait items at once —`,
+			);
+			await report.check(CHECKS.load, () => checkLoad(ctx));
+			await report.check(CHECKS.spread, () => checkSpread(ctx));
+			await report.check(CHECKS.concurrency, () => checkConcurrency(ctx));
+			await report.check(CHECKS.binaries, () => checkBinaries(ctx));
+			report.log('— a worker dies in the middle of a Generate and Wait batch —');
+			await report.check(CHECKS.killed, () => checkKilledWorker(ctx, killState));
+			await report.check(CHECKS.recovered, () => checkRecovered(ctx, killState));
+			await printExecutionMap(ctx, killState.kill).catch((error: unknown) =>
+				report.log(`could not list the executions: ${messageOf(error)}`),
+			);
+		},
 		// Not skipRemaining(): the cleanup check still runs below.
-		for (const name of Object.values(CHECKS)) {
-			if (name !== CHECKS.cleanup && !report.results.some((r) => r.name === name))
-				report.skip(name, reason);
-		}
-	} finally {
-		for (const sig of ['SIGINT', 'SIGTERM'] as const) process.removeListener(sig, onSignal);
-		report.log('— cleanup —');
-		const cleanup: Array<[string, () => Promise<unknown>]> = [
+		skipRest: (reason) => report.skipRemaining(reason, [CHECKS.cleanup]),
+		beforeCleanup: () => {
+			for (const sig of ['SIGINT', 'SIGTERM'] as const) process.removeListener(sig, onSignal);
+		},
+		cleanup: () => [
 			['workers', () => Promise.all(workers.map((w) => w.stop()))],
 			['n8n main', async () => (mainServer ? await mainServer.stop() : undefined)],
 			['other n8n processes', () => stopAllN8n()],
 			['Redis', async () => (redis ? await redis.stop() : undefined)],
 			['PostgreSQL', async () => (pg ? await pg.destroy() : undefined)],
 			['simulator', () => sim.stop()],
-			[
-				'tarball',
-				async () =>
-					tarballDir ? await fs.rm(tarballDir, { recursive: true, force: true }) : undefined,
-			],
-		];
-		for (const [what, fn] of cleanup) {
-			try {
-				await fn();
-			} catch (error) {
-				report.log(`cleanup of ${what} failed: ${messageOf(error)}`);
-			}
-		}
-		await report.check(CHECKS.cleanup, async () => {
-			const alive = started.filter((s) => s.pid !== undefined && groupAlive(s.pid));
-			for (const s of started)
-				report.note(
-					`${s.what} (process group ${s.pid}): ${s.pid !== undefined && groupAlive(s.pid) ? 'STILL RUNNING' : 'stopped'}`,
+			tarballCleanup(tarballDir),
+		],
+		afterCleanup: async () => {
+			await report.check(CHECKS.cleanup, async () => {
+				const alive = started.filter((s) => s.pid !== undefined && groupAlive(s.pid));
+				for (const s of started)
+					report.note(
+						`${s.what} (process group ${s.pid}): ${s.pid !== undefined && groupAlive(s.pid) ? 'STILL RUNNING' : 'stopped'}`,
+					);
+				assert.equal(
+					alive.length,
+					0,
+					`still running: ${alive.map((s) => `${s.what} (${s.pid})`).join(', ')}`,
 				);
-			assert.equal(
-				alive.length,
-				0,
-				`still running: ${alive.map((s) => `${s.what} (${s.pid})`).join(', ')}`,
-			);
-		});
-		writeFileSync(path.join(base, 'simulator.log'), simLog.join('\n') + '\n');
-		if (report.failed || process.env['JIMENG_N8N_KEEP_USER_FOLDER'] === '1') {
-			report.log(
-				`keeping ${base} for inspection (main/n8n-start-*.log, worker-*/n8n-worker-*.log, redis-*.log, postgres-*.log, simulator.log)`,
-			);
-		} else {
-			await fs.rm(base, { recursive: true, force: true });
-			report.log(`removed ${base}`);
-		}
-	}
-	console.log(report.summary());
-	process.exitCode = report.failed ? 1 : 0;
+			});
+			writeFileSync(path.join(base, 'simulator.log'), simLog.join('\n') + '\n');
+			if (report.failed || process.env['JIMENG_N8N_KEEP_USER_FOLDER'] === '1') {
+				report.log(
+					`keeping ${base} for inspection (main/n8n-start-*.log, worker-*/n8n-worker-*.log, redis-*.log, postgres-*.log, simulator.log)`,
+				);
+			} else {
+				await fs.rm(base, { recursive: true, force: true });
+				report.log(`removed ${base}`);
+			}
+		},
+	});
 }
 
 runScript(main);

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The money and duplicate guarantees, in a real n8n (issue "never pay twice, never emit twice"):
  * - a submit answered by the gateway's InternalServiceTimeout (HTTP 504) after the task was created
@@ -21,14 +21,7 @@ import {
 	type RequestLogEntry,
 } from '../../tooling/simulator';
 import type { Report } from './report';
-import {
-	loadBuiltCredential,
-	nodeItems,
-	signedPost,
-	waitFor,
-	type ExecuteOutcome,
-	type RunItem,
-} from './support';
+import { nodeItems, submitTask, waitFor, type ExecuteOutcome, type RunItem } from './support';
 import {
 	loadExample,
 	nodeNamed,
@@ -84,21 +77,10 @@ export class HardeningChecks {
 	}
 
 	private async submitDirect(prompt: string): Promise<string> {
-		const answer = await signedPost(
-			loadBuiltCredential(this.repoDir),
-			this.credentialData,
-			SUBMIT_ACTION,
-			{
-				req_key: 'jimeng_ti2v_v30_pro',
-				prompt,
-				frames: 121,
-				aspect_ratio: '16:9',
-				seed: -1,
-			},
-		);
-		const taskId = answer.body?.data?.task_id as string | undefined;
-		if (answer.status !== 200 || !taskId)
-			throw new Error(`submit answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
+		const { taskId } = await submitTask(this.repoDir, this.credentialData, {
+			model: 'jimeng_ti2v_v30_pro',
+			prompt,
+		});
 		return taskId;
 	}
 
@@ -131,8 +113,8 @@ export class HardeningChecks {
 
 	private submitWorkflow(operation: 'submit' | 'generateAndWait'): Workflow {
 		const id = operation === 'submit' ? 'E2eSubmit504Once' : 'E2eGenWait504One';
-		const workflow = withId(
-			useCredential(loadExample('text-to-video.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'text-to-video.json',
 			id,
 			`E2E: ${operation} answered InternalServiceTimeout 504`,
 		);
@@ -144,8 +126,8 @@ export class HardeningChecks {
 	}
 
 	private getResultWorkflow(): Workflow {
-		const workflow = withId(
-			useCredential(loadExample('text-to-video.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'text-to-video.json',
 			'E2eGetResultHtml',
 			'E2E: Get Result behind HTML 502 pages',
 		);
@@ -155,8 +137,8 @@ export class HardeningChecks {
 	}
 
 	private triggerWorkflow(): Workflow {
-		const workflow = withId(
-			useCredential(loadExample('trigger-watch-tasks.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'trigger-watch-tasks.json',
 			'E2eTriggerOverlp',
 			'E2E: trigger behind a slow video link',
 		);
@@ -174,8 +156,8 @@ export class HardeningChecks {
 	}
 
 	private generateWorkflow(): Workflow {
-		const workflow = withId(
-			useCredential(loadExample('trigger-generate.json'), CREDENTIAL),
+		const workflow = exampleWorkflow(
+			'trigger-generate.json',
 			'E2eTriggerDurabl',
 			'E2E: generate under the durable poll scheduler',
 		);
@@ -312,31 +294,15 @@ export class HardeningChecks {
 				`activated with tasks ${this.overlapTaskIds.join(', ')}; every video download waits ${SLOW_DOWNLOAD_MS / 1000} s`,
 			);
 
-			type ExecutionSummary = { id: string; status: string; startedAt?: string };
-			const executions = async () =>
-				(
-					await server.api<{ data: ExecutionSummary[] }>(
-						'GET',
-						`/executions?workflowId=${workflowId}`,
-					)
-				).data;
-			const first = await waitFor(
-				'the trigger execution',
-				4 * 60_000,
-				async () => (await executions()).find((e) => e.status !== 'running' && e.status !== 'new'),
-				2_000,
-			);
+			const executions = triggerExecutions(server, workflowId);
+			const first = await executions.firstFinished('the trigger execution');
 			const emittedAfterMs = Date.now() - activatedAt;
 			// Polls were attempted during the download (ticks every minute): wait for one more tick after it.
 			const downloadsSeen =
 				this.sim.requests.filter((e) => e.action === 'download').length - downloadsBefore;
 			await new Promise((resolve) => setTimeout(resolve, 65_000));
-			const all = await executions();
-			const full = await server.api<{ data: ExecutionRun['data'] }>(
-				'GET',
-				`/executions/${first.id}?includeData=true`,
-			);
-			const items = nodeItems({ data: full.data } as ExecutionRun, 'Jimeng Video Trigger');
+			const all = await executions.list();
+			const items = await executions.triggerItems(first.id);
 			const emittedIds = items.map((i) => String(i.json.task_id)).sort();
 			assert.deepEqual(
 				emittedIds,
@@ -391,28 +357,12 @@ export class HardeningChecks {
 		try {
 			await durable.api('POST', `/workflows/${workflowId}/activate`);
 			const activatedAt = Date.now();
-			type ExecutionSummary = { id: string; status: string };
-			const executions = async () =>
-				(
-					await durable.api<{ data: ExecutionSummary[] }>(
-						'GET',
-						`/executions?workflowId=${workflowId}`,
-					)
-				).data;
-			const first = await waitFor(
-				'the generate trigger execution',
-				4 * 60_000,
-				async () => (await executions()).find((e) => e.status !== 'running' && e.status !== 'new'),
-				2_000,
-			);
+			const executions = triggerExecutions(durable, workflowId);
+			const first = await executions.firstFinished('the generate trigger execution');
 			const emittedAfterS = Math.round((Date.now() - activatedAt) / 1000);
 			await new Promise((resolve) => setTimeout(resolve, 75_000));
-			const all = await executions();
-			const full = await durable.api<{ data: ExecutionRun['data'] }>(
-				'GET',
-				`/executions/${first.id}?includeData=true`,
-			);
-			const items = nodeItems({ data: full.data } as ExecutionRun, 'Jimeng Video Trigger');
+			const all = await executions.list();
+			const items = await executions.triggerItems(first.id);
 			assert.deepEqual(
 				items.map((i) => i.json.status),
 				['done', 'limit_reached'],
@@ -431,4 +381,37 @@ export class HardeningChecks {
 		}
 		return durable;
 	}
+}
+
+/**
+ * A trigger workflow's executions through the public API: the list, the first to finish (waited for,
+ * 4 min at most), and the items the Jimeng Video Trigger node emitted in one of them.
+ */
+function triggerExecutions(server: N8nServer, workflowId: string) {
+	type ExecutionSummary = { id: string; status: string; startedAt?: string };
+	const list = async () =>
+		(await server.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}`))
+			.data;
+	return {
+		list,
+		firstFinished: (what: string) =>
+			waitFor(
+				what,
+				4 * 60_000,
+				async () => (await list()).find((e) => e.status !== 'running' && e.status !== 'new'),
+				2_000,
+			),
+		triggerItems: async (executionId: string) => {
+			const full = await server.api<{ data: ExecutionRun['data'] }>(
+				'GET',
+				`/executions/${executionId}?includeData=true`,
+			);
+			return nodeItems({ data: full.data } as ExecutionRun, 'Jimeng Video Trigger');
+		},
+	};
+}
+
+/** An example workflow with the hardening simulator's credential, under its own id and name. */
+function exampleWorkflow(file: string, id: string, name: string): Workflow {
+	return withId(useCredential(loadExample(file), CREDENTIAL), id, name);
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
+/* eslint-disable no-console -- test tooling, not shipped */
 /**
  * Progress lines and the PASS/FAIL summary of the end-to-end run. Humans read this log (and quote
  * it in release notes), so every line says what happened, with the elapsed time in front.
@@ -57,45 +57,46 @@ export class Report {
 	/** A setup step: its failure aborts the run (the checks after it have nothing to run on). */
 	async setup<T>(name: string, fn: () => Promise<T>): Promise<T> {
 		this.log(`▶ ${name}`);
-		const started = Date.now();
-		try {
-			const value = await fn();
-			this.record({ name, kind: 'setup', outcome: 'PASS', ms: Date.now() - started });
-			this.log(`✓ ${name} (${formatMs(Date.now() - started)})`);
-			return value;
-		} catch (error) {
-			this.record({
-				name,
-				kind: 'setup',
-				outcome: 'FAIL',
-				ms: Date.now() - started,
-				reason: messageOf(error),
-			});
-			this.log(`✗ ${name} FAILED (${formatMs(Date.now() - started)}): ${messageOf(error)}`);
-			throw new SetupFailed(name, error);
+		const step = await this.timed(name, 'setup', fn);
+		if (step.failed) {
+			this.log(`✗ ${name} FAILED (${step.took}): ${messageOf(step.error)}`);
+			throw new SetupFailed(name, step.error);
 		}
+		this.log(`✓ ${name} (${step.took})`);
+		return step.value;
 	}
 
 	/** A check: a failure is recorded and printed, and the run goes on to the next check. */
 	async check(name: string, fn: () => Promise<void>): Promise<boolean> {
 		this.log(`▶ CHECK ${name}`);
+		const step = await this.timed(name, 'check', fn);
+		if (step.failed) {
+			this.log(`✗ FAIL ${name} (${step.took})`);
+			this.note(messageOf(step.error));
+			return false;
+		}
+		this.log(`✓ PASS ${name} (${step.took})`);
+		return true;
+	}
+
+	/** Runs a step and records it, PASS or FAIL (with the error's message), with its time. */
+	private async timed<T>(
+		name: string,
+		kind: StepResult['kind'],
+		fn: () => Promise<T>,
+	): Promise<
+		{ failed: false; value: T; took: string } | { failed: true; error: unknown; took: string }
+	> {
 		const started = Date.now();
 		try {
-			await fn();
-			this.record({ name, kind: 'check', outcome: 'PASS', ms: Date.now() - started });
-			this.log(`✓ PASS ${name} (${formatMs(Date.now() - started)})`);
-			return true;
+			const value = await fn();
+			const ms = Date.now() - started;
+			this.record({ name, kind, outcome: 'PASS', ms });
+			return { failed: false, value, took: formatMs(ms) };
 		} catch (error) {
-			this.record({
-				name,
-				kind: 'check',
-				outcome: 'FAIL',
-				ms: Date.now() - started,
-				reason: messageOf(error),
-			});
-			this.log(`✗ FAIL ${name} (${formatMs(Date.now() - started)})`);
-			this.note(messageOf(error));
-			return false;
+			const ms = Date.now() - started;
+			this.record({ name, kind, outcome: 'FAIL', ms, reason: messageOf(error) });
+			return { failed: true, error, took: formatMs(ms) };
 		}
 	}
 
@@ -109,10 +110,11 @@ export class Report {
 		this.log(`- SKIP ${name}: ${reason}`);
 	}
 
-	/** Marks every planned check that has not run as skipped. */
-	skipRemaining(reason: string): void {
+	/** Marks every planned check that has not run (but those in `except`) as skipped. */
+	skipRemaining(reason: string, except: readonly string[] = []): void {
 		for (const name of this.planned) {
-			if (!this.results.some((r) => r.name === name)) this.skip(name, reason);
+			if (!except.includes(name) && !this.results.some((r) => r.name === name))
+				this.skip(name, reason);
 		}
 	}
 

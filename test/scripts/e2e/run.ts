@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * `npm run test:e2e`: the package inside a real n8n 2.41.1 (headless, Node 24) against the local
  * Jimeng simulator. Installs the packed tarball the way n8n's installer does, runs the example
@@ -17,7 +17,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ensureN8nHost, REPO_DIR, type N8nHost } from '../../tooling/n8n-host/host';
@@ -47,19 +47,20 @@ import {
 import { BROWSER_CHECK, artifactsDir, checkBrowser } from './browser/check';
 import { BINARY_BODY_CHECK, checkBinaryBody } from './checks/binaryBody';
 import { HARDENING_CHECKS, HardeningChecks } from './hardening';
-import { Report, SetupFailed, messageOf } from './report';
+import { Report } from './report';
+import { keepUserFolderIfFailed, runE2e, tarballCleanup } from './runner';
 import {
 	binaryFile,
 	crashedAfterResult,
 	describeBinary,
 	executeOnce,
 	gradientPng,
-	loadBuiltCredential,
 	nodeItems,
 	numberFromEnv,
 	portFromEnv,
 	serveFile,
-	signedPost,
+	servedPackageTypes,
+	submitDoneTask,
 	waitFor,
 	type ExecuteOutcome,
 	type FileServer,
@@ -434,19 +435,7 @@ async function checkHttpRequest(ctx: Context): Promise<void> {
 // ---- checks against `n8n start` -----------------------------------------------------------------
 
 async function checkServerVersion(ctx: Context, server: N8nServer): Promise<void> {
-	const settings = await server.rest<{ data: { versionCli?: string } }>('GET', '/settings');
-	assert.equal(settings.data.versionCli, EXPECTED_N8N_VERSION, 'server version');
-	const nodes = await server.fetch<Array<{ name: string }>>(
-		'GET',
-		'/types/nodes.json',
-		undefined,
-		'cookie',
-	);
-	const ours = [
-		...new Set(
-			nodes.body.map((t) => t.name).filter((n) => n.startsWith('n8n-nodes-jimeng-video.')),
-		),
-	].sort();
+	const ours = await servedPackageTypes(server, EXPECTED_N8N_VERSION);
 	for (const type of [
 		'n8n-nodes-jimeng-video.jimengVideo',
 		'n8n-nodes-jimeng-video.jimengVideoTrigger',
@@ -467,7 +456,7 @@ async function checkServerVersion(ctx: Context, server: N8nServer): Promise<void
 		'volcengineApi credential type not served',
 	);
 	ctx.report.note(
-		`server reports n8n ${settings.data.versionCli}; node types ${ours.join(', ')}; credential type volcengineApi`,
+		`server reports n8n ${EXPECTED_N8N_VERSION}; node types ${ours.join(', ')}; credential type volcengineApi`,
 	);
 }
 
@@ -604,218 +593,199 @@ async function main(): Promise<void> {
 	let imageServer: FileServer | undefined;
 	const hardening = new HardeningChecks(report, REPO_DIR, (line) => simLog.push(line));
 
-	try {
-		const host = await report.setup('n8n host: Node 24 + n8n (cached install)', async () => {
-			const started = Date.now();
-			const h = await ensureN8nHost({ log: (line) => report.note(`[n8n-host] ${line}`) });
-			if (h.installedNow) {
-				report.note(
-					`cold: installed n8n ${h.n8nVersion} + Node ${h.nodeVersion} in ${formatMs(h.installMs)} (${h.cacheDir})`,
-				);
-			} else {
-				report.note(`warm: reused the cache in ${formatMs(Date.now() - started)} (${h.cacheDir})`);
-				const cold = coldInstallOf(h);
-				if (cold) report.note(`(its cold install took ${formatMs(cold.ms)}, on ${cold.at})`);
-			}
-			return h;
-		});
-
-		uf = await report.setup('fresh user folder', async () => {
-			const folder = await createUserFolder({
-				port: portFromEnv('E2E_N8N_PORT'),
-				brokerPort: portFromEnv('E2E_N8N_BROKER_PORT'),
+	await runE2e(report, {
+		run: async () => {
+			const host = await report.setup('n8n host: Node 24 + n8n (cached install)', async () => {
+				const started = Date.now();
+				const h = await ensureN8nHost({ log: (line) => report.note(`[n8n-host] ${line}`) });
+				if (h.installedNow) {
+					report.note(
+						`cold: installed n8n ${h.n8nVersion} + Node ${h.nodeVersion} in ${formatMs(h.installMs)} (${h.cacheDir})`,
+					);
+				} else {
+					report.note(
+						`warm: reused the cache in ${formatMs(Date.now() - started)} (${h.cacheDir})`,
+					);
+					const cold = coldInstallOf(h);
+					if (cold) report.note(`(its cold install took ${formatMs(cold.ms)}, on ${cold.at})`);
+				}
+				return h;
 			});
-			report.note(
-				`N8N_USER_FOLDER=${folder.dir}; n8n start port ${folder.port}, task-runner broker ${folder.brokerPort}`,
-			);
-			return folder;
-		});
-		const userFolder = uf;
 
-		await report.setup('n8n --version', async () => {
-			const res = await runN8nOk(host, userFolder, ['--version'], { timeoutMs: 60_000 });
-			const version = res.stdout.trim().split('\n').pop()?.trim();
-			report.note(`n8n ${version} on Node ${host.nodeVersion} (${host.nodeBin})`);
-			if (version !== EXPECTED_N8N_VERSION)
-				throw new Error(`expected n8n ${EXPECTED_N8N_VERSION}, got ${version}`);
-		});
-
-		await report.setup('build + pack + install the tarball', async () => {
-			const tarball = await packProject(REPO_DIR, { log: (line) => report.note(line) });
-			tarballDir = path.dirname(tarball);
-			const installed = await installPackageTarball(userFolder, tarball);
-			report.note(
-				`installed ${installed.name}@${installed.version} into ${path.relative(userFolder.dir, installed.dir)} (npm install --ignore-scripts, as n8n does)`,
-			);
-		});
-
-		const image = { width: 800, height: 500, bytes: gradientPng(800, 500) };
-		await report.setup('simulators + image server', async () => {
-			await sim.start();
-			await faultSim.start();
-			imageServer = await serveFile(
-				'first-frame.png',
-				image.bytes,
-				'image/png',
-				portFromEnv('E2E_IMAGE_PORT'),
-			);
-			await hardening.start();
-			report.note(
-				`simulator ${sim.url}; fault simulator ${faultSim.url}; image ${imageServer.url}`,
-			);
-		});
-
-		const goodData = simulatorCredentialData(sim.url);
-
-		// Submitted before any import so the trigger workflow can be imported, published and activated
-		// at the first `n8n start` with a task that is already done.
-		const triggerTaskId = await report.setup(
-			'a done task for the trigger (signed with dist credential)',
-			async () => {
-				const credential = loadBuiltCredential(REPO_DIR);
-				const answer = await signedPost(credential, goodData, SUBMIT_ACTION, {
-					req_key: MODEL,
-					prompt: 'A lighthouse in a storm, waves crashing (e2e trigger task)',
-					frames: 121,
-					aspect_ratio: '16:9',
-					seed: -1,
+			uf = await report.setup('fresh user folder', async () => {
+				const folder = await createUserFolder({
+					port: portFromEnv('E2E_N8N_PORT'),
+					brokerPort: portFromEnv('E2E_N8N_BROKER_PORT'),
 				});
-				const taskId = answer.body?.data?.task_id as string | undefined;
-				if (answer.status !== 200 || !taskId)
-					throw new Error(`submit answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
-				await waitFor(
-					`task ${taskId} done`,
-					30_000,
-					() => (sim.task(taskId)?.state === 'done' ? true : undefined),
-					100,
-				);
 				report.note(
-					`task ${taskId} submitted (HTTP ${answer.status}, code ${String(answer.body.code)}) and done`,
+					`N8N_USER_FOLDER=${folder.dir}; n8n start port ${folder.port}, task-runner broker ${folder.brokerPort}`,
 				);
-				return taskId;
-			},
-		);
+				return folder;
+			});
+			const userFolder = uf;
 
-		await report.setup('import credentials', async () => {
-			await importCredentials(host, userFolder, [
-				{ ...CREDENTIALS.good, type: 'volcengineApi', data: goodData },
-				{
-					...CREDENTIALS.wrongSecret,
-					type: 'volcengineApi',
-					data: { ...goodData, secretAccessKey: 'd3Jvbmctc2VjcmV0LWtleQ==' },
+			await report.setup('n8n --version', async () => {
+				const res = await runN8nOk(host, userFolder, ['--version'], { timeoutMs: 60_000 });
+				const version = res.stdout.trim().split('\n').pop()?.trim();
+				report.note(`n8n ${version} on Node ${host.nodeVersion} (${host.nodeBin})`);
+				if (version !== EXPECTED_N8N_VERSION)
+					throw new Error(`expected n8n ${EXPECTED_N8N_VERSION}, got ${version}`);
+			});
+
+			await report.setup('build + pack + install the tarball', async () => {
+				const tarball = await packProject(REPO_DIR, { log: (line) => report.note(line) });
+				tarballDir = path.dirname(tarball);
+				const installed = await installPackageTarball(userFolder, tarball);
+				report.note(
+					`installed ${installed.name}@${installed.version} into ${path.relative(userFolder.dir, installed.dir)} (npm install --ignore-scripts, as n8n does)`,
+				);
+			});
+
+			const image = { width: 800, height: 500, bytes: gradientPng(800, 500) };
+			await report.setup('simulators + image server', async () => {
+				await sim.start();
+				await faultSim.start();
+				imageServer = await serveFile(
+					'first-frame.png',
+					image.bytes,
+					'image/png',
+					portFromEnv('E2E_IMAGE_PORT'),
+				);
+				await hardening.start();
+				report.note(
+					`simulator ${sim.url}; fault simulator ${faultSim.url}; image ${imageServer.url}`,
+				);
+			});
+
+			const goodData = simulatorCredentialData(sim.url);
+
+			// Submitted before any import so the trigger workflow can be imported, published and activated
+			// at the first `n8n start` with a task that is already done.
+			const triggerTaskId = await report.setup(
+				'a done task for the trigger (signed with dist credential)',
+				async () => {
+					const { taskId, ...answer } = await submitDoneTask(REPO_DIR, sim, goodData, {
+						model: MODEL,
+						prompt: 'A lighthouse in a storm, waves crashing (e2e trigger task)',
+					});
+					report.note(
+						`task ${taskId} submitted (HTTP ${answer.status}, code ${String(answer.body.code)}) and done`,
+					);
+					return taskId;
 				},
-				{
-					...CREDENTIALS.faults,
-					type: 'volcengineApi',
-					data: { ...goodData, baseUrl: faultSim.url },
-				},
-				...hardening.credentials(),
-			]);
-			report.note(
-				`volcengineApi: "${CREDENTIALS.good.name}", "${CREDENTIALS.wrongSecret.name}", "${CREDENTIALS.faults.name}"`,
 			);
-		});
 
-		const workflows = buildWorkflows({
-			credential: CREDENTIALS.good,
-			faultCredential: CREDENTIALS.faults,
-			endpoints: { simulatorUrl: sim.url, imageUrl: (imageServer as FileServer).url },
-			pollIntervalSec: settings.pollIntervalSec,
-			waitSec: Math.ceil((settings.queueMs + settings.generateMs) / 1000) + 1,
-			triggerTaskId,
-			model: MODEL,
-		});
-		await report.setup('import workflows (patched examples)', async () => {
-			const all = [...Object.values(workflows), ...hardening.workflows()];
-			await importWorkflows(host, userFolder, all);
-			for (const w of all) report.note(`${w.id}  ${w.name}`);
-		});
-		await report.setup('publish the trigger workflow', () =>
-			publishWorkflow(host, userFolder, workflows.trigger.id as string),
-		);
+			await report.setup('import credentials', async () => {
+				await importCredentials(host, userFolder, [
+					{ ...CREDENTIALS.good, type: 'volcengineApi', data: goodData },
+					{
+						...CREDENTIALS.wrongSecret,
+						type: 'volcengineApi',
+						data: { ...goodData, secretAccessKey: 'd3Jvbmctc2VjcmV0LWtleQ==' },
+					},
+					{
+						...CREDENTIALS.faults,
+						type: 'volcengineApi',
+						data: { ...goodData, baseUrl: faultSim.url },
+					},
+					...hardening.credentials(),
+				]);
+				report.note(
+					`volcengineApi: "${CREDENTIALS.good.name}", "${CREDENTIALS.wrongSecret.name}", "${CREDENTIALS.faults.name}"`,
+				);
+			});
 
-		const ctx: Context = {
-			report,
-			host,
-			uf: userFolder,
-			sim,
-			faultSim,
-			imageServer: imageServer as FileServer,
-			image,
-			workflows,
-			triggerTaskId,
-			settings,
-		};
-
-		report.log('— headless runs: n8n execute --id, one per workflow —');
-		await report.check(CHECKS.textToVideo, () => checkTextToVideo(ctx));
-		await report.check(CHECKS.submitGet, () => checkSubmitThenGet(ctx));
-		await report.check(CHECKS.image, () => checkImageToVideo(ctx));
-		await report.check(CHECKS.batch, () => checkBatch(ctx));
-		await report.check(CHECKS.badFrames, () =>
-			checkValidation(
-				ctx,
-				workflows.badFrames,
-				/"Duration" must be 5 s \(121 frames\) or 10 s \(241 frames\).*got number 120/,
-			),
-		);
-		await report.check(CHECKS.longPrompt, () =>
-			checkValidation(
-				ctx,
-				workflows.longPrompt,
-				/"Prompt" must be at most 800 characters; got 801 characters/,
-			),
-		);
-		await report.check(CHECKS.faults, () => checkFaults(ctx));
-		await report.check(CHECKS.httpRequest, () => checkHttpRequest(ctx));
-		const runner = {
-			execute: (w: Workflow) => execute(ctx, w),
-			expectSuccess,
-			expectVideo: (item: RunItem) => expectVideo(ctx, item),
-		};
-		await report.check(HARDENING_CHECKS.submit504, () => hardening.checkSubmit504(runner));
-		await report.check(HARDENING_CHECKS.html502, () => hardening.checkHtml502(runner));
-		await report.check(CHECKS.binaryBody, () =>
-			checkBinaryBody({ report, host, uf: userFolder, sim, credential: CREDENTIALS.good }),
-		);
-
-		report.log('— server: n8n start with the published trigger workflow —');
-		server = await report.setup('n8n start (ready + owner + API key)', async () => {
-			const s = await startN8n(host, userFolder);
-			report.note(
-				`${s.baseUrl} ready in ${formatMs(s.readyMs)} (pid ${s.pid}); log ${path.relative(userFolder.dir, s.logFile)}`,
+			const workflows = buildWorkflows({
+				credential: CREDENTIALS.good,
+				faultCredential: CREDENTIALS.faults,
+				endpoints: { simulatorUrl: sim.url, imageUrl: (imageServer as FileServer).url },
+				pollIntervalSec: settings.pollIntervalSec,
+				waitSec: Math.ceil((settings.queueMs + settings.generateMs) / 1000) + 1,
+				triggerTaskId,
+				model: MODEL,
+			});
+			await report.setup('import workflows (patched examples)', async () => {
+				const all = [...Object.values(workflows), ...hardening.workflows()];
+				await importWorkflows(host, userFolder, all);
+				for (const w of all) report.note(`${w.id}  ${w.name}`);
+			});
+			await report.setup('publish the trigger workflow', () =>
+				publishWorkflow(host, userFolder, workflows.trigger.id as string),
 			);
-			return s;
-		});
-		const srv = server;
-		await report.check(CHECKS.version, () => checkServerVersion(ctx, srv));
-		await report.check(CHECKS.trigger, () => checkTrigger(ctx, srv));
-		await report.check(CHECKS.credOk, () => checkCredentialOk(ctx, srv));
-		await report.check(CHECKS.credBad, () => checkCredentialBad(ctx, srv));
-		await report.check(CHECKS.browser, () =>
-			checkBrowser({
+
+			const ctx: Context = {
 				report,
-				server: srv,
-				workflow: workflows.textToVideo,
+				host,
+				uf: userFolder,
 				sim,
-				artifactsDir: browserArtifacts,
-			}),
-		);
-		await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
-		await report.check(HARDENING_CHECKS.durable, async () => {
-			server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv);
-		});
-	} catch (error) {
-		if (!(error instanceof SetupFailed))
-			report.log(
-				`✗ unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				faultSim,
+				imageServer: imageServer as FileServer,
+				image,
+				workflows,
+				triggerTaskId,
+				settings,
+			};
+
+			report.log('— headless runs: n8n execute --id, one per workflow —');
+			await report.check(CHECKS.textToVideo, () => checkTextToVideo(ctx));
+			await report.check(CHECKS.submitGet, () => checkSubmitThenGet(ctx));
+			await report.check(CHECKS.image, () => checkImageToVideo(ctx));
+			await report.check(CHECKS.batch, () => checkBatch(ctx));
+			await report.check(CHECKS.badFrames, () =>
+				checkValidation(
+					ctx,
+					workflows.badFrames,
+					/"Duration" must be 5 s \(121 frames\) or 10 s \(241 frames\).*got number 120/,
+				),
 			);
-		report.skipRemaining(
-			error instanceof SetupFailed ? `setup "${error.step}" failed` : 'the run stopped early',
-		);
-	} finally {
-		report.log('— cleanup —');
-		const cleanup: Array<[string, () => Promise<unknown>]> = [
+			await report.check(CHECKS.longPrompt, () =>
+				checkValidation(
+					ctx,
+					workflows.longPrompt,
+					/"Prompt" must be at most 800 characters; got 801 characters/,
+				),
+			);
+			await report.check(CHECKS.faults, () => checkFaults(ctx));
+			await report.check(CHECKS.httpRequest, () => checkHttpRequest(ctx));
+			const runner = {
+				execute: (w: Workflow) => execute(ctx, w),
+				expectSuccess,
+				expectVideo: (item: RunItem) => expectVideo(ctx, item),
+			};
+			await report.check(HARDENING_CHECKS.submit504, () => hardening.checkSubmit504(runner));
+			await report.check(HARDENING_CHECKS.html502, () => hardening.checkHtml502(runner));
+			await report.check(CHECKS.binaryBody, () =>
+				checkBinaryBody({ report, host, uf: userFolder, sim, credential: CREDENTIALS.good }),
+			);
+
+			report.log('— server: n8n start with the published trigger workflow —');
+			server = await report.setup('n8n start (ready + owner + API key)', async () => {
+				const s = await startN8n(host, userFolder);
+				report.note(
+					`${s.baseUrl} ready in ${formatMs(s.readyMs)} (pid ${s.pid}); log ${path.relative(userFolder.dir, s.logFile)}`,
+				);
+				return s;
+			});
+			const srv = server;
+			await report.check(CHECKS.version, () => checkServerVersion(ctx, srv));
+			await report.check(CHECKS.trigger, () => checkTrigger(ctx, srv));
+			await report.check(CHECKS.credOk, () => checkCredentialOk(ctx, srv));
+			await report.check(CHECKS.credBad, () => checkCredentialBad(ctx, srv));
+			await report.check(CHECKS.browser, () =>
+				checkBrowser({
+					report,
+					server: srv,
+					workflow: workflows.textToVideo,
+					sim,
+					artifactsDir: browserArtifacts,
+				}),
+			);
+			await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
+			await report.check(HARDENING_CHECKS.durable, async () => {
+				server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv);
+			});
+		},
+		cleanup: () => [
 			['n8n server', async () => (server ? await server.stop() : undefined)],
 			['other n8n processes', () => stopAllN8n()],
 			[
@@ -823,35 +793,18 @@ async function main(): Promise<void> {
 				async () => await Promise.all([sim.stop(), faultSim.stop(), hardening.stop()]),
 			],
 			['image server', async () => (imageServer ? await imageServer.close() : undefined)],
-			[
-				'tarball',
-				async () =>
-					tarballDir ? await fs.rm(tarballDir, { recursive: true, force: true }) : undefined,
-			],
-		];
-		for (const [what, fn] of cleanup) {
-			try {
-				await fn();
-			} catch (error) {
-				report.log(`cleanup of ${what} failed: ${messageOf(error)}`);
-			}
-		}
-		if (uf) {
-			await fs
-				.writeFile(path.join(uf.dir, 'simulator.log'), simLog.join('\n') + '\n')
-				.catch(() => undefined);
-			if (report.failed) {
-				report.log(
-					`keeping ${uf.dir} for inspection (n8n log n8n-start-*.log, simulator.log, .n8n/database.sqlite)`,
-				);
-			} else {
-				await uf.cleanup();
-			}
-		}
-		report.log('stopped n8n, simulators and the image server');
-	}
-	console.log(report.summary());
-	process.exitCode = report.failed ? 1 : 0;
+			tarballCleanup(tarballDir),
+		],
+		afterCleanup: async () => {
+			await keepUserFolderIfFailed(
+				report,
+				uf,
+				simLog,
+				'n8n log n8n-start-*.log, simulator.log, .n8n/database.sqlite',
+			);
+			report.log('stopped n8n, simulators and the image server');
+		},
+	});
 }
 
 runScript(main);

@@ -3,6 +3,7 @@
  * Small helpers for the end-to-end run: a local image server, reading n8n's stored binary data,
  * a request signed with the built credential class, and reading items out of n8n's run data.
  */
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,9 @@ import {
 	type ExecuteResult,
 	type ExecutionRun,
 } from '../../tooling/n8n-host/n8nCli';
+import type { N8nServer } from '../../tooling/n8n-host/server';
 import type { UserFolder } from '../../tooling/n8n-host/userFolder';
+import { SUBMIT_ACTION, type JimengSimulator } from '../../tooling/simulator';
 
 import { sleep } from '../../support/time';
 
@@ -233,6 +236,67 @@ export async function signedPost(
 		body: typeof signed.body === 'string' ? signed.body : JSON.stringify(signed.body),
 	});
 	return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> };
+}
+
+/**
+ * Submits a 5 s 16:9 text-to-video task signed with the built credential (from `repoDir`'s dist/),
+ * outside n8n; throws unless the answer is HTTP 200 with a task id.
+ */
+export async function submitTask(
+	repoDir: string,
+	credentialData: Record<string, unknown>,
+	task: { model: string; prompt: string },
+): Promise<{ taskId: string; status: number; body: Record<string, any> }> {
+	const answer = await signedPost(loadBuiltCredential(repoDir), credentialData, SUBMIT_ACTION, {
+		req_key: task.model,
+		prompt: task.prompt,
+		frames: 121,
+		aspect_ratio: '16:9',
+		seed: -1,
+	});
+	const taskId = answer.body?.data?.task_id as string | undefined;
+	if (answer.status !== 200 || !taskId)
+		throw new Error(`submit answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
+	return { taskId, ...answer };
+}
+
+/** `submitTask`, then waits (30 s at most) until the simulator has finished the task. */
+export async function submitDoneTask(
+	repoDir: string,
+	sim: JimengSimulator,
+	credentialData: Record<string, unknown>,
+	task: { model: string; prompt: string },
+): Promise<{ taskId: string; status: number; body: Record<string, any> }> {
+	const submitted = await submitTask(repoDir, credentialData, task);
+	const { taskId } = submitted;
+	await waitFor(
+		`task ${taskId} done`,
+		30_000,
+		() => (sim.task(taskId)?.state === 'done' ? true : undefined),
+		100,
+	);
+	return submitted;
+}
+
+/**
+ * Asserts that `n8n start` reports n8n `version`; returns the node types of this package it serves
+ * (sorted, each once).
+ */
+export async function servedPackageTypes(server: N8nServer, version: string): Promise<string[]> {
+	const settings = await server.rest<{ data: { versionCli?: string } }>('GET', '/settings');
+	assert.equal(settings.data.versionCli, version, 'server version');
+	const nodes = await server.fetch<Array<{ name: string }>>(
+		'GET',
+		'/types/nodes.json',
+		undefined,
+		'cookie',
+	);
+	const ours = [
+		...new Set(
+			nodes.body.map((t) => t.name).filter((n) => n.startsWith('n8n-nodes-jimeng-video.')),
+		),
+	].sort();
+	return ours;
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the time is up. */

@@ -137,7 +137,8 @@ function describeUnknown(
 	};
 }
 
-function emptyTally(part: string): PartTally {
+/** A part's tally before anything is counted. */
+export function emptyTally(part: string): PartTally {
 	return {
 		part,
 		asked: 0,

@@ -13,6 +13,7 @@ import { simulatorCredential } from '../../support/workflows';
 import { runBadInputs, type SoakSecrets } from './badInputs';
 import { Capture } from './capture';
 import {
+	emptyTally,
 	FAIL_EVERY,
 	FaultSoak,
 	FORCED_RESET_ITEMS,
@@ -127,18 +128,7 @@ async function main(): Promise<number> {
 			orphansUnexplained: sum.orphansUnexplained + t.orphansUnexplained,
 			lost: sum.lost + t.lost,
 		}),
-		{
-			part: 'total (tasks asked/created counted once)',
-			asked: 0,
-			created: 0,
-			delivered: 0,
-			cleanErrors: 0,
-			unknownOutcome: 0,
-			duplicates: 0,
-			orphansExplained: 0,
-			orphansUnexplained: 0,
-			lost: 0,
-		},
+		emptyTally('total (tasks asked/created counted once)'),
 	);
 	const row = (t: PartTally) => [
 		t.part,

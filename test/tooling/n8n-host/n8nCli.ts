@@ -140,19 +140,23 @@ function tail(text: string, lines: number): string {
 	return text.split('\n').filter(Boolean).slice(-lines).join('\n');
 }
 
-async function withTempJson<T>(
+/** Runs `n8n <command> --input=<file>` on `rows` written to a temporary JSON file; returns their ids. */
+async function importJson(
+	host: N8nHost,
 	userFolder: UserFolder,
-	value: unknown,
-	fn: (file: string) => Promise<T>,
-): Promise<T> {
+	command: 'import:credentials' | 'import:workflow',
+	rows: Array<{ id: string }>,
+	options: CliOptions,
+): Promise<string[]> {
 	// Inside the user folder (not /tmp): it holds secrets in plain text and goes away with the folder.
 	const file = path.join(userFolder.dir, `.import-${newN8nId()}.json`);
-	await fs.writeFile(file, JSON.stringify(value), { mode: 0o600 });
+	await fs.writeFile(file, JSON.stringify(rows), { mode: 0o600 });
 	try {
-		return await fn(file);
+		await runN8nOk(host, userFolder, [command, `--input=${file}`], options);
 	} finally {
 		await fs.rm(file, { force: true });
 	}
+	return rows.map((row) => row.id);
 }
 
 /** Imports credentials (data in plain text) and returns their ids (generated when not given). */
@@ -169,10 +173,7 @@ export async function importCredentials(
 		...c,
 		id: c.id ?? newN8nId(),
 	}));
-	await withTempJson(userFolder, withIds, (file) =>
-		runN8nOk(host, userFolder, ['import:credentials', `--input=${file}`], options),
-	);
-	return withIds.map((c) => c.id);
+	return await importJson(host, userFolder, 'import:credentials', withIds, options);
 }
 
 /** Imports one workflow (inactive) and returns its id (generated when the JSON has none). */
@@ -199,10 +200,7 @@ export async function importWorkflows(
 		...w,
 		id: w.id ?? newN8nId(),
 	}));
-	await withTempJson(userFolder, withIds, (file) =>
-		runN8nOk(host, userFolder, ['import:workflow', `--input=${file}`], options),
-	);
-	return withIds.map((w) => w.id);
+	return await importJson(host, userFolder, 'import:workflow', withIds, options);
 }
 
 /**

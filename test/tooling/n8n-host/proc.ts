@@ -8,6 +8,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
+import { request } from 'undici';
+
+import { sleep } from '../../support/time';
+
 export interface RunOptions {
 	cwd?: string;
 	env?: NodeJS.ProcessEnv;
@@ -207,4 +211,69 @@ export function logAndSplitLines(
 		partial = lines.pop() ?? '';
 		for (const line of lines) onLine(line);
 	};
+}
+
+export type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * The child's end: `exited` resolves with its exit code and signal (both null when it could not be
+ * spawned), and `hasExited()` is true from then on. `onExit` runs on a real exit, before `exited`
+ * resolves (close its log file there).
+ */
+export function watchExit(
+	child: ChildProcess,
+	onExit: () => void,
+): { exited: Promise<ExitStatus>; hasExited: () => boolean } {
+	let done = false;
+	const exited = new Promise<ExitStatus>((resolve) => {
+		child.once('exit', (code, signal) => {
+			done = true;
+			onExit();
+			resolve({ code, signal });
+		});
+		child.once('error', () => {
+			done = true;
+			resolve({ code: null, signal: null });
+		});
+	});
+	return { exited, hasExited: () => done };
+}
+
+/**
+ * Polls an n8n process's `/healthz/readiness` every 250 ms until it answers 200. Throws, with the
+ * last output, when the process exits first or is not ready after `timeoutMs` (from `started`).
+ */
+export async function waitForReadiness(p: {
+	/** "n8n start", "n8n worker worker-1": how the errors name it. */
+	what: string;
+	url: string;
+	/** Where it was asked, for the timeout error. */
+	where: string;
+	started: number;
+	timeoutMs: number;
+	hasExited: () => boolean;
+	exited: Promise<ExitStatus>;
+	logTail: () => string;
+}): Promise<void> {
+	for (;;) {
+		if (p.hasExited()) {
+			const { code, signal } = await p.exited;
+			throw new Error(
+				`${p.what} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${p.logTail()}`,
+			);
+		}
+		if (Date.now() - p.started > p.timeoutMs) {
+			throw new Error(
+				`${p.what} was not ready after ${formatMs(p.timeoutMs)} (${p.where}). Last output:\n${p.logTail()}`,
+			);
+		}
+		try {
+			const res = await request(p.url, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+			await res.body.dump();
+			if (res.statusCode === 200) return;
+		} catch {
+			// Not listening yet.
+		}
+		await sleep(250);
+	}
 }

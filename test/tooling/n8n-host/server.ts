@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { request } from 'undici';
 
 import type { N8nHost } from './host';
-import { formatMs, logAndSplitLines, spawnGroup, terminateGroup } from './proc';
+import { logAndSplitLines, spawnGroup, terminateGroup, waitForReadiness } from './proc';
 import type { UserFolder } from './userFolder';
 import { sleep } from '../../support/time';
 
@@ -245,31 +245,16 @@ export async function startN8n(
 	running.add(server);
 
 	try {
-		const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
-		for (;;) {
-			if (hasExited) {
-				const { code, signal } = await exited;
-				throw new Error(
-					`n8n start exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${logTail()}`,
-				);
-			}
-			if (Date.now() - started > readyTimeoutMs) {
-				throw new Error(
-					`n8n start was not ready after ${formatMs(readyTimeoutMs)} (${baseUrl}/healthz/readiness). Last output:\n${logTail()}`,
-				);
-			}
-			try {
-				const res = await request(`${baseUrl}/healthz/readiness`, {
-					headersTimeout: 2_000,
-					bodyTimeout: 2_000,
-				});
-				await res.body.dump();
-				if (res.statusCode === 200) break;
-			} catch {
-				// Not listening yet.
-			}
-			await sleep(250);
-		}
+		await waitForReadiness({
+			what: 'n8n start',
+			url: `${baseUrl}/healthz/readiness`,
+			where: `${baseUrl}/healthz/readiness`,
+			started,
+			timeoutMs: options.readyTimeoutMs ?? 120_000,
+			hasExited: () => hasExited,
+			exited,
+			logTail: () => logTail(),
+		});
 		server.readyMs = Date.now() - started;
 
 		if (options.setupOwner ?? true) {

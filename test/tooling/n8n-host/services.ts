@@ -14,7 +14,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
-import { formatMs, runProcess, spawnGroup, terminateGroup } from './proc';
+import {
+	formatMs,
+	logAndSplitLines,
+	runProcess,
+	spawnGroup,
+	terminateGroup,
+	watchExit,
+} from './proc';
 import { sleep } from '../../support/time';
 
 export interface ServiceBinaries {
@@ -141,28 +148,14 @@ function spawnService(
 	const out = createWriteStream(logFile, { flags: 'a' });
 	const tail: string[] = [];
 	const child = spawnGroup(cmd, args, { env: env ?? process.env });
-	const onData = (chunk: Buffer): void => {
-		out.write(chunk);
-		for (const line of chunk.toString('utf8').split('\n')) {
-			if (!line) continue;
-			tail.push(line);
-			if (tail.length > 200) tail.shift();
-		}
-	};
+	const onData = logAndSplitLines(out, (line) => {
+		if (!line) return;
+		tail.push(line);
+		if (tail.length > 200) tail.shift();
+	});
 	child.stdout?.on('data', onData);
 	child.stderr?.on('data', onData);
-	let done = false;
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-		child.once('exit', (code, signal) => {
-			done = true;
-			out.end();
-			resolve({ code, signal });
-		});
-		child.once('error', () => {
-			done = true;
-			resolve({ code: null, signal: null });
-		});
-	});
+	const { exited, hasExited } = watchExit(child, () => out.end());
 	let stopping: Promise<void> | undefined;
 	const proc: ServiceProcess = {
 		name,
@@ -173,7 +166,7 @@ function spawnService(
 		stop: () => (stopping ??= terminateGroup(child, 10_000)),
 		exited,
 	};
-	return { child, proc, hasExited: () => done };
+	return { child, proc, hasExited };
 }
 
 /** Sends one command over a raw socket and returns the first answer line (RESP is line-based). */

@@ -14,14 +14,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../simulator';
+import { JimengSimulator } from '../simulator';
 import { loadExamples, startBanner } from './examples';
 import { REPO_DIR, ensureN8nHost } from './host';
 import { importCredentials, importWorkflows } from './n8nCli';
 import { formatMs } from './proc';
 import { startN8n, type OwnerAccount } from './server';
 import { createUserFolder, installPackageTarball, packProject } from './userFolder';
-import { realCredentialDataFromEnv } from '../../support/simulatorCredential';
+import {
+	realCredentialDataFromEnv,
+	simulatorCredentialData,
+} from '../../support/simulatorCredential';
 
 export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
 export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
@@ -71,13 +74,7 @@ async function main(): Promise<void> {
 			id: SIMULATOR_CREDENTIAL_ID,
 			name: 'Jimeng simulator',
 			type: 'volcengineApi',
-			data: {
-				...DEFAULT_SIMULATOR_ACCOUNT,
-				sessionToken: '',
-				region: 'cn-north-1',
-				service: 'cv',
-				baseUrl: sim.url,
-			},
+			data: simulatorCredentialData(sim.url),
 		},
 	];
 	const realData = realCredentialDataFromEnv();

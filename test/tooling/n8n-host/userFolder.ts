@@ -251,30 +251,31 @@ export interface PackOptions {
 
 const SOURCE_DIRS = ['credentials', 'nodes'];
 
-function newestMtime(dir: string, filter: (file: string) => boolean): number {
-	let newest = 0;
+/** Folds the modification times of the files below `dir` that pass `filter`, starting from `start`. */
+function foldMtimes(
+	dir: string,
+	filter: (file: string) => boolean,
+	start: number,
+	pick: (a: number, b: number) => number,
+): number {
+	let result = start;
 	const walk = (d: string): void => {
 		for (const e of readdirSafe(d)) {
 			const p = path.join(d, e.name);
 			if (e.isDirectory()) walk(p);
-			else if (filter(p)) newest = Math.max(newest, statSync(p).mtimeMs);
+			else if (filter(p)) result = pick(result, statSync(p).mtimeMs);
 		}
 	};
 	walk(dir);
-	return newest;
+	return result;
+}
+
+function newestMtime(dir: string, filter: (file: string) => boolean): number {
+	return foldMtimes(dir, filter, 0, Math.max);
 }
 
 function oldestMtime(dir: string, filter: (file: string) => boolean): number {
-	let oldest = Infinity;
-	const walk = (d: string): void => {
-		for (const e of readdirSafe(d)) {
-			const p = path.join(d, e.name);
-			if (e.isDirectory()) walk(p);
-			else if (filter(p)) oldest = Math.min(oldest, statSync(p).mtimeMs);
-		}
-	};
-	walk(dir);
-	return oldest;
+	return foldMtimes(dir, filter, Infinity, Math.min);
 }
 
 function readdirSafe(d: string): Dirent[] {

@@ -11,10 +11,16 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 
-import { request } from 'undici';
-
 import type { N8nHost } from './host';
-import { formatMs, groupAlive, logAndSplitLines, spawnGroup, terminateGroup } from './proc';
+import {
+	formatMs,
+	groupAlive,
+	logAndSplitLines,
+	spawnGroup,
+	terminateGroup,
+	waitForReadiness,
+	watchExit,
+} from './proc';
 import { freePort, type UserFolder } from './userFolder';
 import { sleep } from '../../support/time';
 
@@ -102,18 +108,7 @@ export async function startN8nWorker(
 		});
 	child.stdout?.on('data', onData('stdout'));
 	child.stderr?.on('data', onData('stderr'));
-	let hasExited = false;
-	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-		child.once('exit', (code, signal) => {
-			hasExited = true;
-			log.end();
-			resolve({ code, signal });
-		});
-		child.once('error', () => {
-			hasExited = true;
-			resolve({ code: null, signal: null });
-		});
-	});
+	const { exited, hasExited } = watchExit(child, () => log.end());
 	const logTail = (lines = 40): string => all.filter(Boolean).slice(-lines).join('\n');
 
 	let stopping: Promise<void> | undefined;
@@ -143,7 +138,7 @@ export async function startN8nWorker(
 			});
 		},
 		kill: async (signal = 'SIGKILL') => {
-			if (child.pid !== undefined && !hasExited) {
+			if (child.pid !== undefined && !hasExited()) {
 				try {
 					// The whole group: a dead machine or container takes the task runner with it.
 					process.kill(-child.pid, signal);
@@ -160,36 +155,21 @@ export async function startN8nWorker(
 		stop: () => (stopping ??= terminateGroup(child, options.stopGraceMs ?? 15_000)),
 		exited,
 		get alive() {
-			return !hasExited;
+			return !hasExited();
 		},
 	};
 
 	try {
-		const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
-		for (;;) {
-			if (hasExited) {
-				const { code, signal } = await exited;
-				throw new Error(
-					`n8n worker ${options.name} exited (code ${code}, signal ${signal}) before it was ready. Last output:\n${logTail()}`,
-				);
-			}
-			if (Date.now() - started > readyTimeoutMs) {
-				throw new Error(
-					`n8n worker ${options.name} was not ready after ${formatMs(readyTimeoutMs)} (health port ${healthPort}). Last output:\n${logTail()}`,
-				);
-			}
-			try {
-				const res = await request(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
-					headersTimeout: 2_000,
-					bodyTimeout: 2_000,
-				});
-				await res.body.dump();
-				if (res.statusCode === 200) break;
-			} catch {
-				// Not listening yet.
-			}
-			await sleep(250);
-		}
+		await waitForReadiness({
+			what: `n8n worker ${options.name}`,
+			url: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+			where: `health port ${healthPort}`,
+			started,
+			timeoutMs: options.readyTimeoutMs ?? 120_000,
+			hasExited,
+			exited,
+			logTail: () => logTail(),
+		});
 		worker.readyMs = Date.now() - started;
 		return worker;
 	} catch (err) {

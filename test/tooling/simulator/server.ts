@@ -509,14 +509,7 @@ export class JimengSimulator {
 				signature: 'verified',
 				content_type: firstHeader(req, 'content-type') ?? null,
 			};
-			entry.code = SUCCESS_CODE;
-			return this.writeJson(
-				res,
-				entry,
-				businessAnswer(SUCCESS_CODE, echo, 'Success', startedNs),
-				startedNs,
-				true,
-			);
+			return this.writeBusiness(res, entry, SUCCESS_CODE, echo, 'Success', startedNs);
 		}
 		if ((action !== SUBMIT_ACTION && action !== GET_RESULT_ACTION) || version !== API_VERSION) {
 			return gatewayError(
@@ -527,16 +520,8 @@ export class JimengSimulator {
 		}
 
 		const faults = this.settings.faults;
-		const businessError = (code: number, message: string = codeInfo(code).message) => {
-			entry.code = code;
-			return this.writeJson(
-				res,
-				entry,
-				businessAnswer(code, null, message, startedNs),
-				startedNs,
-				true,
-			);
-		};
+		const businessError = (code: number, message: string = codeInfo(code).message) =>
+			this.writeBusiness(res, entry, code, null, message, startedNs);
 		if (this.chance(faults.resetBeforeCreate))
 			return this.resetConnection(req, entry, 'resetBeforeCreate');
 		if (this.chance(faults.htmlErrorPage)) return this.writeHtmlErrorPage(res, entry, startedNs);
@@ -681,14 +666,7 @@ export class JimengSimulator {
 			data.video_url = `${this.publicBase(req)}/video/${task!.id}.mp4?x-expires=${expiresAt}&x-signature=${signature}`;
 			task!.videoUrl = data.video_url;
 		}
-		entry.code = SUCCESS_CODE;
-		return this.writeJson(
-			res,
-			entry,
-			businessAnswer(SUCCESS_CODE, data, 'Success', startedNs),
-			startedNs,
-			true,
-		);
+		return this.writeBusiness(res, entry, SUCCESS_CODE, data, 'Success', startedNs);
 	}
 
 	private async handleDownload(
@@ -821,6 +799,25 @@ export class JimengSimulator {
 
 	// ---- answers ----------------------------------------------------------------------------------
 
+	/** An API answer in the service's envelope (`data` and `message` under `code`), logged with that code. */
+	private writeBusiness(
+		res: ServerResponse,
+		entry: RequestLogEntry,
+		code: number,
+		data: unknown,
+		message: string,
+		startedNs: bigint,
+	): Promise<void> {
+		entry.code = code;
+		return this.writeJson(
+			res,
+			entry,
+			businessAnswer(code, data, message, startedNs),
+			startedNs,
+			true,
+		);
+	}
+
 	private writeJson(
 		res: ServerResponse,
 		entry: RequestLogEntry,
@@ -828,16 +825,15 @@ export class JimengSimulator {
 		startedNs: bigint,
 		api: boolean,
 	): Promise<void> {
-		return this.later(api, () => {
-			const text = JSON.stringify(answer.body);
-			this.record(entry, answer.http, startedNs);
-			if (res.destroyed) return;
-			res.writeHead(answer.http, {
-				'Content-Type': JSON_TYPE,
-				'Content-Length': Buffer.byteLength(text),
-			});
-			res.end(text);
-		});
+		return this.writeRaw(
+			res,
+			entry,
+			answer.http,
+			JSON_TYPE,
+			JSON.stringify(answer.body),
+			startedNs,
+			api,
+		);
 	}
 
 	/** A body written as given (an HTML page, a cut-off JSON), with a matching Content-Length. */
@@ -848,8 +844,9 @@ export class JimengSimulator {
 		contentType: string,
 		text: string,
 		startedNs: bigint,
+		api = true,
 	): Promise<void> {
-		return this.later(true, () => {
+		return this.later(api, () => {
 			this.record(entry, status, startedNs);
 			if (res.destroyed) return;
 			res.writeHead(status, {

@@ -24,6 +24,7 @@ import { formatMs } from '../../../tooling/n8n-host/proc';
 import type { UserFolder } from '../../../tooling/n8n-host/userFolder';
 import { ECHO_BODY_ACTION, type JimengSimulator } from '../../../tooling/simulator';
 import type { Report } from '../report';
+import { startNode } from '../../../support/startNode';
 import {
 	crashedAfterResult,
 	describeBinary,
@@ -71,14 +72,7 @@ export function binaryBodyWorkflow(
 		id: WORKFLOW_ID,
 		name: 'E2E: HTTP Request node posts an n8n binary file, signed by volcengineApi',
 		nodes: [
-			{
-				id: 'b1',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
+			startNode('b1'),
 			{
 				id: 'b2',
 				name: 'Download File',
@@ -217,8 +211,10 @@ if (require.main === module) {
 			require('../../../tooling/n8n-host/n8nCli') as typeof import('../../../tooling/n8n-host/n8nCli');
 		const userFolder =
 			require('../../../tooling/n8n-host/userFolder') as typeof import('../../../tooling/n8n-host/userFolder');
-		const { JimengSimulator, DEFAULT_SIMULATOR_ACCOUNT } =
+		const { JimengSimulator } =
 			require('../../../tooling/simulator') as typeof import('../../../tooling/simulator');
+		const { simulatorCredentialData } =
+			require('../../../support/simulatorCredential') as typeof import('../../../support/simulatorCredential');
 		/* eslint-enable @typescript-eslint/no-require-imports */
 		const note = (line: string) => console.log(`  ${line}`);
 		const sim = new JimengSimulator();
@@ -236,13 +232,7 @@ if (require.main === module) {
 				{
 					...credential,
 					type: 'volcengineApi',
-					data: {
-						...DEFAULT_SIMULATOR_ACCOUNT,
-						sessionToken: '',
-						region: 'cn-north-1',
-						service: 'cv',
-						baseUrl: sim.url,
-					},
+					data: simulatorCredentialData(sim.url),
 				},
 			]);
 			await checkBinaryBody({ report: { note, warn: note }, host, uf, sim, credential });

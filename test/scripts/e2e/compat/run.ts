@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
  * Compatibility run (after test/scripts/e2e/run.ts in `npm run test:e2e`):
  * - n8n 1.123.81 (newest 1.x, Node 24) with the packed package installed as n8n's installer does:
@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -43,17 +43,18 @@ import {
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../../../tooling/simulator';
-import { Report, SetupFailed, messageOf } from '../report';
+import { Report, SetupFailed } from '../report';
+import { keepUserFolderIfFailed, runE2e, tarballCleanup } from '../runner';
 import {
 	binaryBytes,
 	crashedAfterResult,
 	executeOnce,
 	gradientPng,
-	loadBuiltCredential,
 	nodeItems,
 	numberFromEnv,
 	serveFile,
-	signedPost,
+	servedPackageTypes,
+	submitDoneTask,
 	waitFor,
 	type FileServer,
 	type RunItem,
@@ -213,19 +214,7 @@ async function checkImageToVideo(ctx: Ctx): Promise<void> {
 }
 
 async function checkTrigger(ctx: Ctx, server: N8nServer): Promise<void> {
-	const settings = await server.rest<{ data: { versionCli?: string } }>('GET', '/settings');
-	assert.equal(settings.data.versionCli, ctx.host.n8nVersion, 'server version');
-	const nodes = await server.fetch<Array<{ name: string }>>(
-		'GET',
-		'/types/nodes.json',
-		undefined,
-		'cookie',
-	);
-	const ours = [
-		...new Set(
-			nodes.body.map((t) => t.name).filter((n) => n.startsWith('n8n-nodes-jimeng-video.')),
-		),
-	].sort();
+	const ours = await servedPackageTypes(server, ctx.host.n8nVersion);
 	assert.ok(
 		ours.includes('n8n-nodes-jimeng-video.jimengVideoTrigger'),
 		`trigger type not known; package types: ${ours.join(', ') || 'none'}`,
@@ -236,7 +225,7 @@ async function checkTrigger(ctx: Ctx, server: N8nServer): Promise<void> {
 		.filter((l) => /jimeng/i.test(l) && /error|fail/i.test(l));
 	assert.deepEqual(loadErrors, [], 'n8n logged errors about the package');
 	ctx.report.note(
-		`server reports n8n ${settings.data.versionCli}; node types ${ours.join(', ')}; no error about the package in its log`,
+		`server reports n8n ${ctx.host.n8nVersion}; node types ${ours.join(', ')}; no error about the package in its log`,
 	);
 
 	const wfId = ctx.workflows.trigger.id as string;
@@ -329,171 +318,128 @@ async function main(): Promise<void> {
 	let tarballDir: string | undefined;
 	let uf: UserFolder | undefined;
 	let server: N8nServer | undefined;
-	try {
-		const host1 = await host(report, '1.123');
-		const host2 = await host(report, '2.41');
-		const tarball = await report.setup('build + pack the package', async () => {
-			const t = await packProject(REPO_DIR, { log: (l) => report.note(l) });
-			tarballDir = path.dirname(t);
-			return t;
-		});
-		const image = gradientPng(800, 500);
-		await report.setup('simulator + image server', async () => {
-			await sim.start();
-			imageServer = await serveFile('first-frame.png', image, 'image/png');
-			report.note(`simulator ${sim.url}; image ${imageServer.url}`);
-		});
-		const credentialData = simulatorCredentialData(sim.url);
+	await runE2e(report, {
+		run: async () => {
+			const host1 = await host(report, '1.123');
+			const host2 = await host(report, '2.41');
+			const tarball = await report.setup('build + pack the package', async () => {
+				const t = await packProject(REPO_DIR, { log: (l) => report.note(l) });
+				tarballDir = path.dirname(t);
+				return t;
+			});
+			const image = gradientPng(800, 500);
+			await report.setup('simulator + image server', async () => {
+				await sim.start();
+				imageServer = await serveFile('first-frame.png', image, 'image/png');
+				report.note(`simulator ${sim.url}; image ${imageServer.url}`);
+			});
+			const credentialData = simulatorCredentialData(sim.url);
 
-		// ---- n8n 1.123: the package as the community-package installer puts it ----
-		report.log(`— ${V1}: installed as n8n's installer does; n8n execute, then n8n start —`);
-		try {
-			const folder = await report.setup(
-				`[${V1}] fresh user folder + install the tarball`,
-				async () => {
-					const f = await createUserFolder();
-					uf = f;
-					const res = await runN8nOk(host1, f, ['--version'], { timeoutMs: 60_000 });
-					const version = res.stdout.trim().split('\n').pop()?.trim();
-					if (version !== VERSIONS['1.123']) throw new Error(`n8n --version printed ${version}`);
-					const installed = await installPackageTarball(f, tarball);
-					report.note(`n8n ${version} on Node ${host1.nodeVersion}; N8N_USER_FOLDER=${f.dir}`);
-					report.note(
-						`installed ${installed.name}@${installed.version} into ${path.relative(f.dir, installed.dir)} (as n8n's installer does)`,
-					);
-					return f;
-				},
-			);
-			const triggerTaskId = await report.setup(
-				`[${V1}] a done task for the trigger + imports + activation`,
-				async () => {
-					const answer = await signedPost(
-						loadBuiltCredential(REPO_DIR),
-						credentialData,
-						SUBMIT_ACTION,
-						{
-							req_key: MODEL,
-							prompt: 'A paper boat on a rainy street (compat trigger task)',
-							frames: 121,
-							aspect_ratio: '16:9',
-							seed: -1,
-						},
-					);
-					const taskId = answer.body?.data?.task_id as string | undefined;
-					if (answer.status !== 200 || !taskId)
-						throw new Error(
-							`submit answered HTTP ${answer.status}: ${JSON.stringify(answer.body)}`,
+			// ---- n8n 1.123: the package as the community-package installer puts it ----
+			report.log(`— ${V1}: installed as n8n's installer does; n8n execute, then n8n start —`);
+			try {
+				const folder = await report.setup(
+					`[${V1}] fresh user folder + install the tarball`,
+					async () => {
+						const f = await createUserFolder();
+						uf = f;
+						const res = await runN8nOk(host1, f, ['--version'], { timeoutMs: 60_000 });
+						const version = res.stdout.trim().split('\n').pop()?.trim();
+						if (version !== VERSIONS['1.123']) throw new Error(`n8n --version printed ${version}`);
+						const installed = await installPackageTarball(f, tarball);
+						report.note(`n8n ${version} on Node ${host1.nodeVersion}; N8N_USER_FOLDER=${f.dir}`);
+						report.note(
+							`installed ${installed.name}@${installed.version} into ${path.relative(f.dir, installed.dir)} (as n8n's installer does)`,
 						);
-					await waitFor(
-						`task ${taskId} done`,
-						30_000,
-						() => (sim.task(taskId)?.state === 'done' ? true : undefined),
-						100,
-					);
-					await importCredentials(host1, folder, [
-						{ ...CREDENTIAL, type: 'volcengineApi', data: credentialData },
-					]);
-					return taskId;
-				},
-			);
-			const workflows = buildWorkflows({
-				credential: CREDENTIAL,
-				faultCredential: CREDENTIAL,
-				endpoints: { simulatorUrl: sim.url, imageUrl: (imageServer as FileServer).url },
-				pollIntervalSec,
-				waitSec: Math.ceil((queueMs + generateMs) / 1000) + 1,
-				triggerTaskId,
-				model: MODEL,
-			});
-			await report.setup(`[${V1}] import workflows, activate the trigger workflow`, async () => {
-				const used = [
-					workflows.textToVideo,
-					workflows.submitThenGet,
-					workflows.imageToVideo,
-					workflows.trigger,
-				];
-				await importWorkflows(host1, folder, used);
-				// 1.x: update:workflow --active=true (2.x: publish:workflow).
-				await publishWorkflow(host1, folder, workflows.trigger.id as string);
-				for (const w of used) report.note(`${w.id}  ${w.name}`);
-			});
-			const ctx: Ctx = {
-				report,
-				host: host1,
-				uf: folder,
-				sim,
-				imageServer: imageServer as FileServer,
-				image,
-				workflows,
-				triggerTaskId,
-			};
-			await report.check(CHECKS.textToVideo, () => checkTextToVideo(ctx));
-			await report.check(CHECKS.submitGet, () => checkSubmitThenGet(ctx));
-			await report.check(CHECKS.image, () => checkImageToVideo(ctx));
-			await report.check(CHECKS.trigger, async () => {
-				server = await startN8n(host1, folder);
-				report.note(
-					`${server.baseUrl} ready in ${formatMs(server.readyMs)}; owner set up, API key created`,
+						return f;
+					},
 				);
-				await checkTrigger(ctx, server);
-			});
-		} catch (error) {
-			if (!(error instanceof SetupFailed)) throw error;
-			for (const name of SMOKE_CHECKS)
-				if (!report.results.some((r) => r.name === name))
-					report.skip(name, `setup "${error.step}" failed`);
-		} finally {
-			if (server) await server.stop();
-			server = undefined;
-		}
+				const triggerTaskId = await report.setup(
+					`[${V1}] a done task for the trigger + imports + activation`,
+					async () => {
+						const { taskId } = await submitDoneTask(REPO_DIR, sim, credentialData, {
+							model: MODEL,
+							prompt: 'A paper boat on a rainy street (compat trigger task)',
+						});
+						await importCredentials(host1, folder, [
+							{ ...CREDENTIAL, type: 'volcengineApi', data: credentialData },
+						]);
+						return taskId;
+					},
+				);
+				const workflows = buildWorkflows({
+					credential: CREDENTIAL,
+					faultCredential: CREDENTIAL,
+					endpoints: { simulatorUrl: sim.url, imageUrl: (imageServer as FileServer).url },
+					pollIntervalSec,
+					waitSec: Math.ceil((queueMs + generateMs) / 1000) + 1,
+					triggerTaskId,
+					model: MODEL,
+				});
+				await report.setup(`[${V1}] import workflows, activate the trigger workflow`, async () => {
+					const used = [
+						workflows.textToVideo,
+						workflows.submitThenGet,
+						workflows.imageToVideo,
+						workflows.trigger,
+					];
+					await importWorkflows(host1, folder, used);
+					// 1.x: update:workflow --active=true (2.x: publish:workflow).
+					await publishWorkflow(host1, folder, workflows.trigger.id as string);
+					for (const w of used) report.note(`${w.id}  ${w.name}`);
+				});
+				const ctx: Ctx = {
+					report,
+					host: host1,
+					uf: folder,
+					sim,
+					imageServer: imageServer as FileServer,
+					image,
+					workflows,
+					triggerTaskId,
+				};
+				await report.check(CHECKS.textToVideo, () => checkTextToVideo(ctx));
+				await report.check(CHECKS.submitGet, () => checkSubmitThenGet(ctx));
+				await report.check(CHECKS.image, () => checkImageToVideo(ctx));
+				await report.check(CHECKS.trigger, async () => {
+					server = await startN8n(host1, folder);
+					report.note(
+						`${server.baseUrl} ready in ${formatMs(server.readyMs)}; owner set up, API key created`,
+					);
+					await checkTrigger(ctx, server);
+				});
+			} catch (error) {
+				if (!(error instanceof SetupFailed)) throw error;
+				for (const name of SMOKE_CHECKS)
+					if (!report.results.some((r) => r.name === name))
+						report.skip(name, `setup "${error.step}" failed`);
+			} finally {
+				if (server) await server.stop();
+				server = undefined;
+			}
 
-		// ---- the README's manual install, both versions ----
-		report.log(
-			'— manual install: cd <N8N_USER_FOLDER>/.n8n/nodes && npm install --omit=peer <tarball> —',
-		);
-		const manual = { report, tarball, sim, credentialData, pollIntervalSec };
-		await report.check(CHECKS.manual2, () => checkManualInstall({ ...manual, host: host2 }));
-		await report.check(CHECKS.manual1, () => checkManualInstall({ ...manual, host: host1 }));
-	} catch (error) {
-		if (!(error instanceof SetupFailed))
+			// ---- the README's manual install, both versions ----
 			report.log(
-				`✗ unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+				'— manual install: cd <N8N_USER_FOLDER>/.n8n/nodes && npm install --omit=peer <tarball> —',
 			);
-		report.skipRemaining(
-			error instanceof SetupFailed ? `setup "${error.step}" failed` : 'the run stopped early',
-		);
-	} finally {
-		report.log('— cleanup —');
-		for (const [what, fn] of [
+			const manual = { report, tarball, sim, credentialData, pollIntervalSec };
+			await report.check(CHECKS.manual2, () => checkManualInstall({ ...manual, host: host2 }));
+			await report.check(CHECKS.manual1, () => checkManualInstall({ ...manual, host: host1 }));
+		},
+		cleanup: () => [
 			['n8n processes', () => stopAllN8n()],
 			['simulator', () => sim.stop()],
 			['image server', async () => (imageServer ? await imageServer.close() : undefined)],
-			[
-				'tarball',
-				async () =>
-					tarballDir ? await fs.rm(tarballDir, { recursive: true, force: true }) : undefined,
-			],
-		] as Array<[string, () => Promise<unknown>]>) {
-			try {
-				await fn();
-			} catch (error) {
-				report.log(`cleanup of ${what} failed: ${messageOf(error)}`);
-			}
-		}
-		const folder = uf as UserFolder | undefined;
-		if (folder) {
-			await fs
-				.writeFile(path.join(folder.dir, 'simulator.log'), simLog.join('\n') + '\n')
-				.catch(() => undefined);
-			if (report.failed)
-				report.log(
-					`keeping ${folder.dir} for inspection (n8n-start-*.log, simulator.log, .n8n/database.sqlite)`,
-				);
-			else await folder.cleanup();
-		}
-	}
-	console.log(report.summary());
-	process.exitCode = report.failed ? 1 : 0;
+			tarballCleanup(tarballDir),
+		],
+		afterCleanup: () =>
+			keepUserFolderIfFailed(
+				report,
+				uf,
+				simLog,
+				'n8n-start-*.log, simulator.log, .n8n/database.sqlite',
+			),
+	});
 }
 
 runScript(main);
