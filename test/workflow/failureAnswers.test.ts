@@ -42,6 +42,12 @@ describe('transport', () => {
 		{ faults: {}, qps: null, concurrency: null },
 	);
 
+	/** Submits one task (no fault active) and returns its id. */
+	const submitOne = async (prompt = 'x'): Promise<string> => {
+		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt }));
+		return outputOf(run, 'Jimeng Video')[0].json.task_id as string;
+	};
+
 	it.each(SUBMIT_CODES)(
 		'submit answered %i (HTTP %i): one request, classified retryable=%s, meaning and request_id in the message',
 		async (code, status, retryable) => {
@@ -65,19 +71,13 @@ describe('transport', () => {
 	it.each(TASK_FAILURE_CODES)(
 		'a task that fails with %i at query time is reported with retryable=%s',
 		async (code, retryable) => {
-			const submitted = outputOf(
-				await harness.run(jimengWorkflow({ operation: 'submit', prompt: `x [sim:fail=${code}]` })),
-				'Jimeng Video',
-			)[0];
+			const taskId = await submitOne(`x [sim:fail=${code}]`);
 			await sleep(200);
 			const run = await harness.run(
-				jimengWorkflow(
-					{ operation: 'getResult', taskId: submitted.json.task_id },
-					{ continueOnFail: true },
-				),
+				jimengWorkflow({ operation: 'getResult', taskId }, { continueOnFail: true }),
 			);
 			const [item] = outputOf(run, 'Jimeng Video');
-			expect(item.json).toMatchObject({ code, retryable, task_id: submitted.json.task_id });
+			expect(item.json).toMatchObject({ code, retryable, task_id: taskId });
 			expect(item.json.error).toMatch(new RegExp(`^Jimeng task \\d+ failed with code ${code}: `));
 			expect(sim.getResults()).toHaveLength(1);
 		},
@@ -95,17 +95,14 @@ describe('transport', () => {
 	}, 30_000);
 
 	it('rides out 50500 on Get Result', async () => {
-		const submitted = outputOf(
-			await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })),
-			'Jimeng Video',
-		)[0];
+		const taskId = await submitOne();
 		await sleep(200);
 		sim.configure({ faults: { rate50500: 1 } });
 		setTimeout(() => sim.configure({ faults: {} }), 1500);
 		const run = await harness.run(
 			jimengWorkflow({
 				operation: 'getResult',
-				taskId: submitted.json.task_id,
+				taskId,
 				options: { downloadVideo: false },
 			}),
 		);
@@ -137,16 +134,13 @@ describe('transport', () => {
 	});
 
 	it('retries Get Result after a reset (queries are safe to repeat)', async () => {
-		const submitted = outputOf(
-			await harness.run(jimengWorkflow({ operation: 'submit', prompt: 'x' })),
-			'Jimeng Video',
-		)[0];
+		const taskId = await submitOne();
 		sim.configure({ faults: { resetBeforeCreate: 1 } });
 		setTimeout(() => sim.configure({ faults: {} }), 1200);
 		const run = await harness.run(
 			jimengWorkflow({
 				operation: 'getResult',
-				taskId: submitted.json.task_id,
+				taskId,
 				options: { downloadVideo: false },
 			}),
 		);

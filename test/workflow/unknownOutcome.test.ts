@@ -114,6 +114,12 @@ describe('queries ride out error pages', () => {
 	});
 	afterAll(async () => await sim.stop());
 
+	/** Get Result for `taskId`: the bytes of the video it downloaded. */
+	const videoOf = async (taskId: string): Promise<Buffer> => {
+		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId }));
+		return await binaryBytes(outputOf(run, 'Jimeng Video')[0].binary!.data as never);
+	};
+
 	const submitDone = async (): Promise<string> => {
 		const submitted = outputOf(
 			await harness.run(jimengWorkflow({ operation: 'submit', prompt: PROMPT })),
@@ -161,9 +167,7 @@ describe('queries ride out error pages', () => {
 			if (/fault=expireFirstDownload/.test(line)) sim.configure({ faults: { htmlErrorPage: 1 } });
 			if (/fault=htmlErrorPage/.test(line) && ++pages === 2) sim.configure({ faults: {} });
 		};
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId }));
-		const [item] = outputOf(run, 'Jimeng Video');
-		expect(await binaryBytes(item.binary!.data as never)).toEqual(fixture);
+		expect(await videoOf(taskId)).toEqual(fixture);
 		expect(pages).toBe(2);
 		expect(sim.downloads().map((entry) => entry.httpStatus)).toEqual([403, 200]);
 	}, 30_000);
@@ -171,27 +175,21 @@ describe('queries ride out error pages', () => {
 	it('a CDN that would gzip the video is asked for identity: the video arrives intact, not as a "truncated" failure', async () => {
 		const taskId = await submitDone();
 		sim.configure({ faults: { gzipDownload: 1 } });
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId }));
-		const [item] = outputOf(run, 'Jimeng Video');
-		expect(await binaryBytes(item.binary!.data as never)).toEqual(fixture);
+		expect(await videoOf(taskId)).toEqual(fixture);
 		expect(sim.downloads()).toHaveLength(1);
 	}, 30_000);
 
 	it('a CDN that gzips anyway: the decompressed video is accepted (its size exceeds the compressed Content-Length)', async () => {
 		const taskId = await submitDone();
 		sim.configure({ faults: { gzipDownloadAlways: 1 } });
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId }));
-		const [item] = outputOf(run, 'Jimeng Video');
-		expect(await binaryBytes(item.binary!.data as never)).toEqual(fixture);
+		expect(await videoOf(taskId)).toEqual(fixture);
 		expect(sim.downloads().map((entry) => entry.fault)).toEqual(['gzipDownload']);
 	}, 30_000);
 
 	it('a gzip-compressed video cut halfway is caught by the decompressor and downloaded again', async () => {
 		const taskId = await submitDone();
 		faultFor({ gzipDownloadAlways: 1, truncateDownload: 1 }, 1);
-		const run = await harness.run(jimengWorkflow({ operation: 'getResult', taskId }));
-		const [item] = outputOf(run, 'Jimeng Video');
-		expect(await binaryBytes(item.binary!.data as never)).toEqual(fixture);
+		expect(await videoOf(taskId)).toEqual(fixture);
 		expect(sim.downloads().map((entry) => entry.fault)).toEqual([
 			'gzipDownload+truncateDownload',
 			null,

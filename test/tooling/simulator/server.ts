@@ -237,6 +237,17 @@ const PROBABILITY_FAULTS = [
 	'gzipDownloadAlways',
 ] as const;
 
+/** One signed, admitted API call on its way to its action's handler. */
+interface ActionCall {
+	req: IncomingMessage;
+	res: ServerResponse;
+	entry: RequestLogEntry;
+	/** The parsed body. */
+	json: unknown;
+	account: SimulatorAccount;
+	startedNs: bigint;
+}
+
 export class JimengSimulator {
 	readonly requests: RequestLogEntry[] = [];
 
@@ -553,23 +564,16 @@ export class JimengSimulator {
 					50204,
 					body.size === 0 ? 'the body is empty' : 'the body is not valid JSON',
 				);
-			if (action === SUBMIT_ACTION)
-				return await this.submit(req, res, entry, json, verdict.account, startedNs);
-			return this.getResult(req, res, entry, json, verdict.account, startedNs);
+			const call: ActionCall = { req, res, entry, json, account: verdict.account, startedNs };
+			if (action === SUBMIT_ACTION) return await this.submit(call);
+			return this.getResult(call);
 		} catch (error) {
 			if (error instanceof BusinessError) return businessError(error.code, error.message);
 			throw error;
 		}
 	}
 
-	private async submit(
-		req: IncomingMessage,
-		res: ServerResponse,
-		entry: RequestLogEntry,
-		json: unknown,
-		account: SimulatorAccount,
-		startedNs: bigint,
-	): Promise<void> {
+	private async submit({ req, res, entry, json, account, startedNs }: ActionCall): Promise<void> {
 		const request = validateSubmit(json);
 		const markers = readPromptMarkers(request.prompt);
 		if (markers.code !== null && markers.code !== SUCCESS_CODE)
@@ -634,14 +638,7 @@ export class JimengSimulator {
 		return this.writeJson(res, entry, answer, startedNs, true);
 	}
 
-	private getResult(
-		req: IncomingMessage,
-		res: ServerResponse,
-		entry: RequestLogEntry,
-		json: unknown,
-		account: SimulatorAccount,
-		startedNs: bigint,
-	): Promise<void> {
+	private getResult({ req, res, entry, json, account, startedNs }: ActionCall): Promise<void> {
 		const request = validateGetResult(json);
 		const now = Date.now();
 		const found = this.tasks.get(request.taskId);
