@@ -42,6 +42,20 @@ describe('transport', () => {
 		{ faults: {}, qps: null, concurrency: null },
 	);
 
+	/** Get Result (no download) with `faults` on for its first `ms`; its item. */
+	const getResultDuring = async (
+		taskId: string,
+		faults: Parameters<typeof sim.configure>[0]['faults'],
+		ms: number,
+	) => {
+		sim.configure({ faults });
+		setTimeout(() => sim.configure({ faults: {} }), ms);
+		const run = await harness.run(
+			jimengWorkflow({ operation: 'getResult', taskId, options: { downloadVideo: false } }),
+		);
+		return outputOf(run, 'Jimeng Video')[0];
+	};
+
 	/** Submits one task (no fault active) and returns its id. */
 	const submitOne = async (prompt = 'x'): Promise<string> => {
 		const run = await harness.run(jimengWorkflow({ operation: 'submit', prompt }));
@@ -97,16 +111,8 @@ describe('transport', () => {
 	it('rides out 50500 on Get Result', async () => {
 		const taskId = await submitOne();
 		await sleep(200);
-		sim.configure({ faults: { rate50500: 1 } });
-		setTimeout(() => sim.configure({ faults: {} }), 1500);
-		const run = await harness.run(
-			jimengWorkflow({
-				operation: 'getResult',
-				taskId,
-				options: { downloadVideo: false },
-			}),
-		);
-		expect(outputOf(run, 'Jimeng Video')[0].json.status).toBe('done');
+		const item = await getResultDuring(taskId, { rate50500: 1 }, 1500);
+		expect(item.json.status).toBe('done');
 		expect(sim.getResults().filter((entry) => entry.code === 50500).length).toBeGreaterThanOrEqual(
 			1,
 		);
@@ -135,18 +141,8 @@ describe('transport', () => {
 
 	it('retries Get Result after a reset (queries are safe to repeat)', async () => {
 		const taskId = await submitOne();
-		sim.configure({ faults: { resetBeforeCreate: 1 } });
-		setTimeout(() => sim.configure({ faults: {} }), 1200);
-		const run = await harness.run(
-			jimengWorkflow({
-				operation: 'getResult',
-				taskId,
-				options: { downloadVideo: false },
-			}),
-		);
-		expect(['in_queue', 'generating', 'done']).toContain(
-			outputOf(run, 'Jimeng Video')[0].json.status,
-		);
+		const item = await getResultDuring(taskId, { resetBeforeCreate: 1 }, 1200);
+		expect(['in_queue', 'generating', 'done']).toContain(item.json.status);
 		expect(
 			sim.getResults().filter((entry) => entry.fault === 'resetBeforeCreate').length,
 		).toBeGreaterThanOrEqual(1);

@@ -156,37 +156,33 @@ export type SimulatedTaskState =
 	| 'expired'
 	| 'not_found';
 
-export interface SimulatedTask {
+/** What the simulator keeps of a task from its submit on. */
+interface TaskCreated {
 	id: string;
 	reqKey: string;
 	accessKeyId: string;
 	createdAt: number;
 	queueMs: number;
 	generateMs: number;
-	/** When the task reaches done (or its failure). */
-	doneAt: number;
 	/** The submit body, as logged. */
 	body: unknown;
-	state: SimulatedTaskState;
-	failCode?: number;
-	/** The last video URL handed out by Get Result. */
-	videoUrl?: string;
 	/** GET downloads of its video so far. */
 	downloads: number;
 }
 
-interface TaskRecord {
-	id: string;
-	reqKey: string;
-	accessKeyId: string;
-	createdAt: number;
-	queueMs: number;
-	generateMs: number;
-	body: unknown;
+export interface SimulatedTask extends TaskCreated {
+	/** When the task reaches done (or its failure). */
+	doneAt: number;
+	state: SimulatedTaskState;
+	failCode?: number;
+	/** The last video URL handed out by Get Result. */
+	videoUrl?: string;
+}
+
+interface TaskRecord extends TaskCreated {
 	failCode: number | null;
 	expiredAt: number | null;
 	videoUrl: string | null;
-	downloads: number;
 }
 
 interface Settings {
