@@ -239,50 +239,24 @@ describe('planImageCrop', () => {
 		});
 	});
 
-	it('plans an exact ratio as uncropped', () => {
-		expect(planImageCrop(1280, 720)).toEqual({
-			expectedAspectRatio: '16:9',
-			crop: { x: 0, y: 0, width: 1280, height: 720 },
-			cropped: false,
-		});
-	});
-
-	it('says cropped for a one-pixel crop', () => {
-		// 1601×900 is slightly too wide for 16:9: Crop_W = 900·16/9 = 1600, X = 0.5 → 0.
-		expect(planImageCrop(1601, 900)).toEqual({
-			expectedAspectRatio: '16:9',
-			crop: { x: 0, y: 0, width: 1600, height: 900 },
-			cropped: true,
-		});
-		// 1599×900 is slightly too tall: Crop_H = 1599·9/16 = 899.44 → 899.
-		expect(planImageCrop(1599, 900)).toMatchObject({
-			crop: { x: 0, y: 0, width: 1599, height: 899 },
-			cropped: true,
-		});
-	});
-
-	it('says uncropped when the exact crop is under half a pixel and rounds away', () => {
-		// 1777×1000 is slightly too tall for 16:9: Crop_H = 1777·9/16 = 999.56 → 1000, the whole image.
-		expect(planImageCrop(1777, 1000)).toEqual({
-			expectedAspectRatio: '16:9',
-			crop: { x: 0, y: 0, width: 1777, height: 1000 },
-			cropped: false,
-		});
-		// 1000×1777 is slightly too wide for 9:16: Crop_W = 1777·9/16 = 999.56 → 1000.
-		expect(planImageCrop(1000, 1777)).toMatchObject({
-			expectedAspectRatio: '9:16',
-			cropped: false,
-		});
-	});
-
-	it('handles both ratio-3 extremes', () => {
-		expect(planImageCrop(960, 320)).toMatchObject({
-			expectedAspectRatio: '21:9',
-			crop: { x: 106, y: 0, width: 747, height: 320 },
-		});
-		expect(planImageCrop(320, 960)).toMatchObject({
-			expectedAspectRatio: '9:16',
-			crop: { x: 0, y: 195, width: 320, height: 569 },
+	// [case, width, height, ratio, crop x, y, width, height, cropped]
+	it.each([
+		['an exact ratio is uncropped', 1280, 720, '16:9', 0, 0, 1280, 720, false],
+		// Crop_W = 900·16/9 = 1600, X = 0.5 → 0.
+		['slightly too wide for 16:9: a one-pixel crop', 1601, 900, '16:9', 0, 0, 1600, 900, true],
+		// Crop_H = 1599·9/16 = 899.44 → 899.
+		['slightly too tall for 16:9: a one-pixel crop', 1599, 900, '16:9', 0, 0, 1599, 899, true],
+		// Crop_H = 1777·9/16 = 999.56 → 1000, the whole image.
+		['under half a pixel too tall rounds away', 1777, 1000, '16:9', 0, 0, 1777, 1000, false],
+		// Crop_W = 1777·9/16 = 999.56 → 1000.
+		['under half a pixel too wide rounds away', 1000, 1777, '9:16', 0, 0, 1000, 1777, false],
+		['ratio 3, landscape', 960, 320, '21:9', 106, 0, 747, 320, true],
+		['ratio 3, portrait', 320, 960, '9:16', 0, 195, 320, 569, true],
+	] as const)('%s (%i×%i)', (_case, w, h, ratio, x, y, cropW, cropH, cropped) => {
+		expect(planImageCrop(w, h)).toEqual({
+			expectedAspectRatio: ratio,
+			crop: { x, y, width: cropW, height: cropH },
+			cropped,
 		});
 	});
 

@@ -17,68 +17,82 @@ describe('signing target (Signing Host)', () => {
 		proxyBaseUrl: 'https://proxy.example.com/jimeng',
 	};
 
-	it('without a Signing Host: the URL’s own host and path', () => {
-		expect(signedFor('https://proxy.example.com/jimeng/?Action=A')).toEqual({
-			host: 'proxy.example.com',
-			path: '/jimeng/',
-		});
-	});
+	const noPrefix: SigningTarget = {
+		host: 'visual.volcengineapi.com',
+		proxyBaseUrl: 'http://10.0.0.5:8080',
+	};
+	const trailingSlash: SigningTarget = {
+		...behindPrefix,
+		proxyBaseUrl: 'https://proxy.example.com/jimeng/',
+	};
 
-	it('under the Base URL: the Signing Host, path after the prefix', () => {
-		expect(signedFor('https://proxy.example.com/jimeng/?Action=A', behindPrefix)).toEqual({
-			host: 'visual.volcengineapi.com',
-			path: '/',
-		});
-		expect(signedFor('https://proxy.example.com/jimeng', behindPrefix)).toEqual({
-			host: 'visual.volcengineapi.com',
-			path: '/',
-		});
-		expect(signedFor('https://proxy.example.com/jimeng/v2/x', behindPrefix)).toEqual({
-			host: 'visual.volcengineapi.com',
-			path: '/v2/x',
-		});
-	});
-
-	it('a Base URL with a trailing slash is the same prefix', () => {
-		expect(
-			signedFor('https://proxy.example.com/jimeng/?Action=A', {
-				...behindPrefix,
-				proxyBaseUrl: 'https://proxy.example.com/jimeng/',
-			}),
-		).toEqual({
-			host: 'visual.volcengineapi.com',
-			path: '/',
-		});
-	});
-
-	it('same proxy host, path outside the prefix: Signing Host, path kept (not a prefix match on /jimengx)', () => {
-		expect(signedFor('https://proxy.example.com/jimengx/', behindPrefix)).toEqual({
-			host: 'visual.volcengineapi.com',
-			path: '/jimengx/',
-		});
-	});
-
-	it('a Base URL without a path: only the host changes', () => {
-		expect(
-			signedFor('http://10.0.0.5:8080/?Action=A', {
-				host: 'visual.volcengineapi.com',
-				proxyBaseUrl: 'http://10.0.0.5:8080',
-			}),
-		).toEqual({
-			host: 'visual.volcengineapi.com',
-			path: '/',
-		});
-	});
-
-	it('another host or scheme than the Base URL’s is signed for itself', () => {
-		expect(signedFor('https://open.volcengineapi.com/?Action=ListUsers', behindPrefix)).toEqual({
-			host: 'open.volcengineapi.com',
-			path: '/',
-		});
-		expect(signedFor('http://proxy.example.com/jimeng/', behindPrefix)).toEqual({
-			host: 'proxy.example.com',
-			path: '/jimeng/',
-		});
+	// [case, URL sent, Signing Host target, host signed for, path signed for]
+	it.each([
+		[
+			'without a Signing Host: the URL’s own host and path',
+			'https://proxy.example.com/jimeng/?Action=A',
+			undefined,
+			'proxy.example.com',
+			'/jimeng/',
+		],
+		[
+			'under the Base URL: the Signing Host, path after the prefix',
+			'https://proxy.example.com/jimeng/?Action=A',
+			behindPrefix,
+			'visual.volcengineapi.com',
+			'/',
+		],
+		[
+			'the Base URL itself, no trailing slash',
+			'https://proxy.example.com/jimeng',
+			behindPrefix,
+			'visual.volcengineapi.com',
+			'/',
+		],
+		[
+			'a deeper path under the Base URL',
+			'https://proxy.example.com/jimeng/v2/x',
+			behindPrefix,
+			'visual.volcengineapi.com',
+			'/v2/x',
+		],
+		[
+			'a Base URL with a trailing slash is the same prefix',
+			'https://proxy.example.com/jimeng/?Action=A',
+			trailingSlash,
+			'visual.volcengineapi.com',
+			'/',
+		],
+		[
+			'same proxy host, path outside the prefix: Signing Host, path kept (not a prefix match on /jimengx)',
+			'https://proxy.example.com/jimengx/',
+			behindPrefix,
+			'visual.volcengineapi.com',
+			'/jimengx/',
+		],
+		[
+			'a Base URL without a path: only the host changes',
+			'http://10.0.0.5:8080/?Action=A',
+			noPrefix,
+			'visual.volcengineapi.com',
+			'/',
+		],
+		[
+			'another host than the Base URL’s is signed for itself',
+			'https://open.volcengineapi.com/?Action=ListUsers',
+			behindPrefix,
+			'open.volcengineapi.com',
+			'/',
+		],
+		[
+			'another scheme than the Base URL’s is signed for itself',
+			'http://proxy.example.com/jimeng/',
+			behindPrefix,
+			'proxy.example.com',
+			'/jimeng/',
+		],
+	] as const)('%s', (_case, url, target, host, path) => {
+		expect(signedFor(url, target)).toEqual({ host, path });
 	});
 
 	it('the credential field: empty means none; a host (and port) is kept, lower-cased', () => {
