@@ -37,16 +37,10 @@ import {
 	u32be,
 } from '../fixtures/images';
 import { mulberry32 } from '../fixtures/random';
+import { thrownBy } from '../support/thrown';
 
-function inspectionError(bytes: Uint8Array): ImageInspectionError {
-	try {
-		readImageInfo(bytes);
-	} catch (error) {
-		if (error instanceof ImageInspectionError) return error;
-		throw error;
-	}
-	throw new Error('readImageInfo did not throw');
-}
+const inspectionError = (bytes: Uint8Array) =>
+	thrownBy(() => readImageInfo(bytes), ImageInspectionError);
 
 describe('detectImageFormat', () => {
 	it.each<[string, Uint8Array, DetectedFormat]>([

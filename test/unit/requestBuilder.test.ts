@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/require-node-api-error, no-loss-of-precision -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, no-loss-of-precision -- test tooling, not shipped */
 import { createHash } from 'node:crypto';
 
 import { jsonBodyBytes } from '../../nodes/shared/helpers/jsonBody';
@@ -17,6 +17,7 @@ import {
 import { buildReqJson, checkTaskId } from '../../nodes/shared/helpers/taskParameters';
 import { SubmissionLedger } from '../../nodes/shared/helpers/submissionLedger';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
+import { thrownBy } from '../support/thrown';
 
 const textInput = (overrides: Partial<VideoRequestInput> = {}): VideoRequestInput => ({
 	model: 'jimeng_ti2v_v30_pro',
@@ -36,15 +37,8 @@ const bytesImage = (bytes: Uint8Array, slot: 'first' | 'last' = 'first'): ImageI
 	origin: 'binary property "data"',
 });
 
-function failure(input: VideoRequestInput): InputValidationError {
-	try {
-		buildVideoRequest(input);
-	} catch (error) {
-		if (error instanceof InputValidationError) return error;
-		throw error;
-	}
-	throw new Error('expected a validation error');
-}
+const failure = (input: VideoRequestInput) =>
+	thrownBy(() => buildVideoRequest(input), InputValidationError);
 
 describe('buildVideoRequest: text-to-video', () => {
 	it('builds the Pro body with the vendor page defaults', () => {
