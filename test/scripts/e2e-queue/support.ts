@@ -150,7 +150,7 @@ export interface AcceptedTask {
 const ACCEPTED =
 	/Jimeng task accepted: task_id (\S+) \(model (\S+), execution (\S+), node "(.*)", item (\d+), request_id (\S+)\)/;
 
-/** The package's info line for every task Jimeng accepted (common.ts submitOnce), parsed. */
+/** The package's info line for every task Jimeng accepted (nodes/JimengVideo/actions/submitOnce.ts), parsed. */
 export function acceptedTasks(lines: string[], executionId?: string): AcceptedTask[] {
 	const tasks: AcceptedTask[] = [];
 	for (const line of lines) {
