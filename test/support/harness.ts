@@ -162,8 +162,6 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			'test.staticItems': new StaticItems(),
 		};
-		for (const [name, file] of Object.entries(BASE_NODES))
-			types[`n8n-nodes-base.${name}`] = loadBaseNode(file);
 		for (const [name, data] of Object.entries(loader.nodeTypes)) {
 			const fullName = name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;
 			types[fullName] = data.type;
@@ -176,6 +174,10 @@ export async function loadPackage(): Promise<LoadedPackage> {
 			credentialTypes.set(name, data.type);
 		const nodeTypes: INodeTypes = {
 			getByName: (name) => {
+				// n8n's built-in nodes are loaded when a workflow first uses one (about 2 s for all).
+				const baseFile = BASE_NODES[name.replace(/^n8n-nodes-base\./, '')];
+				if (!types[name] && name.startsWith('n8n-nodes-base.') && baseFile)
+					types[name] = loadBaseNode(baseFile);
 				const type = types[name];
 				if (!type) throw new Error(`Unknown node type ${name}`);
 				return type;

@@ -48,8 +48,14 @@ interface BatchOptions {
 function readBatchTiming(ctx: IExecuteFunctions): { pollIntervalMs: number; maxWaitMs: number } {
 	const options = ctx.getNodeParameter('options', 0, {}) as BatchOptions;
 	return {
-		pollIntervalMs: Math.max(100, Math.round((options.pollInterval ?? 10) * 1000)),
-		maxWaitMs: Math.max(1000, Math.round((options.maxWait ?? 1800) * 1000)),
+		pollIntervalMs: Math.max(
+			100,
+			Math.round((options.pollInterval ?? (pollIntervalOption.default as number)) * 1000),
+		),
+		maxWaitMs: Math.max(
+			1000,
+			Math.round((options.maxWait ?? (maxWaitOption.default as number)) * 1000),
+		),
 	};
 }
 
