@@ -4,8 +4,8 @@
  */
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
-import { InputValidationError, describeValue, parseInteger } from '../shared/helpers/inputValues';
-import type { VideoRequest } from '../shared/helpers/requestBuilder';
+import { InputValidationError, describeValue, parseInteger } from '../shared/requests/inputValues';
+import type { VideoRequest } from '../shared/jimeng/requests/requestBuilder';
 import {
 	currentAllowance,
 	pauseOf,

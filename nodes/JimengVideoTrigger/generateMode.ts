@@ -10,9 +10,9 @@
  */
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import type { TaskQuery } from '../shared/taskResult';
-import type { VideoRequest } from '../shared/helpers/requestBuilder';
-import { buildReqJson } from '../shared/helpers/taskParameters';
+import type { TaskQuery } from '../shared/jimeng/taskResult';
+import type { VideoRequest } from '../shared/jimeng/requests/requestBuilder';
+import { buildReqJson } from '../shared/jimeng/requests/taskParameters';
 import { allowanceJson, readLimits } from './generateLimits';
 import { generateRequest, submitNext } from './generateSubmit';
 import { UNLEASED_POLL_BUDGET_MS, isUserActivation, pollBudgetMs } from './pollScheduling';

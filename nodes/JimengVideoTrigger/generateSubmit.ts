@@ -5,15 +5,15 @@
  */
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
-import { errorFields } from '../shared/errorItems';
-import { DEFAULT_MODEL, findModel } from '../shared/helpers/models';
-import type { ImageInput } from '../shared/helpers/imageRules';
-import { InputValidationError } from '../shared/helpers/inputValues';
-import { buildVideoRequest, type VideoRequest } from '../shared/helpers/requestBuilder';
-import { JimengApiError } from '../shared/transport/JimengApiError';
-import type { CallOptions } from '../shared/transport/callApi';
-import { submitTask } from '../shared/transport/jimengApi';
-import { readVideoParameters } from '../shared/videoParameters';
+import { errorFields } from '../shared/items/errorItems';
+import { DEFAULT_MODEL, findModel } from '../shared/jimeng/models';
+import type { ImageInput } from '../shared/jimeng/requests/imageRules';
+import { InputValidationError } from '../shared/requests/inputValues';
+import { buildVideoRequest, type VideoRequest } from '../shared/jimeng/requests/requestBuilder';
+import { JimengApiError } from '../shared/jimeng/transport/JimengApiError';
+import type { CallOptions } from '../shared/jimeng/transport/callApi';
+import { submitTask } from '../shared/jimeng/transport/jimengApi';
+import { readVideoParameters } from '../shared/jimeng/requests/videoParameters';
 import { RESUME, invalidParameter, limitJson } from './generateLimits';
 import { POLL_CALL_OPTIONS } from './pollTasks';
 import {

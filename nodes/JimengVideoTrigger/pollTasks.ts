@@ -5,9 +5,9 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
 
-import { taskFailureJson } from '../shared/errorItems';
-import { DEFAULT_MODEL } from '../shared/helpers/models';
-import { buildReqJson } from '../shared/helpers/taskParameters';
+import { taskFailureJson } from '../shared/items/errorItems';
+import { DEFAULT_MODEL } from '../shared/jimeng/models';
+import { buildReqJson } from '../shared/jimeng/requests/taskParameters';
 import {
 	doneTaskItem,
 	itemOptions,
@@ -15,9 +15,9 @@ import {
 	type ResultOptions,
 	type TaskOutcome,
 	type TaskQuery,
-} from '../shared/taskResult';
-import { JimengApiError } from '../shared/transport/JimengApiError';
-import type { CallOptions } from '../shared/transport/callApi';
+} from '../shared/jimeng/taskResult';
+import { JimengApiError } from '../shared/jimeng/transport/JimengApiError';
+import type { CallOptions } from '../shared/jimeng/transport/callApi';
 import { pollBudgetMs } from './pollScheduling';
 import { hasEmitted, markEmitted, parseTaskIds, type TriggerState } from './triggerState';
 

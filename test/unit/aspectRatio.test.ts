@@ -8,7 +8,7 @@ import {
 	planImageCrop,
 	type AspectRatio,
 	type CropRect,
-} from '../../nodes/shared/helpers/aspectRatio';
+} from '../../nodes/shared/jimeng/requests/aspectRatio';
 import { mulberry32 } from '../fixtures/random';
 
 const TERMS: Record<AspectRatio, [number, number]> = {

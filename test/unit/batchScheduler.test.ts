@@ -5,7 +5,7 @@ import {
 	type PollOutcome,
 	type SchedulerEffects,
 	type SchedulerOptions,
-} from '../../nodes/JimengVideo/helpers/batchScheduler';
+} from '../../nodes/shared/batch/batchScheduler';
 
 /**
  * A fake account on a virtual clock: tasks take `durationMs` from their submit, at most

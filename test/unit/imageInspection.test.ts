@@ -4,7 +4,7 @@ import {
 	ImageInspectionError,
 	readImageInfo,
 	type DetectedFormat,
-} from '../../nodes/shared/helpers/imageInspection';
+} from '../../nodes/shared/images/imageInspection';
 import {
 	APP0_JFIF,
 	AVIF,

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test tooling, not shipped */
 import { createHash, randomBytes } from 'node:crypto';
 
-import { Base64Image, bodyDigest, jsonBodyBytes } from '../../nodes/shared/helpers/jsonBody';
+import { Base64Image, bodyDigest, jsonBodyBytes } from '../../nodes/shared/requests/jsonBody';
 
 const asStrings = (images: Buffer[]) => images.map((image) => image.toString('base64'));
 const asBytes = (images: Buffer[]) => images.map((image) => new Base64Image(image));

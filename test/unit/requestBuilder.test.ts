@@ -1,21 +1,21 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, no-loss-of-precision -- test tooling, not shipped */
 import { createHash } from 'node:crypto';
 
-import { jsonBodyBytes } from '../../nodes/shared/helpers/jsonBody';
+import { jsonBodyBytes } from '../../nodes/shared/requests/jsonBody';
 import {
 	IMAGE_MAX_BYTES,
 	decodeBase64Image,
 	type ImageBytes,
 	type ImageInput,
-} from '../../nodes/shared/helpers/imageRules';
-import { InputValidationError } from '../../nodes/shared/helpers/inputValues';
-import { attachImageData } from '../../nodes/shared/helpers/deferredImages';
+} from '../../nodes/shared/jimeng/requests/imageRules';
+import { InputValidationError } from '../../nodes/shared/requests/inputValues';
+import { attachImageData } from '../../nodes/shared/jimeng/requests/deferredImages';
 import {
 	buildVideoRequest,
 	type VideoRequestInput,
-} from '../../nodes/shared/helpers/requestBuilder';
-import { buildReqJson, checkTaskId } from '../../nodes/shared/helpers/taskParameters';
-import { SubmissionLedger } from '../../nodes/shared/helpers/submissionLedger';
+} from '../../nodes/shared/jimeng/requests/requestBuilder';
+import { buildReqJson, checkTaskId } from '../../nodes/shared/jimeng/requests/taskParameters';
+import { SubmissionLedger } from '../../nodes/shared/ledger/submissionLedger';
 import { gifBytes, jpegBytes, pngBytes } from '../fixtures/images';
 import { thrownBy } from '../support/thrown';
 

@@ -1,11 +1,11 @@
-import { BUSINESS_CODES, CALL_RETRY_CODES } from '../../nodes/shared/helpers/businessCodes';
-import { findNetworkFailure } from '../../nodes/shared/helpers/networkFailure';
+import { BUSINESS_CODES, CALL_RETRY_CODES } from '../../nodes/shared/jimeng/codes/businessCodes';
+import { findNetworkFailure } from '../../nodes/shared/network/networkFailure';
 import {
 	DEFAULT_RETRY_OPTIONS,
 	backoffDelay,
 	decideRetry,
 	submitOutcomeUnknown,
-} from '../../nodes/shared/transport/retryPolicy';
+} from '../../nodes/shared/jimeng/transport/retryPolicy';
 
 describe('error catalogue', () => {
 	// The vendor's "retry?" column (vendor page + docs/jimeng-api.md).

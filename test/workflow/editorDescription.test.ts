@@ -13,8 +13,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { OUTPUT_SIZES } from '../../nodes/shared/helpers/aspectRatio';
-import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/helpers/models';
+import { OUTPUT_SIZES } from '../../nodes/shared/jimeng/requests/aspectRatio';
+import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/jimeng/models';
 import { JimengSimulator } from '../tooling/simulator';
 import {
 	NODE_TYPE,

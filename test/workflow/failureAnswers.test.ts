@@ -2,7 +2,7 @@
 /**
  * The transport's answers to every kind of failure, through real workflow runs against the simulator.
  */
-import { DEFAULT_RETRY_OPTIONS } from '../../nodes/shared/transport/retryPolicy';
+import { DEFAULT_RETRY_OPTIONS } from '../../nodes/shared/jimeng/transport/retryPolicy';
 import { createHarness, errorOf, outputOf } from '../support/harness';
 import { jimengWorkflow, simulatorCredential } from '../support/workflows';
 import { useSimulator } from '../support/useSimulator';

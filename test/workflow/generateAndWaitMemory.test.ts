@@ -17,8 +17,8 @@ import { jimengWorkflow, type ItemSpec } from '../support/workflows';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { onBatchProgress } = require(
-	join(REPO_ROOT, 'dist', 'nodes', 'JimengVideo', 'helpers', 'batchProgress.js'),
-) as typeof import('../../nodes/JimengVideo/helpers/batchProgress');
+	join(REPO_ROOT, 'dist', 'nodes', 'shared', 'batch', 'batchProgress.js'),
+) as typeof import('../../nodes/shared/batch/batchProgress');
 type ImageBodyEvent = Extract<
 	Parameters<Parameters<typeof onBatchProgress>[0]>[0],
 	{ type: 'imageBody' }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { MODELS } from '../../nodes/shared/helpers/models';
+import { MODELS } from '../../nodes/shared/jimeng/models';
 import { pngBytes } from '../fixtures/images';
 import { errorOf, outputOf, type WorkflowJson } from '../support/harness';
 import { useSimulator } from '../support/useSimulator';

@@ -4,11 +4,11 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { type VideoRequest } from '../../shared/helpers/requestBuilder';
-import { buildReqJson } from '../../shared/helpers/taskParameters';
-import { itemOptions, type ResultOptions } from '../../shared/taskResult';
-import { JimengApiError } from '../../shared/transport/JimengApiError';
-import { reportBatchProgress, type ImageBodyEvent } from '../helpers/batchProgress';
+import { type VideoRequest } from '../../shared/jimeng/requests/requestBuilder';
+import { buildReqJson } from '../../shared/jimeng/requests/taskParameters';
+import { itemOptions, type ResultOptions } from '../../shared/jimeng/taskResult';
+import { JimengApiError } from '../../shared/jimeng/transport/JimengApiError';
+import { reportBatchProgress, type ImageBodyEvent } from '../../shared/batch/batchProgress';
 import { toNodeError } from './itemErrors';
 import { deferItemRequest } from './itemRequest';
 import { addHints, isToolCall } from './runContext';

@@ -1,9 +1,9 @@
 /** Generate and Wait's results: one item per input item, or the error that stops the node. */
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorJson } from '../../shared/errorItems';
-import { BatchStoppedError, type JobOutcome } from '../helpers/batchScheduler';
-import { batchOutcomeJson } from '../helpers/outputItems';
+import { errorJson } from '../../shared/items/errorItems';
+import { BatchStoppedError, type JobOutcome } from '../../shared/batch/batchScheduler';
+import { batchOutcomeJson } from '../../shared/items/outputItems';
 import type { Job } from './batchJobs';
 import { appendToDescription, toNodeError } from './itemErrors';
 

@@ -13,18 +13,18 @@ import {
 	pollIntervalOption,
 	resultOptions,
 } from '../../shared/descriptions/options';
-import { submissionLedger } from '../../shared/helpers/submissionLedger';
-import { queryTask, videoUrlRefresher } from '../../shared/taskResult';
-import { cancelledError, sleepUnlessCancelled } from '../../shared/transport/cancellation';
-import { downloadVideo } from '../../shared/transport/download';
-import { executionSignal } from '../../shared/transport/callApi';
-import { reportBatchProgress } from '../helpers/batchProgress';
+import { submissionLedger } from '../../shared/ledger/submissionLedger';
+import { queryTask, videoUrlRefresher } from '../../shared/jimeng/taskResult';
+import { cancelledError, sleepUnlessCancelled } from '../../shared/network/cancellation';
+import { downloadVideo } from '../../shared/download/download';
+import { executionSignal } from '../../shared/jimeng/transport/callApi';
+import { reportBatchProgress } from '../../shared/batch/batchProgress';
 import {
 	DEFAULT_SCHEDULER_OPTIONS,
 	runBatch,
 	type PollOutcome,
 	type SchedulerEffects,
-} from '../helpers/batchScheduler';
+} from '../../shared/batch/batchScheduler';
 import { checkItems, ImageBodies, isConcurrencyLimit, type Job } from './batchJobs';
 import { outputItems, stoppedBatchError } from './batchResults';
 import { toNodeError } from './itemErrors';

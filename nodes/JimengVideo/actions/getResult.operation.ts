@@ -2,10 +2,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection, resultOptions } from '../../shared/descriptions/options';
-import { DEFAULT_MODEL } from '../../shared/helpers/models';
-import { buildReqJson, checkTaskId } from '../../shared/helpers/taskParameters';
-import { doneTaskItem, itemOptions, queryTask } from '../../shared/taskResult';
-import type { ResultOptions, TaskQuery } from '../../shared/taskResult';
+import { DEFAULT_MODEL } from '../../shared/jimeng/models';
+import { buildReqJson, checkTaskId } from '../../shared/jimeng/requests/taskParameters';
+import { doneTaskItem, itemOptions, queryTask } from '../../shared/jimeng/taskResult';
+import type { ResultOptions, TaskQuery } from '../../shared/jimeng/taskResult';
 import { isToolCall } from './runContext';
 
 export const description: INodeProperties[] = updateDisplayOptions(

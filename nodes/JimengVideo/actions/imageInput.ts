@@ -12,8 +12,8 @@ import {
 	type ImageBytes,
 	type ImageInput,
 	type ImageSlot,
-} from '../../shared/helpers/imageRules';
-import type { ModelSpec } from '../../shared/helpers/models';
+} from '../../shared/jimeng/requests/imageRules';
+import type { ModelSpec } from '../../shared/jimeng/models';
 
 const SOURCE_PARAMETERS: Record<
 	ImageSlot,

@@ -1,8 +1,8 @@
 /** Errors of one item as n8n shows them, and the notes that keep created task ids visible in them. */
 import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { InputValidationError } from '../../shared/helpers/inputValues';
-import { JimengApiError } from '../../shared/transport/JimengApiError';
+import { InputValidationError } from '../../shared/requests/inputValues';
+import { JimengApiError } from '../../shared/jimeng/transport/JimengApiError';
 
 /** n8n's own error for anything that went wrong with one item; Jimeng errors keep their details. */
 export function toNodeError(

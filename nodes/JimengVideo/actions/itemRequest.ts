@@ -1,14 +1,14 @@
 /** One item's parameters as a checked video request: nothing is sent for an item that breaks a rule. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { findModel } from '../../shared/helpers/models';
-import { attachImageData } from '../../shared/helpers/deferredImages';
-import { buildVideoRequest, type VideoRequest } from '../../shared/helpers/requestBuilder';
+import { findModel } from '../../shared/jimeng/models';
+import { attachImageData } from '../../shared/jimeng/requests/deferredImages';
+import { buildVideoRequest, type VideoRequest } from '../../shared/jimeng/requests/requestBuilder';
 import {
 	readModelParameter,
 	readVideoParameters,
 	type ParameterReader,
-} from '../../shared/videoParameters';
+} from '../../shared/jimeng/requests/videoParameters';
 import { readImageInputs, type ItemImages } from './imageInput';
 
 /** Reads and checks one item's video parameters. Throws InputValidationError before any request. */

@@ -1,4 +1,4 @@
-import { errorJson } from '../../shared/errorItems';
+import { errorJson } from '../../shared/items/errorItems';
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { appendToDescription, toNodeError } from './itemErrors';

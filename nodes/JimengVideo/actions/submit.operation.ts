@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { submittedJson } from '../helpers/outputItems';
+import { submittedJson } from '../../shared/items/outputItems';
 import { buildItemRequest } from './itemRequest';
 import { addHints } from './runContext';
 import { submitOnce } from './submitOnce';

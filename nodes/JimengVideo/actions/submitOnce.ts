@@ -1,11 +1,11 @@
 /** The idempotent submit: one paid task per item and execution, whatever n8n retries. */
 import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { SubmissionLedger, submissionLedger } from '../../shared/helpers/submissionLedger';
-import type { VideoRequest } from '../../shared/helpers/requestBuilder';
-import { JimengApiError } from '../../shared/transport/JimengApiError';
-import type { CallOptions } from '../../shared/transport/callApi';
-import { submitTask, type SubmitAnswer } from '../../shared/transport/jimengApi';
+import { SubmissionLedger, submissionLedger } from '../../shared/ledger/submissionLedger';
+import type { VideoRequest } from '../../shared/jimeng/requests/requestBuilder';
+import { JimengApiError } from '../../shared/jimeng/transport/JimengApiError';
+import type { CallOptions } from '../../shared/jimeng/transport/callApi';
+import { submitTask, type SubmitAnswer } from '../../shared/jimeng/transport/jimengApi';
 
 /**
  * Submits one item's request once per execution: a node re-run by "Retry On Fail" gets the task

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ASPECT_RATIOS, OUTPUT_SIZES } from '../helpers/aspectRatio';
+import { ASPECT_RATIOS, OUTPUT_SIZES } from '../jimeng/requests/aspectRatio';
 import {
 	CAMERA_MODELS,
 	CAMERA_STRENGTHS,
@@ -13,8 +13,8 @@ import {
 	IMAGE_MODELS,
 	LAST_FRAME_MODELS,
 	MODELS,
-} from '../helpers/models';
-import { DURATIONS } from '../helpers/parameterRules';
+} from '../jimeng/models';
+import { DURATIONS } from '../jimeng/requests/parameterRules';
 import { imageSourceProperties } from './imageFields';
 
 import { byName, capitalize } from './displayHelpers';

@@ -1,7 +1,7 @@
 /** Where the first (and last) frame comes from: binary data, a URL or base64 (Submit, Generate and Wait). */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { IMAGE_MODELS, LAST_FRAME_MODELS, MODELS } from '../helpers/models';
+import { IMAGE_MODELS, LAST_FRAME_MODELS, MODELS } from '../jimeng/models';
 import { byName } from './displayHelpers';
 
 const IMAGE_SOURCES: INodePropertyOptions[] = [

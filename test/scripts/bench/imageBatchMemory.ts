@@ -35,7 +35,7 @@ import {
 	packProject,
 	type UserFolder,
 } from '../../tooling/n8n-host/userFolder';
-import { IMAGE_MAX_BYTES } from '../../../nodes/shared/helpers/imageRules';
+import { IMAGE_MAX_BYTES } from '../../../nodes/shared/jimeng/requests/imageRules';
 import { JimengSimulator } from '../../tooling/simulator';
 import { pngBytes } from '../../fixtures/images';
 import { mb, seconds, table } from './report';

@@ -16,7 +16,7 @@ import {
 	type SignableRequest,
 	type SigningCredentials,
 } from '../../../credentials/signing/volcengineSigner';
-import { IMAGE_MAX_BYTES } from '../../../nodes/shared/helpers/imageRules';
+import { IMAGE_MAX_BYTES } from '../../../nodes/shared/jimeng/requests/imageRules';
 import { JimengSimulator } from '../../tooling/simulator';
 import { loadFixture, VideoFile } from '../../tooling/simulator/video';
 import { Capture } from '../soak/capture';

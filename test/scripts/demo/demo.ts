@@ -35,8 +35,8 @@ const say = (line: string) => console.log(`[demo ${elapsed()}] ${line}`);
 /** Progress lines from the node's batch events (in this process: the package is loaded from dist/). */
 function showProgress(): void {
 	const { onBatchProgress } = require(
-		join(REPO_ROOT, 'dist', 'nodes', 'JimengVideo', 'helpers', 'batchProgress.js'),
-	) as typeof import('../../../nodes/JimengVideo/helpers/batchProgress');
+		join(REPO_ROOT, 'dist', 'nodes', 'shared', 'batch', 'batchProgress.js'),
+	) as typeof import('../../../nodes/shared/batch/batchProgress');
 	onBatchProgress((event) => {
 		if (event.type === 'submitted') say(`submitted: task_id ${event.taskId} (in_queue)`);
 		else if (event.type === 'status') say(`task ${event.taskId}: ${event.status}`);

@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 // Request validation for the Jimeng 3.0 video family (the family table in docs/jimeng-api.md and the
 // 3.0 Pro vendor page). Every rule answers the business code the real service gives for it.
-import { closestAspectRatio as productClosestAspectRatio } from '../../../nodes/shared/helpers/aspectRatio';
+import { closestAspectRatio as productClosestAspectRatio } from '../../../nodes/shared/jimeng/requests/aspectRatio';
 import { BusinessError } from './envelope';
 import { readImageInfo } from './images';
 

@@ -5,8 +5,8 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { SUCCESS_CODE } from '../helpers/businessCodes';
-import { type NetworkFailure } from '../helpers/networkFailure';
+import { SUCCESS_CODE } from '../codes/businessCodes';
+import { type NetworkFailure } from '../../network/networkFailure';
 import {
 	JimengApiError,
 	businessError,

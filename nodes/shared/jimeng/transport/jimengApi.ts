@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { SUCCESS_CODE } from '../helpers/businessCodes';
+import { SUCCESS_CODE } from '../codes/businessCodes';
 import { snippetOf } from './answers';
 import {
 	businessError,

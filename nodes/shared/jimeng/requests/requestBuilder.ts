@@ -13,8 +13,8 @@ import {
 	type ImageInput,
 	type ImagePreview,
 } from './imageRules';
-import { InputValidationError } from './inputValues';
-import { CAMERA_STRENGTHS, CAMERA_TEMPLATES, type ModelSpec } from './models';
+import { InputValidationError } from '../../requests/inputValues';
+import { CAMERA_STRENGTHS, CAMERA_TEMPLATES, type ModelSpec } from '../models';
 import {
 	checkAspectRatio,
 	checkFrames,

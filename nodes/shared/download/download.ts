@@ -5,16 +5,16 @@
  */
 import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { findNetworkFailure } from '../helpers/networkFailure';
-import { cancelledError, sleepUnlessCancelled } from './cancellation';
-import { executionSignal, type CallOptions, type JimengContext } from './callApi';
-import { responseError } from './JimengApiError';
+import { findNetworkFailure } from '../network/networkFailure';
+import { cancelledError, sleepUnlessCancelled } from '../network/cancellation';
+import { executionSignal, type CallOptions, type JimengContext } from '../jimeng/transport/callApi';
+import { responseError } from '../jimeng/transport/JimengApiError';
 import {
 	DEFAULT_RETRY_OPTIONS,
 	decideRetry,
 	type AttemptFailure,
 	type RetryOptions,
-} from './retryPolicy';
+} from '../jimeng/transport/retryPolicy';
 
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 

@@ -6,8 +6,8 @@
 import { createHash } from 'crypto';
 
 import type { ImageBytes, ImageSlot } from './imageRules';
-import { InputValidationError } from './inputValues';
-import { Base64Image } from './jsonBody';
+import { InputValidationError } from '../../requests/inputValues';
+import { Base64Image } from '../../requests/jsonBody';
 import type { VideoRequest } from './requestBuilder';
 
 /** What a deferred build remembers of a checked image instead of its bytes. */

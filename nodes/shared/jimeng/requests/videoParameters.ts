@@ -2,9 +2,9 @@
  * The video parameters both nodes share (Model, Prompt, Duration, Aspect Ratio, Seed, camera
  * motion), read by name: the node reads them per item, the trigger once.
  */
-import { DEFAULT_MODEL } from './helpers/models';
-import type { ImageInput } from './helpers/imageRules';
-import type { VideoRequestInput } from './helpers/requestBuilder';
+import { DEFAULT_MODEL } from '../models';
+import type { ImageInput } from './imageRules';
+import type { VideoRequestInput } from './requestBuilder';
 
 /** `getNodeParameter` with the item index (node) or without (trigger) already applied. */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;

@@ -8,8 +8,8 @@
  * InternalServiceTimeout, an HTML page from a load balancer, a cut-off answer — leaves the outcome
  * unknown: the task may exist and a second submit could be a second paid video.
  */
-import { CALL_RETRY_CODES } from '../helpers/businessCodes';
-import { type NetworkFailure } from '../helpers/networkFailure';
+import { CALL_RETRY_CODES } from '../codes/businessCodes';
+import { type NetworkFailure } from '../../network/networkFailure';
 
 export type CallKind = 'submit' | 'getResult' | 'download';
 

@@ -1,8 +1,8 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { explainBusinessCode, type CodeExplanation } from '../helpers/businessCodes';
-import { explainGatewayCode } from '../helpers/gatewayCodes';
-import { type NetworkFailure } from '../helpers/networkFailure';
+import { explainBusinessCode, type CodeExplanation } from '../codes/businessCodes';
+import { explainGatewayCode } from '../codes/gatewayCodes';
+import { type NetworkFailure } from '../../network/networkFailure';
 
 export type JimengErrorKind =
 	/** the business API answered a code other than 10000 */

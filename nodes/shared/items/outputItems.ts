@@ -2,10 +2,10 @@
  * The `json` of output items, snake_case as the API names things (the public contract).
  * Pure: no n8n types beyond plain objects.
  */
-import type { CropRect } from '../../shared/helpers/aspectRatio';
-import type { JobOutcome } from './batchScheduler';
-import type { ImagePreview } from '../../shared/helpers/imageRules';
-import type { VideoRequest } from '../../shared/helpers/requestBuilder';
+import type { CropRect } from '../jimeng/requests/aspectRatio';
+import type { JobOutcome } from '../batch/batchScheduler';
+import type { ImagePreview } from '../jimeng/requests/imageRules';
+import type { VideoRequest } from '../jimeng/requests/requestBuilder';
 
 export type OutputJson = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  * same execution picks the accepted task up by its id instead. Pure and in-process (a retry runs in
  * the same process as the first attempt).
  */
-import { bodyDigest } from './jsonBody';
+import { bodyDigest } from '../requests/jsonBody';
 
 const KEEP_MS = 12 * 3600 * 1000;
 const MAX_ENTRIES = 10_000;

@@ -8,8 +8,8 @@ import {
 	detectImageFormat,
 	readImageInfo,
 	type ImageInfo,
-} from './imageInspection';
-import { InputValidationError, describeValue, formatBytes } from './inputValues';
+} from '../../images/imageInspection';
+import { InputValidationError, describeValue, formatBytes } from '../../requests/inputValues';
 
 /** The vendor's "4.7MB", read as MiB like the rest of its documentation. */
 export const IMAGE_MAX_BYTES = Math.floor(4.7 * 1024 * 1024);

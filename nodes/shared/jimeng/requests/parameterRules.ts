@@ -4,8 +4,8 @@
  */
 import { ASPECT_RATIOS, type AspectRatio } from './aspectRatio';
 import type { ImageInput } from './imageRules';
-import { InputValidationError, describeValue, parseInteger } from './inputValues';
-import { findModel, MODELS, type ModelSpec } from './models';
+import { InputValidationError, describeValue, parseInteger } from '../../requests/inputValues';
+import { findModel, MODELS, type ModelSpec } from '../models';
 
 export const PROMPT_MAX_CHARS = 800;
 export const PROMPT_RECOMMENDED_CHARS = 400;

@@ -1,5 +1,5 @@
 /** Get Result's parameters: the task id as the exact string Submit returned, the AIGC metadata. Pure. */
-import { InputValidationError, describeValue } from './inputValues';
+import { InputValidationError, describeValue } from '../../requests/inputValues';
 
 /** Get Result's optional provenance metadata, sent as a JSON string inside JSON (`req_json`). */
 export interface AigcMeta {

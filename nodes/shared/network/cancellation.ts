@@ -4,7 +4,7 @@
  */
 import { sleep, type INode } from 'n8n-workflow';
 
-import { JimengApiError } from './JimengApiError';
+import { JimengApiError } from '../jimeng/transport/JimengApiError';
 
 /** The error a cancelled execution ends with (`code: CANCELLED`, never retried). */
 export function cancelledError(node: INode, message: string): JimengApiError {

@@ -4,10 +4,10 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { TASK_RETENTION_NOTE } from './helpers/businessCodes';
-import type { AigcMeta } from './helpers/taskParameters';
+import { TASK_RETENTION_NOTE } from './codes/businessCodes';
+import type { AigcMeta } from './requests/taskParameters';
 import { JimengApiError } from './transport/JimengApiError';
-import { downloadVideo } from './transport/download';
+import { downloadVideo } from '../download/download';
 import type { CallOptions, JimengContext } from './transport/callApi';
 import { getTaskResult, type TaskResult } from './transport/jimengApi';
 

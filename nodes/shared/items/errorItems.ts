@@ -4,8 +4,8 @@
  */
 import type { GenericValue, IDataObject, JsonObject } from 'n8n-workflow';
 
-import { InputValidationError } from './helpers/inputValues';
-import { JimengApiError } from './transport/JimengApiError';
+import { InputValidationError } from '../requests/inputValues';
+import { JimengApiError } from '../jimeng/transport/JimengApiError';
 
 /** error, code, request_id and retryable of any error. */
 export function errorFields(error: unknown): {

@@ -12,8 +12,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { findNetworkFailure } from '../helpers/networkFailure';
-import { jsonBodyBytes } from '../helpers/jsonBody';
+import { findNetworkFailure } from '../../network/networkFailure';
+import { jsonBodyBytes } from '../../requests/jsonBody';
 import {
 	judgeAnswer,
 	judgeNetworkFailure,
@@ -23,7 +23,7 @@ import {
 	type RawOutcome,
 } from './answers';
 import { JimengApiError } from './JimengApiError';
-import { cancelledError, sleepUnlessCancelled } from './cancellation';
+import { cancelledError, sleepUnlessCancelled } from '../../network/cancellation';
 import { proxySignatureHint } from './signatureHint';
 import {
 	DEFAULT_RETRY_OPTIONS,
