@@ -14,10 +14,10 @@ import {
 	optionsCollection,
 } from '../shared/descriptions/options';
 import { DEFAULT_MAX_VIDEOS } from './generateLimits';
-import { pollGenerate } from './generateMode';
-import { isActivationPoll, oneAtATime } from './pollScheduling';
-import { pollWatchedTasks } from './pollTasks';
-import type { TriggerState } from './triggerState';
+import { pollGenerate } from './generatePoll';
+import { isUserActivation, oneAtATime } from './pollSignals';
+import { triggerKey } from './processJournal';
+import { pollWatchedTasks } from './watchTasks';
 
 export class JimengVideoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -125,15 +125,12 @@ export class JimengVideoTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const activationPoll = isActivationPoll(this);
-		const state = this.getWorkflowStaticData('node') as TriggerState;
+		const userActivation = isUserActivation(this);
 		const mode = this.getNodeParameter('mode', 'watchTasks') as string;
 		const run = async () =>
-			mode === 'generate'
-				? await pollGenerate(this, state, activationPoll)
-				: await pollWatchedTasks(this, state);
-		// A test event changes nothing n8n keeps; an active trigger's polls run one at a time.
+			mode === 'generate' ? await pollGenerate(this, userActivation) : await pollWatchedTasks(this);
+		// A test event changes nothing n8n keeps; a published trigger's polls run one at a time.
 		if (this.getMode() === 'manual') return await run();
-		return (await oneAtATime(this, activationPoll, run)) ?? null;
+		return (await oneAtATime(this, triggerKey(this), userActivation, run)) ?? null;
 	}
 }

@@ -2,30 +2,16 @@
  * Generate mode's spending limits as the user set them (Max Videos per activation, Max Videos per
  * Day), what is left of them, and the item emitted when one is reached.
  */
-import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { InputValidationError, describeValue, parseInteger } from '../shared/requests/inputValues';
 import type { VideoRequest } from '../shared/jimeng/requests/requestBuilder';
-import {
-	currentAllowance,
-	pauseOf,
-	type Limits,
-	type SubmitVerdict,
-	type TriggerState,
-} from './triggerState';
+import { invalidParameter } from './generateRequest';
+import { allowanceOf, type GenerateState, type LimitReached, type Limits } from './triggerState';
 
 export const DEFAULT_MAX_VIDEOS = 10;
 export const RESUME =
-	'To resume, deactivate and activate the workflow again (publishing a change to it does the same). This pause survives n8n restarts.';
-
-export function invalidParameter(
-	ctx: IPollFunctions,
-	error: InputValidationError,
-): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), error.message, {
-		description: 'Nothing was sent to Jimeng.',
-	});
-}
+	'To resume, unpublish the workflow, then publish it again (publishing a change while it is published does not resume it). This pause survives n8n restarts.';
 
 export function readLimits(ctx: IPollFunctions): Limits {
 	const read = (name: string, label: string, fallback: number, min: number): number => {
@@ -49,13 +35,14 @@ export function readLimits(ctx: IPollFunctions): Limits {
 	};
 }
 
+/** The allowance as the test event shows it, with the worst case the limits allow per day. */
 export function allowanceJson(
-	state: TriggerState,
+	state: GenerateState,
 	limits: Limits,
 	today: string,
 	request: VideoRequest,
 ): IDataObject {
-	const allowance = currentAllowance(state, today);
+	const allowance = allowanceOf(state, today);
 	const seconds = (request.summary.frames - 1) / 24;
 	const perDay =
 		limits.maxVideosPerDay > 0
@@ -71,34 +58,30 @@ export function allowanceJson(
 			limits.maxVideosPerDay > 0
 				? Math.max(0, limits.maxVideosPerDay - allowance.submittedToday)
 				: null,
-		paused: pauseOf(state)?.reason ?? null,
+		paused: state.pause?.reason ?? null,
 		// What the limits allow at most: each video of this configuration is `seconds` long, paid per second.
 		worst_case_seconds_of_video_per_day: perDay * seconds,
 	};
 }
 
-export function limitJson(
-	verdict: Extract<SubmitVerdict, { allowed: false }>,
-	today: string,
-	timeZone: string,
-): IDataObject {
-	if (verdict.limit === 'max_videos') {
+export function limitJson(reached: LimitReached, today: string, timeZone: string): IDataObject {
+	if (reached.limit === 'max_videos') {
 		return {
 			task_id: null,
 			status: 'limit_reached',
 			limit: 'max_videos',
-			max_videos: verdict.max,
-			submitted: verdict.count,
-			note: `Max Videos (${verdict.max} per activation) reached: no more tasks are submitted. ${RESUME} Each activation allows Max Videos more.`,
+			max_videos: reached.max,
+			submitted: reached.count,
+			note: `Max Videos (${reached.max} per activation) reached: no more tasks are submitted. To allow ${reached.max} more, unpublish the workflow, then publish it again (publishing a change while it is published does not reset the count).`,
 		};
 	}
 	return {
 		task_id: null,
 		status: 'limit_reached',
 		limit: 'max_videos_per_day',
-		max_videos_per_day: verdict.max,
-		submitted_today: verdict.count,
+		max_videos_per_day: reached.max,
+		submitted_today: reached.count,
 		day: today,
-		note: `Max Videos per Day (${verdict.max}) reached for ${today} (${timeZone}): generation resumes by itself on the next day. To resume sooner, raise Max Videos per Day and publish the change.`,
+		note: `Max Videos per Day (${reached.max}) reached for ${today} (${timeZone}): generation resumes by itself on the next day. To resume sooner, raise Max Videos per Day and publish the change.`,
 	};
 }

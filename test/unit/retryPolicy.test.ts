@@ -82,9 +82,17 @@ describe('decideRetry', () => {
 		expect(decideRetry('download', network('unknown'), 1).retry).toBe(true);
 	});
 
-	it('repeats rate limits and internal errors, not answers', () => {
-		for (const code of [50429, 50430, 50500, 50501])
+	it('repeats rate limits and internal errors, not answers; a submit only on throttling', () => {
+		for (const code of [50429, 50430])
 			expect(decideRetry('submit', { kind: 'business', code }, 1).retry).toBe(true);
+		for (const code of [50429, 50430, 50500, 50501])
+			expect(decideRetry('getResult', { kind: 'business', code }, 1).retry).toBe(true);
+		// 50500 / 50501: the vendor says "retryable", not "nothing was created" — a submit is not repeated
+		for (const code of [50500, 50501])
+			expect(decideRetry('submit', { kind: 'business', code }, 1)).toEqual({
+				retry: false,
+				reason: expect.stringMatching(/second, paid task/),
+			});
 		for (const code of [50412, 50516, 50200, 50400])
 			expect(decideRetry('submit', { kind: 'business', code }, 1).retry).toBe(false);
 		expect(
@@ -136,7 +144,9 @@ describe('decideRetry', () => {
 			expect(submitOutcomeUnknown(gateway(code, 401))).toBe(false);
 		}
 		expect(submitOutcomeUnknown(gateway('FlowLimitExceeded', 429))).toBe(false);
-		expect(submitOutcomeUnknown({ kind: 'business', code: 50500 })).toBe(false);
+		expect(submitOutcomeUnknown({ kind: 'business', code: 50500 })).toBe(true);
+		expect(submitOutcomeUnknown({ kind: 'business', code: 50501 })).toBe(true);
+		expect(submitOutcomeUnknown({ kind: 'business', code: 50430 })).toBe(false);
 		expect(submitOutcomeUnknown(network('before-send'))).toBe(false);
 		expect(submitOutcomeUnknown(network('unknown'))).toBe(true);
 	});

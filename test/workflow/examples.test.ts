@@ -136,7 +136,8 @@ describe('examples/*.json, in-process against the simulator', () => {
 		expect(sim.submits()).toHaveLength(before);
 		// Active, the same parameters submit one task and emit its video.
 		const host = new TriggerHost(harness, trigger.parameters);
-		expect(await host.activate()).toBeNull();
+		// Publishing submits the first task; its `submitted` item is what n8n saves it with.
+		expect(itemsOf(await host.activate()).map((item) => item.json.status)).toEqual(['submitted']);
 		const emitted = await emittedBy(host, 'poll');
 		expect(emitted[0].json).toMatchObject({ status: 'done' });
 		expect(trigger.parameters.mode).toBe('generate');

@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
- * The Jimeng Video Trigger driven the way n8n drives a poll trigger (see ./triggerHost): static data
- * saved as JSON only after the activation poll and after polls that emit; a restart loads the last
- * saved JSON into a new workflow and a new context.
+ * The Jimeng Video Trigger driven the way n8n drives a poll trigger (test/support/triggerHost.ts, the
+ * in-process scheduler here; triggerSchedulers.test.ts covers the durable ones): static data saved as
+ * JSON after the activation poll and with polls that emit; a restart loads the last saved JSON.
  */
 import { readFileSync } from 'node:fs';
 
@@ -146,8 +146,15 @@ describe('Jimeng Video Trigger', () => {
 		it('5 polls with a task that takes 2 polls: one task per emitted video (+ the one in flight), none added by a restart', async () => {
 			sim.configure({ queueMs: 200, generateMs: 300 });
 			const host = new TriggerHost(harness, parameters);
+			// The activation submits the first task and emits it as `submitted`: n8n saves it with that item.
+			const first = items(await host.activate());
+			expect(first.map((item) => item.json.status)).toEqual(['submitted']);
+			expect(first[0].json).toMatchObject({
+				task_id: sim.createdTaskIds()[0],
+				req_key: 'jimeng_ti2v_v30_pro',
+				prompt: 'Waves at dawn',
+			});
 			const emitted: INodeExecutionData[] = [];
-			emitted.push(...items(await host.activate()));
 			for (let poll = 2; poll <= 5; poll++) {
 				await sleep(320);
 				emitted.push(...items(await host.poll()));
@@ -155,6 +162,9 @@ describe('Jimeng Video Trigger', () => {
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'done']);
 			for (const item of emitted)
 				expect((await binaryBytes(item.binary!.data as never)).equals(FIXTURE)).toBe(true);
+			// A finished video carries what was asked, like Get Result's items.
+			expect(emitted[0].json).toMatchObject({ prompt: 'Waves at dawn', frames: 121, seed: -1 });
+			expect(emitted[0].json.submitted_at).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
 			const created = sim.createdTaskIds();
 			expect(created).toHaveLength(emitted.length + 1);
 			expect(emitted.map((item) => item.json.task_id)).toEqual(created.slice(0, 2));
@@ -177,7 +187,11 @@ describe('Jimeng Video Trigger', () => {
 			const emitted: string[] = [];
 			for (let poll = 1; poll <= 8; poll++) {
 				const result = poll === 1 ? await host.activate() : await host.restart();
-				emitted.push(...items(result).map((item) => item.json.task_id as string));
+				emitted.push(
+					...items(result)
+						.filter((item) => item.json.status === 'done')
+						.map((item) => item.json.task_id as string),
+				);
 				await sleep(250);
 			}
 			const created = sim.createdTaskIds();
@@ -186,18 +200,22 @@ describe('Jimeng Video Trigger', () => {
 			expect(created.length).toBe(emitted.length + 1);
 		});
 
-		it('a refused next submit (rate limit) holds the finished video until the next task is recorded', async () => {
+		it('a finished video is emitted in the poll that finds it, while the next submit is refused (concurrency)', async () => {
+			sim.configure({ concurrency: 1 });
 			const host = new TriggerHost(harness, parameters);
 			await host.activate();
 			await sleep(500);
-			sim.configure({ faults: { rate50429: 1 } });
-			expect(await host.poll()).toBeNull();
-			expect(sim.createdTaskIds()).toHaveLength(1);
-			sim.configure({ faults: {} });
-			const emitted = items(await host.poll());
-			expect(emitted.map((item) => item.json.status)).toEqual(['done']);
-			expect(sim.createdTaskIds()).toHaveLength(2);
-			expect(emitted[0].json.task_id).toBe(sim.createdTaskIds()[0]);
+			// Another workflow holds the account's only slot: the next submit answers 50430.
+			const other = await submit('holds the slot');
+			const [video] = items(await host.poll());
+			expect(video.json).toMatchObject({ status: 'done', task_id: sim.createdTaskIds()[0] });
+			expect(sim.createdTaskIds()).toEqual([sim.createdTaskIds()[0], other]);
+			expect(sim.submits().filter((e) => e.code === 50430)).toHaveLength(1);
+			// The slot is free again: the next poll submits, with a `submitted` item (no video to go with it).
+			await sleep(500);
+			const [next] = items(await host.poll());
+			expect(next.json).toMatchObject({ status: 'submitted', task_id: sim.createdTaskIds()[2] });
+			expect(sim.downloads()).toHaveLength(1);
 		});
 
 		it('a failed task is emitted as a failure item and the next one is submitted', async () => {
@@ -213,7 +231,7 @@ describe('Jimeng Video Trigger', () => {
 			expect(sim.createdTaskIds()).toHaveLength(2);
 		});
 
-		it('a submit with an unknown outcome pauses generation (no second paid task) until reactivation', async () => {
+		it('a submit with an unknown outcome pauses generation (no second paid task) until the user publishes again', async () => {
 			const host = new TriggerHost(harness, parameters);
 			await host.activate();
 			await sleep(500);
@@ -232,8 +250,9 @@ describe('Jimeng Video Trigger', () => {
 			const submitsBefore = sim.submits().length;
 			await sleep(300);
 			expect(await host.poll()).toBeNull();
+			expect(await host.activate('update')).toBeNull(); // publishing a change does not resume
 			expect(sim.submits()).toHaveLength(submitsBefore);
-			await host.activate();
+			await host.activate(); // Unpublish, then Publish
 			expect(sim.submits()).toHaveLength(submitsBefore + 1);
 		});
 

@@ -84,7 +84,7 @@ describe('Jimeng Video Trigger safety', () => {
 	});
 
 	describe('pauses and restarts', () => {
-		it('a pause after an unknown submit outcome survives a restart; a user activation lifts it', async () => {
+		it('a pause after an unknown submit outcome survives restarts and publishes; Unpublish → Publish lifts it', async () => {
 			const host = new TriggerHost(harness, generate);
 			await host.activate();
 			await sleep(350);
@@ -92,32 +92,35 @@ describe('Jimeng Video Trigger safety', () => {
 			const emitted = items(await host.poll());
 			expect(emitted.map((item) => item.json.status)).toEqual(['done', 'submit_outcome_unknown']);
 			expect(emitted[1].json.note).toMatch(
-				/paused.*deactivate and activate the workflow again.*survives n8n restarts/i,
+				/paused.*unpublish the workflow, then publish it again.*survives n8n restarts/i,
 			);
 			sim.configure({ faults: {} });
 			const submits = sim.submits().length;
 			expect(await host.restart()).toBeNull();
 			expect(await host.poll()).toBeNull();
+			expect(await host.activate('update')).toBeNull(); // a published change: still paused
 			expect(await host.restart()).toBeNull();
 			expect(sim.submits()).toHaveLength(submits);
-			await host.activate('update'); // the user publishes a change
+			await host.activate('activate'); // the user unpublishes, then publishes
 			expect(sim.submits()).toHaveLength(submits + 1);
 		}, 30_000);
 	});
 
 	describe("n8n's durable poll scheduler (a fresh context for every scheduled poll)", () => {
-		it('generates as under the legacy scheduler: one task per emitted video plus the one in flight', async () => {
+		it('generates as under the in-process scheduler: one task per emitted video plus the one in flight', async () => {
 			const host = new TriggerHost(harness, generate, 'durable');
 			const emitted: INodeExecutionData[] = [...items(await host.activate())];
+			expect(emitted.map((item) => item.json.status)).toEqual(['submitted']);
 			expect(sim.createdTaskIds()).toHaveLength(1);
 			for (let poll = 0; poll < 8; poll++) {
 				await sleep(130);
 				emitted.push(...items(await host.poll()));
 			}
-			expect(emitted.length).toBeGreaterThanOrEqual(2);
-			expect(sim.createdTaskIds()).toHaveLength(emitted.length + 1);
-			expect(emitted.map((item) => item.json.task_id)).toEqual(
-				sim.createdTaskIds().slice(0, emitted.length),
+			const videos = emitted.filter((item) => item.json.status === 'done');
+			expect(videos.length).toBeGreaterThanOrEqual(2);
+			expect(sim.createdTaskIds()).toHaveLength(videos.length + 1);
+			expect(videos.map((item) => item.json.task_id)).toEqual(
+				sim.createdTaskIds().slice(0, videos.length),
 			);
 		}, 30_000);
 
@@ -132,13 +135,16 @@ describe('Jimeng Video Trigger safety', () => {
 			]);
 			sim.configure({ faults: {} });
 			const submits = sim.submits().length;
-			for (let poll = 0; poll < 4; poll++) expect(await host.restart()).toBeNull();
+			for (let poll = 0; poll < 4; poll++) {
+				expect(await host.restart()).toBeNull();
+				expect(await host.poll()).toBeNull();
+			}
 			expect(sim.submits()).toHaveLength(submits);
 		}, 30_000);
 	});
 
 	describe('spending limits', () => {
-		it('Max Videos: stops at the limit with one item saying so, across restarts; an activation allows more', async () => {
+		it('Max Videos: stops at the limit with one item saying so, across restarts; Unpublish → Publish allows more', async () => {
 			const host = new TriggerHost(harness, { ...generate, maxVideos: 2 });
 			await host.activate();
 			const first = await pollUntilEmitted(host);
@@ -146,20 +152,21 @@ describe('Jimeng Video Trigger safety', () => {
 			const second = await pollUntilEmitted(host);
 			expect(second.map((item) => item.json.status)).toEqual(['done', 'limit_reached']);
 			expect(second[1].json).toMatchObject({ limit: 'max_videos', max_videos: 2, submitted: 2 });
-			expect(second[1].json.note).toMatch(/deactivate and activate the workflow again/);
+			expect(second[1].json.note).toMatch(/unpublish the workflow, then publish it again/);
 			expect(sim.createdTaskIds()).toHaveLength(2);
 
 			for (let i = 0; i < 3; i++) {
 				expect(await host.poll()).toBeNull();
 				expect(await host.restart()).toBeNull();
 			}
+			expect(await host.activate('update')).toBeNull();
 			expect(sim.submits()).toHaveLength(2);
 			const [preview] = items(await host.testEvent());
 			expect(preview.json.allowance).toMatchObject({
 				max_videos: 2,
 				submitted_this_activation: 2,
 				remaining: 0,
-				paused: 'max_videos',
+				paused: null,
 			});
 
 			await host.activate();
@@ -172,7 +179,7 @@ describe('Jimeng Video Trigger safety', () => {
 			});
 		}, 30_000);
 
-		it('Max Videos per Day: stops for the day, resumes the next day with one notice, and a restart changes nothing', async () => {
+		it('Max Videos per Day: stops for the day, resumes the next day with one item, and a restart changes nothing', async () => {
 			fakeDateOnly();
 			jest.setSystemTime(new Date('2026-12-01T10:00:00Z'));
 			const host = new TriggerHost(harness, { ...generate, maxVideos: 10, maxVideosPerDay: 1 });
@@ -192,7 +199,7 @@ describe('Jimeng Video Trigger safety', () => {
 			jest.setSystemTime(new Date('2026-12-02T10:00:00Z'));
 			const [resumed] = items(await host.poll());
 			expect(resumed.json).toMatchObject({
-				status: 'generation_resumed',
+				status: 'submitted',
 				task_id: sim.createdTaskIds()[1],
 			});
 			expect(await host.restart()).toBeNull();

@@ -148,7 +148,7 @@ export async function downloadVideo(
 	options: CallOptions = {},
 ): Promise<IBinaryData> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, maxAttempts: 4, ...options.retry };
-	const signal = options.signal ?? executionSignal(ctx);
+	const signal = executionSignal(ctx);
 	let url = input.videoUrl;
 	let refreshed = false;
 	for (let attempt = 1; ; attempt++) {

@@ -1,40 +1,43 @@
 /**
- * Remembers, for the life of an execution, which item requests were already accepted by Jimeng.
+ * Remembers, for the life of an execution, every submit an item made and how it ended: accepted
+ * (with its task id) or outcome unknown (the task may exist). Pure and in-process: n8n's "Retry On
+ * Fail" re-runs a failed node in the same process, with the same execution, run index and items.
  *
- * n8n's "Retry On Fail" setting re-runs a failed node for ALL its items: without this, every item
- * submitted before the failure would be submitted (and paid for) again. With it, a re-run within the
- * same execution picks the accepted task up by its id instead. Pure and in-process (a retry runs in
- * the same process as the first attempt).
+ * Without it a retry would submit (and pay for) every item again. With it a re-run of an item gets
+ * its first outcome back: the accepted task (`reused`), or the first try's "may exist" error — never
+ * a second submit. The key is what identifies the item's submission (execution, node, run, item), not
+ * its body: a prompt with `{{ $now }}` differs between tries and must not look like a new item. The
+ * body's digest is kept to tell the user when a re-run asks for something else.
  */
-import { bodyDigest } from '../requests/jsonBody';
 
 const KEEP_MS = 12 * 3600 * 1000;
 const MAX_ENTRIES = 10_000;
 
-interface Entry {
-	taskId: string;
-	requestId: string;
-	at: number;
+export interface SubmissionScope {
+	executionId: string;
+	nodeName: string;
+	runIndex: number;
+	itemIndex: number;
 }
 
-export class SubmissionLedger {
-	private readonly entries = new Map<string, Entry>();
+export type LedgerEntry =
+	| { outcome: 'accepted'; taskId: string; requestId: string; digest: string; at: number }
+	/** `error` is the first try's error, thrown again as it was for every re-run. */
+	| { outcome: 'may_exist'; error: Error; digest: string; at: number };
 
-	/**
-	 * A retry re-runs the node with the same run index; a loop runs it again with the next one, and
-	 * there the same prompt is a new video on purpose.
-	 */
-	static key(
-		scope: { executionId: string; nodeName: string; runIndex: number; itemIndex: number },
-		body: unknown,
-	): string {
-		const digest = bodyDigest(body);
-		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex, digest].join(
-			'\u0000',
-		);
+export type LedgerRecord =
+	| Omit<Extract<LedgerEntry, { outcome: 'accepted' }>, 'at'>
+	| Omit<Extract<LedgerEntry, { outcome: 'may_exist' }>, 'at'>;
+
+export class SubmissionLedger {
+	private readonly entries = new Map<string, LedgerEntry>();
+
+	/** A retry re-runs the node with the same run index; a loop runs it again with the next one (a new video on purpose). */
+	static key(scope: SubmissionScope): string {
+		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex].join('\u0000');
 	}
 
-	find(key: string, now = Date.now()): Entry | undefined {
+	find(key: string, now = Date.now()): LedgerEntry | undefined {
 		const entry = this.entries.get(key);
 		if (entry && now - entry.at > KEEP_MS) {
 			this.entries.delete(key);
@@ -48,11 +51,12 @@ export class SubmissionLedger {
 	 * retry of the node submit a new attempt instead of returning the same failure forever.
 	 */
 	forgetTask(taskId: string): void {
-		for (const [key, entry] of this.entries) if (entry.taskId === taskId) this.entries.delete(key);
+		for (const [key, entry] of this.entries)
+			if (entry.outcome === 'accepted' && entry.taskId === taskId) this.entries.delete(key);
 	}
 
-	record(key: string, taskId: string, requestId: string, now = Date.now()): void {
-		this.entries.set(key, { taskId, requestId, at: now });
+	record(key: string, record: LedgerRecord, now = Date.now()): void {
+		this.entries.set(key, { ...record, at: now } as LedgerEntry);
 		if (this.entries.size > MAX_ENTRIES) {
 			// Maps iterate in insertion order: the first entries are the oldest.
 			for (const oldKey of [...this.entries.keys()].slice(0, this.entries.size - MAX_ENTRIES))

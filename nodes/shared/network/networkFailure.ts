@@ -12,8 +12,11 @@ export interface NetworkFailure {
 	detail: string;
 }
 
-// These fail before a byte of the request leaves the machine: the server cannot have acted on it.
-const BEFORE_SEND_CODES = new Set([
+// These fail before a byte of the request leaves the machine — the name lookup, the TCP connect or
+// the TLS handshake failed — so the server cannot have acted on it (docs/jimeng-api.md, "What proves
+// a submit was not sent"). Every other failure after the request was handed to the HTTP client leaves
+// a submit's outcome unknown.
+export const BEFORE_SEND_CODES: ReadonlySet<string> = new Set([
 	'ECONNREFUSED',
 	'ENOTFOUND',
 	'EAI_AGAIN',
@@ -75,4 +78,27 @@ export function findNetworkFailure(error: unknown): NetworkFailure | undefined {
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
+}
+
+/**
+ * Any failure of a request that was handed to the HTTP client: a known socket failure, or — when
+ * nothing in the error proves where it happened (a parse error on bytes that are not HTTP, an
+ * unexpected exception) — a failure whose phase is unknown. Only BEFORE_SEND_CODES prove "not sent".
+ */
+export function classifyTransportFailure(error: unknown): NetworkFailure {
+	const known = findNetworkFailure(error);
+	if (known) return known;
+	let code: string | undefined;
+	const seen = new Set<unknown>();
+	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
+		seen.add(current);
+		code ??= readCode(current);
+		current = (current as { cause?: unknown }).cause;
+	}
+	const detail = error instanceof Error ? error.message : String(error);
+	return {
+		code: code ?? 'TRANSPORT_ERROR',
+		phase: code && BEFORE_SEND_CODES.has(code) ? 'before-send' : 'unknown',
+		detail,
+	};
 }

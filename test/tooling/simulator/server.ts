@@ -48,6 +48,8 @@ export interface SimulatorFaults {
 	resetBeforeCreate?: number;
 	/** Submit only: the task IS created, then the socket is destroyed without an answer. */
 	resetAfterCreate?: number;
+	/** Submit only: the task IS created, then bytes that are not valid HTTP come back (a broken proxy). */
+	invalidHttpAfterCreate?: number;
 	/** Probability a created task ends failed; it answers failCode at query time once it would be done. */
 	failRate?: number;
 	/** Default 50516. */
@@ -222,6 +224,7 @@ const PROBABILITY_FAULTS = [
 	'rate50501',
 	'resetBeforeCreate',
 	'resetAfterCreate',
+	'invalidHttpAfterCreate',
 	'failRate',
 	'expireFirstDownload',
 	'truncateDownload',
@@ -353,6 +356,18 @@ export class JimengSimulator {
 	/** In creation order. */
 	createdTaskIds(): string[] {
 		return [...this.tasks.keys()];
+	}
+
+	/**
+	 * Test aid: the task is done (or failed, with its fail code) from now on, whatever its timings. Lets
+	 * a test decide when generation ends instead of waiting for the clock.
+	 */
+	finishTask(taskId: string): void {
+		const task = this.tasks.get(taskId);
+		if (!task) throw new RangeError(`no task ${taskId}`);
+		const elapsed = Date.now() - task.createdAt;
+		task.queueMs = Math.min(task.queueMs, elapsed);
+		task.generateMs = Math.max(0, Math.min(task.generateMs, elapsed - task.queueMs));
 	}
 
 	/**
@@ -607,6 +622,7 @@ export class JimengSimulator {
 		entry.taskId = task.id;
 		if (this.chance(s.faults.resetAfterCreate))
 			return this.resetConnection(req, entry, 'resetAfterCreate');
+		if (this.chance(s.faults.invalidHttpAfterCreate)) return this.writeInvalidHttp(req, entry);
 		const answer = businessAnswer(SUCCESS_CODE, { task_id: task.id }, 'Success', startedNs);
 		if (this.chance(s.faults.gatewayTimeoutAfterCreate)) {
 			entry.fault = 'gatewayTimeoutAfterCreate';
@@ -921,6 +937,17 @@ export class JimengSimulator {
 		return this.later(true, () => {
 			this.record(entry, null);
 			req.socket.destroy();
+		});
+	}
+
+	/** A status line, then a header value with a control character: Node's HTTP parser refuses it. */
+	private writeInvalidHttp(req: IncomingMessage, entry: RequestLogEntry): Promise<void> {
+		entry.fault = 'invalidHttpAfterCreate';
+		return this.later(true, () => {
+			this.record(entry, null);
+			req.socket.end(
+				'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Broken: a\u0001b\r\n\r\n{}',
+			);
 		});
 	}
 

@@ -183,6 +183,13 @@ export const BUSINESS_CODES: Readonly<Record<number, CodeExplanation>> = {
 /** Business codes the transport repeats the same call for (the others are answers, not accidents). */
 export const CALL_RETRY_CODES: ReadonlySet<number> = new Set([50429, 50430, 50500, 50501]);
 
+/**
+ * Internal errors answered to a Submit. The vendor documents them only as "retryable" (内部错误 /
+ * 内部算法错误, 可重试) and says nothing about whether the task was created before the failure, so a
+ * submit answered with one may have created a paid task: its outcome is unknown (docs/jimeng-api.md).
+ */
+export const SUBMIT_OUTCOME_UNKNOWN_CODES: ReadonlySet<number> = new Set([50500, 50501]);
+
 export function explainBusinessCode(code: number, serviceMessage?: string): CodeExplanation {
 	const known = BUSINESS_CODES[code];
 	if (known) return known;

@@ -5,7 +5,11 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { SUCCESS_CODE } from '../codes/businessCodes';
+import {
+	SUBMIT_OUTCOME_UNKNOWN_CODES,
+	SUCCESS_CODE,
+	explainBusinessCode,
+} from '../codes/businessCodes';
 import { type NetworkFailure } from '../../network/networkFailure';
 import {
 	JimengApiError,
@@ -206,12 +210,26 @@ export function judgeAnswer(
 	) {
 		return { answer: { ...answer, sentAt: info.sentAt } };
 	}
-	const error = businessError(node, {
+	const failure = { kind: 'business' as const, code: answer.code };
+	const refusal = businessError(node, {
 		code: answer.code,
 		serviceMessage: answer.message,
 		httpStatus: answer.httpStatus,
 		requestId: answer.requestId,
 		taskId: info.taskId,
 	});
-	return { error, failure: { kind: 'business', code: answer.code } };
+	if (info.call === 'submit' && SUBMIT_OUTCOME_UNKNOWN_CODES.has(answer.code)) {
+		// An internal error proves only that something failed, not that no task was created.
+		const error = unknownOutcomeError(node, {
+			kind: 'response',
+			cause: `Jimeng answered ${answer.code} (${explainBusinessCode(answer.code).title})`,
+			code: answer.code,
+			httpStatus: answer.httpStatus,
+			requestId: answer.requestId,
+			sentAt: info.sentAt,
+			description: refusal.description ?? '',
+		});
+		return { error, failure };
+	}
+	return { error: refusal, failure };
 }

@@ -12,7 +12,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { findNetworkFailure } from '../../network/networkFailure';
+import { classifyTransportFailure } from '../../network/networkFailure';
 import { jsonBodyBytes } from '../../requests/jsonBody';
 import {
 	judgeAnswer,
@@ -22,7 +22,7 @@ import {
 	type ParsedAnswer,
 	type RawOutcome,
 } from './answers';
-import { JimengApiError } from './JimengApiError';
+import { JimengApiError, unknownOutcomeError } from './JimengApiError';
 import { cancelledError, sleepUnlessCancelled } from '../../network/cancellation';
 import { proxySignatureHint } from './signatureHint';
 import {
@@ -41,8 +41,11 @@ export type JimengContext = IExecuteFunctions | IPollFunctions;
 
 export interface CallOptions {
 	retry?: Partial<RetryOptions>;
-	/** Abort signal; defaults to the execution's cancel signal. */
-	signal?: AbortSignal;
+	/**
+	 * Per-attempt timeout (default 60 s). A trigger poll gives its submit only the time n8n leaves the
+	 * poll, so that the answer arrives before n8n may abandon the poll.
+	 */
+	timeoutMs?: number;
 	/** Called before each wait between attempts (progress logs, tests). */
 	onRetry?: (info: {
 		call: CallKind;
@@ -52,8 +55,25 @@ export interface CallOptions {
 	}) => void;
 }
 
+/**
+ * The execution's cancel signal. n8n-core sets it on every request made through
+ * httpRequestWithAuthentication itself (request-helpers/authentication.js), so no other signal can
+ * be passed; a poll has none.
+ */
 export function executionSignal(ctx: JimengContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/** The credential refused to sign (an empty field, a body it cannot sign): nothing was sent. */
+function isCredentialRefusal(error: unknown): boolean {
+	const seen = new Set<unknown>();
+	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
+		seen.add(current);
+		const name = (current as { name?: unknown }).name;
+		if (name === 'VolcengineCredentialError' || name === 'UnsignableRequestError') return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
 }
 
 /**
@@ -64,6 +84,7 @@ async function sendOnce(
 	ctx: JimengContext,
 	action: string,
 	body: Buffer,
+	timeoutMs: number,
 	signal?: AbortSignal,
 ): Promise<RawOutcome> {
 	const options: IHttpRequestOptions = {
@@ -74,8 +95,9 @@ async function sendOnce(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: API_TIMEOUT_MS,
-		abortSignal: signal,
+		timeout: timeoutMs,
+		// A redirect would carry the signed headers (X-Security-Token among them) to another origin.
+		disableFollowRedirect: true,
 	};
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -91,15 +113,18 @@ async function sendOnce(
 			contentType,
 		};
 	} catch (error) {
+		// Cancelled while the request was out: it may have reached the server.
 		if (signal?.aborted) return { kind: 'cancelled' };
-		const failure = findNetworkFailure(error);
-		if (failure) return { kind: 'network', failure };
-		// Not a network failure: the credential refused to sign (an empty field…) or n8n itself failed.
-		return {
-			kind: 'local',
-			message: (error as Error).message || 'The request to Jimeng could not be made',
-			description: String((error as { description?: unknown }).description ?? ''),
-		};
+		if (isCredentialRefusal(error)) {
+			return {
+				kind: 'local',
+				message: (error as Error).message || 'The request to Jimeng could not be signed',
+				description: String((error as { description?: unknown }).description ?? ''),
+			};
+		}
+		// Anything else happened after the request was handed to the HTTP client: only a failure
+		// that proves nothing left the machine (networkFailure.ts) counts as "not sent".
+		return { kind: 'network', failure: classifyTransportFailure(error) };
 	}
 }
 
@@ -129,7 +154,8 @@ export async function callApi(
 	taskId?: string,
 ): Promise<ParsedAnswer> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-	const signal = options.signal ?? executionSignal(ctx);
+	const signal = executionSignal(ctx);
+	const timeoutMs = options.timeoutMs ?? API_TIMEOUT_MS;
 	const cancelled = (what: string) => () =>
 		cancelledError(ctx.getNode(), `Cancelled while ${what}`);
 	// Serialised once: a retried submit sends the same bytes, and an image body is not rebuilt.
@@ -137,8 +163,17 @@ export async function callApi(
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelled(`calling ${action}`)();
 		const sentAt = new Date();
-		const outcome = await sendOnce(ctx, action, payload, signal);
-		if (outcome.kind === 'cancelled') throw cancelled(`calling ${action}`)();
+		const outcome = await sendOnce(ctx, action, payload, timeoutMs, signal);
+		if (outcome.kind === 'cancelled') {
+			if (call !== 'submit') throw cancelled(`calling ${action}`)();
+			throw unknownOutcomeError(ctx.getNode(), {
+				kind: 'network',
+				cause: 'The execution was cancelled while the submit was in flight',
+				code: 'CANCELLED',
+				sentAt,
+				description: 'The execution was cancelled.',
+			});
+		}
 		if (outcome.kind === 'local') {
 			throw new JimengApiError(
 				ctx.getNode(),

@@ -2,13 +2,14 @@
  * Where a retry is decided. Pure: the transport asks `decideRetry` after every failed attempt.
  *
  * The rule that costs money: a submit is repeated only on an answer that proves no task was
- * created — a business refusal the vendor documents as retryable (50429, 50430, 50500, 50501), the
- * gateway's rate limit (FlowLimitExceeded / HTTP 429), or a connection that failed before a byte
- * was sent. Anything else after the request left — a reset, a timeout, a gateway 5xx such as
- * InternalServiceTimeout, an HTML page from a load balancer, a cut-off answer — leaves the outcome
- * unknown: the task may exist and a second submit could be a second paid video.
+ * created — a throttling refusal (50429, 50430), the gateway's rate limit (FlowLimitExceeded /
+ * HTTP 429), or a connection that failed before a byte was sent. Anything else after the request
+ * left — an internal error (50500, 50501: the vendor does not say the task was not created), a
+ * reset, a timeout, a gateway 5xx such as InternalServiceTimeout, an HTML page from a load
+ * balancer, a cut-off answer, bytes that are not HTTP — leaves the outcome unknown: the task may
+ * exist and a second submit could be a second paid video.
  */
-import { CALL_RETRY_CODES } from '../codes/businessCodes';
+import { CALL_RETRY_CODES, SUBMIT_OUTCOME_UNKNOWN_CODES } from '../codes/businessCodes';
 import { type NetworkFailure } from '../../network/networkFailure';
 
 export type CallKind = 'submit' | 'getResult' | 'download';
@@ -77,6 +78,8 @@ export function submitOutcomeUnknown(failure: AttemptFailure): boolean {
 			return failure.httpStatus >= 500 && !isGatewayRateLimit(failure);
 		case 'unreadable':
 			return true;
+		case 'business':
+			return SUBMIT_OUTCOME_UNKNOWN_CODES.has(failure.code);
 		default:
 			return false;
 	}
