@@ -47,6 +47,19 @@ describe('Retry On Fail never sends a submit twice', () => {
 				);
 				expect(sim.submits()).toHaveLength(1);
 				expect(sim.getResults()).toHaveLength(0);
+				// The same in a continueOnFail item: the two re-runs sent nothing.
+				sim.configure({ faults });
+				const kept = await harness.run(
+					jimengWorkflow(
+						{ operation, prompt: PROMPT, options: { pollInterval: 0.05 } },
+						{ nodeSettings: RETRY, continueOnFail: true },
+					),
+				);
+				expect(outputOf(kept, 'Jimeng Video')[0].json).toMatchObject({
+					task_may_exist: true,
+					reruns_not_sent: 2,
+				});
+				expect(sim.submits()).toHaveLength(2);
 			},
 		);
 	});

@@ -92,6 +92,7 @@ function reuse(
 	if (known.outcome === 'may_exist') {
 		const note = `Retry On Fail ran this item again; nothing was sent.${changed ? ` ${CHANGED_REQUEST}` : ''}`;
 		const error = known.error as JimengApiError;
+		error.details.rerunsNotSent = (error.details.rerunsNotSent ?? 0) + 1;
 		if (!String(error.description ?? '').includes(note))
 			error.description = [error.description, note].filter(Boolean).join(' ');
 		throw error;

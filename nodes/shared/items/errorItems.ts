@@ -41,6 +41,7 @@ export function unknownOutcomeFields(error: unknown): IDataObject | undefined {
 		task_may_exist: true,
 		submitted_at: error.details.submittedAt ?? null,
 		...error.details.request,
+		...(error.details.rerunsNotSent ? { reruns_not_sent: error.details.rerunsNotSent } : {}),
 	};
 }
 

@@ -32,11 +32,38 @@ import {
 import { simulatorCredentialData } from '../../support/simulatorCredential';
 
 export const HARDENING_CHECKS = {
-	submit504: 'Submit answered 504 after create: sent once',
+	submit504: 'Retry On Fail after 504 / not HTTP: sent once',
 	html502: 'Get Result rides out HTML 502 pages',
 	overlap: 'Overlapping trigger polls emit once',
-	durable: 'Durable poll scheduler: Max Videos holds',
+	durable: 'Durable scheduler (600 s lease): Max Videos 1',
+	cursors: 'Durable cursors (600 s lease): Max Videos 1',
 } as const;
+
+/** N8N_SCHEDULER_POLL_TIMEOUT = N8N_SCHEDULER_LEASE_DURATION = 600 s: every scheduled poll gets a 480 s budget. */
+const LONG_LEASE_ENV = {
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TIMEOUT: '600',
+	N8N_SCHEDULER_LEASE_DURATION: '600',
+};
+const DURABLE_MODES = {
+	durable: { workflowId: 'E2eTriggerDurabl', env: LONG_LEASE_ENV },
+	cursors: {
+		workflowId: 'E2eTriggerCursor',
+		env: {
+			...LONG_LEASE_ENV,
+			N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+		},
+	},
+} as const;
+/** The generate task's time in queue + generating: scheduled polls find it running, then done. */
+const DURABLE_TASK_MS = { queueMs: 20_000, generateMs: 55_000 };
+/** Unknown-outcome faults a Retry On Fail run meets after the task was created. */
+const AFTER_CREATE_FAULTS = [
+	['gatewayTimeoutAfterCreate', 'InternalServiceTimeout'],
+	['invalidHttpAfterCreate', null],
+] as const;
 
 const CREDENTIAL: CredentialRef = { id: 'E2eJimengHarden1', name: 'Jimeng simulator (hardening)' };
 /** Two downloads of this in one poll (the trigger downloads one task after the other) outlast its 1-minute interval. */
@@ -107,7 +134,8 @@ export class HardeningChecks {
 			this.submitWorkflow('generateAndWait'),
 			this.getResultWorkflow(),
 			this.triggerWorkflow(),
-			this.generateWorkflow(),
+			this.generateWorkflow('durable'),
+			this.generateWorkflow('cursors'),
 		];
 	}
 
@@ -116,12 +144,14 @@ export class HardeningChecks {
 		const workflow = exampleWorkflow(
 			'text-to-video.json',
 			id,
-			`E2E: ${operation} answered InternalServiceTimeout 504`,
+			`E2E: ${operation} with Retry On Fail after an unknown outcome`,
 		);
 		const node = nodeNamed(workflow, 'Jimeng Video');
 		node.parameters = { ...node.parameters, operation, options: { pollInterval: 0.5 } };
-		// The item carries the error (continue on fail), as a workflow that routes failures would see it.
+		// The item carries the error (continue on fail), as a workflow that routes failures would see
+		// it; Retry On Fail re-runs the node on it (n8n retries an item with an error), 3 tries.
 		node.onError = 'continueRegularOutput';
+		Object.assign(node, { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 });
 		return workflow;
 	}
 
@@ -155,16 +185,17 @@ export class HardeningChecks {
 		return workflow;
 	}
 
-	private generateWorkflow(): Workflow {
+	private generateWorkflow(mode: keyof typeof DURABLE_MODES): Workflow {
 		const workflow = exampleWorkflow(
 			'trigger-generate.json',
-			'E2eTriggerDurabl',
-			'E2E: generate under the durable poll scheduler',
+			DURABLE_MODES[mode].workflowId,
+			`E2E: generate under the ${mode === 'durable' ? 'durable poll scheduler' : 'durable poll cursors'}`,
 		);
 		const trigger = nodeNamed(workflow, 'Jimeng Video Trigger');
 		if (trigger.parameters.mode !== 'generate')
 			throw new Error(`"${workflow.name}" is not in generate mode`);
 		trigger.parameters.maxVideos = 1;
+		trigger.parameters.prompt = `A heron takes off over a lake (e2e, ${mode})`;
 		return workflow;
 	}
 
@@ -176,46 +207,56 @@ export class HardeningChecks {
 
 	async checkSubmit504(runner: HeadlessRunner): Promise<void> {
 		for (const operation of ['submit', 'generateAndWait'] as const) {
-			const mark = this.sim.requests.length;
-			this.sim.configure({ faults: { gatewayTimeoutAfterCreate: 1 } });
-			let run: ExecutionRun;
-			try {
-				run = runner.expectSuccess(await runner.execute(this.submitWorkflow(operation)));
-			} finally {
-				this.sim.configure({ faults: {} });
+			for (const [fault, code] of AFTER_CREATE_FAULTS) {
+				const mark = this.sim.requests.length;
+				this.sim.configure({ faults: { [fault]: 1 } });
+				let run: ExecutionRun;
+				try {
+					run = runner.expectSuccess(await runner.execute(this.submitWorkflow(operation)));
+				} finally {
+					this.sim.configure({ faults: {} });
+				}
+				const what = `${operation} after ${fault}`;
+				const [item] = nodeItems(run, 'Jimeng Video');
+				assert.ok(item, `${what}: no item`);
+				const json = item.json;
+				assert.equal(json.task_may_exist, true, `${what} item: ${JSON.stringify(json)}`);
+				// Retry On Fail ran the item 3 times; the 2nd and 3rd sent nothing.
+				assert.equal(
+					json.reruns_not_sent,
+					2,
+					`${what}: reruns_not_sent ${String(json.reruns_not_sent)}`,
+				);
+				if (code) assert.equal(json.code, code, `${what} item: ${JSON.stringify(json)}`);
+				assert.notEqual(json.code, 'REQUEST_NOT_SENT', `${what}: called "not sent"`);
+				assert.match(
+					String(json.error),
+					/may have created the task/,
+					`${what}: ${String(json.error)}`,
+				);
+				assert.match(
+					String(json.submitted_at),
+					/^\d{4}-\d\d-\d\dT/,
+					`${what}: submitted_at ${String(json.submitted_at)}`,
+				);
+				assert.equal(json.req_key, 'jimeng_ti2v_v30_pro', `${what}: the item names the model`);
+				assert.equal(typeof json.prompt, 'string', `${what}: the item carries the request`);
+				const traffic = this.since(mark);
+				const submits = traffic.filter((e) => e.action === SUBMIT_ACTION);
+				const created = traffic.filter((e) => e.taskCreated);
+				assert.equal(
+					submits.length,
+					1,
+					`${what}: the submit was sent ${submits.length} times (each may be a paid task)`,
+				);
+				assert.equal(created.length, 1, `${what}: tasks created ${created.length}`);
+				this.report.note(
+					`${what}: 3 tries (Retry On Fail), 1 submit (task ${created[0]!.taskId} created, answered ${submits[0]!.httpStatus ?? 'no HTTP'}); the 2 re-runs sent nothing`,
+				);
+				this.report.note(
+					`  item: task_may_exist ${String(json.task_may_exist)}, code ${String(json.code)}, submitted_at ${String(json.submitted_at)}`,
+				);
 			}
-			const [item] = nodeItems(run, 'Jimeng Video');
-			assert.ok(item, `${operation}: no item`);
-			const json = item.json;
-			assert.equal(json.task_may_exist, true, `${operation} item: ${JSON.stringify(json)}`);
-			assert.equal(
-				json.code,
-				'InternalServiceTimeout',
-				`${operation} item: ${JSON.stringify(json)}`,
-			);
-			assert.match(
-				String(json.submitted_at),
-				/^\d{4}-\d\d-\d\dT/,
-				`${operation}: submitted_at ${String(json.submitted_at)}`,
-			);
-			assert.equal(json.req_key, 'jimeng_ti2v_v30_pro', `${operation}: the item names the model`);
-			assert.equal(typeof json.prompt, 'string', `${operation}: the item carries the request`);
-			const traffic = this.since(mark);
-			const submits = traffic.filter((e) => e.action === SUBMIT_ACTION);
-			const created = traffic.filter((e) => e.taskCreated);
-			assert.equal(
-				submits.length,
-				1,
-				`${operation}: the submit was sent ${submits.length} times (each may be a paid task)`,
-			);
-			assert.equal(created.length, 1, `${operation}: tasks created ${created.length}`);
-			assert.equal(submits[0]!.httpStatus, 504);
-			this.report.note(
-				`${operation}: 1 submit, answered HTTP 504 InternalServiceTimeout after task ${created[0]!.taskId} was created; not sent again`,
-			);
-			this.report.note(
-				`  item: task_may_exist ${String(json.task_may_exist)}, submitted_at ${String(json.submitted_at)}, retryable ${String(json.retryable)}`,
-			);
 		}
 	}
 
@@ -334,49 +375,70 @@ export class HardeningChecks {
 	}
 
 	/**
-	 * n8n's durable poll scheduler builds a fresh poll context for every scheduled poll. A generate
-	 * trigger with Max Videos 1 there: the activation poll submits one task, a scheduled poll emits its
-	 * video with the limit notice, and nothing more is submitted or emitted after another tick.
-	 * Restarts `server` with the scheduler on; returns the new server (the caller stops it).
+	 * Generate mode with Max Videos 1 under n8n's durable poll scheduler (and, for `cursors`, durable
+	 * poll cursors), every poll leased 600 s: the activation poll submits one task and emits it as
+	 * `submitted`; scheduled polls find it running, then done (its video and the limit notice); a
+	 * third scheduled poll submits and emits nothing. Before the trigger became a state machine, each
+	 * such poll was taken for an activation: 5 tasks in 4 minutes. Restarts `server` with the mode's
+	 * environment; returns the new server (the caller stops it).
 	 */
 	async checkDurableScheduler(
 		host: N8nHost,
 		userFolder: UserFolder,
 		server: N8nServer,
+		mode: keyof typeof DURABLE_MODES,
 	): Promise<N8nServer> {
-		const workflowId = 'E2eTriggerDurabl';
+		const { workflowId, env } = DURABLE_MODES[mode];
 		await server.stop();
-		const durable = await startN8n(host, userFolder, {
-			env: { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true' },
-		});
+		const durable = await startN8n(host, userFolder, { env });
 		this.report.note(
-			`n8n restarted with N8N_SCHEDULER_ENABLED=true N8N_SCHEDULER_POLL_TRIGGERS_ENABLED=true (ready in ${Math.round(durable.readyMs / 1000)} s)`,
+			`n8n restarted with ${Object.entries(env)
+				.map(([k, v]) => `${k}=${v}`)
+				.join(' ')} (ready in ${Math.round(durable.readyMs / 1000)} s)`,
 		);
 		const mark = this.sim.requests.length;
-		const submits = () => this.since(mark).filter((e) => e.action === SUBMIT_ACTION).length;
+		const traffic = () => this.since(mark);
+		const submits = () => traffic().filter((e) => e.action === SUBMIT_ACTION);
+		this.sim.configure(DURABLE_TASK_MS);
 		try {
 			await durable.api('POST', `/workflows/${workflowId}/activate`);
 			const activatedAt = Date.now();
 			const executions = triggerExecutions(durable, workflowId);
-			const first = await executions.firstFinished('the generate trigger execution');
-			const emittedAfterS = Math.round((Date.now() - activatedAt) / 1000);
-			await new Promise((resolve) => setTimeout(resolve, 75_000));
-			const all = await executions.list();
-			const items = await executions.triggerItems(first.id);
+			// Three scheduled polls after the activation (one a minute), and a margin.
+			await waitFor(
+				'three scheduled polls',
+				5 * 60_000,
+				async () => {
+					const list = await executions.list();
+					return Date.now() - activatedAt > 3 * 60_000 + 15_000 &&
+						list.length >= 2 &&
+						list.every((e) => e.status !== 'running' && e.status !== 'new')
+						? true
+						: undefined;
+				},
+				5_000,
+			);
+			const all = (await executions.list()).sort((a, b) => Number(a.id) - Number(b.id));
+			const items = await Promise.all(all.map((e) => executions.triggerItems(e.id)));
+			const statuses = items.map((list) => list.map((i) => String(i.json.status)));
 			assert.deepEqual(
-				items.map((i) => i.json.status),
-				['done', 'limit_reached'],
-				`items: ${JSON.stringify(items.map((i) => i.json))}`,
+				statuses,
+				[['submitted'], ['done', 'limit_reached']],
+				`executions' items: ${JSON.stringify(items.map((list) => list.map((i) => i.json)))}`,
 			);
-			assert.equal(items[1]!.json.limit, 'max_videos');
-			assert.ok(items[0]!.binary?.data, 'the video is not attached');
-			assert.equal(submits(), 1, `submits: ${submits()} (Max Videos is 1)`);
-			assert.equal(all.length, 1, `executions: ${all.length}`);
+			const [video, limit] = items[1]!;
+			assert.ok(video!.binary?.data, 'the video is not attached');
+			assert.equal(limit!.json.limit, 'max_videos');
+			assert.equal(submits().length, 1, `submits: ${submits().length} (Max Videos is 1)`);
+			const taskId = submits()[0]!.taskId;
+			assert.equal(items[0]![0]!.json.task_id, taskId);
+			assert.equal(video!.json.task_id, taskId);
+			const queries = traffic().filter((e) => e.action === GET_RESULT_ACTION).length;
 			this.report.note(
-				`activation poll submitted 1 task; execution ${first.id} ${emittedAfterS} s later: done (video attached) + limit_reached (max_videos 1)`,
+				`${mode}: 1 submit (task ${taskId}); executions ${all.map((e) => e.id).join(', ')}: ${JSON.stringify(statuses)}; ${queries} Get Result in ${Math.round((Date.now() - activatedAt) / 1000)} s (scheduled polls found it running, then done), nothing after`,
 			);
-			this.report.note(`75 s later: ${all.length} execution, ${submits()} submit in all`);
 		} finally {
+			this.sim.configure({ queueMs: 200, generateMs: 500 });
 			await durable.api('POST', `/workflows/${workflowId}/deactivate`).catch(() => undefined);
 		}
 		return durable;

@@ -782,7 +782,11 @@ async function main(): Promise<void> {
 			);
 			await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
 			await report.check(HARDENING_CHECKS.durable, async () => {
-				server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv);
+				server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv, 'durable');
+			});
+			await report.check(HARDENING_CHECKS.cursors, async () => {
+				const previous = server ?? srv;
+				server = await hardening.checkDurableScheduler(ctx.host, userFolder, previous, 'cursors');
 			});
 		},
 		cleanup: () => [

@@ -420,6 +420,8 @@ export class FaultSoak {
 			}
 			for (const item of result) {
 				this.capture.add('trigger:watch:item', item.json);
+				// A task started with no video to emit alongside: it is recorded, not finished.
+				if (item.json.status === 'submitted') continue;
 				const taskId = String(item.json.task_id);
 				emitted.set(taskId, (emitted.get(taskId) ?? 0) + 1);
 				if (emitted.get(taskId)! > 1) continue;
@@ -551,6 +553,8 @@ export class FaultSoak {
 					}
 					continue;
 				}
+				// A task started with no video to emit alongside: it is recorded, not finished.
+				if (item.json.status === 'submitted') continue;
 				const taskId = String(item.json.task_id);
 				emitted.set(taskId, (emitted.get(taskId) ?? 0) + 1);
 				if (emitted.get(taskId)! > 1) continue;
@@ -575,12 +579,13 @@ export class FaultSoak {
 			}
 		}
 		// Every task this trigger created: emitted once, in flight now, or explained by an unknown outcome.
-		// Static data as n8n saved it: { "node:<name>": TriggerState }.
-		const saved = JSON.parse(host.saved) as Record<string, { current?: { taskId: string } }>;
+		// Static data as n8n saved it: { "node:<name>": TriggerState }; its undelivered tasks are in flight.
+		const saved = JSON.parse(host.saved) as Record<
+			string,
+			{ generate?: { tasks?: Array<{ taskId: string }> } }
+		>;
 		const inFlight = new Set(
-			Object.values(saved)
-				.map((node) => node.current?.taskId)
-				.filter((id): id is string => !!id),
+			Object.values(saved).flatMap((node) => (node.generate?.tasks ?? []).map((t) => t.taskId)),
 		);
 		const created = this.tasksByPrompt().get(prompt) ?? [];
 		tally.created = created.length;

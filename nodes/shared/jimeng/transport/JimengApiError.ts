@@ -31,6 +31,8 @@ export interface JimengErrorDetails {
 	submittedAt?: string;
 	/** what that submit asked for (model, prompt, frames…), to recognise the task */
 	request?: Record<string, unknown>;
+	/** how often n8n's Retry On Fail ran the item again after that submit, sending nothing */
+	rerunsNotSent?: number;
 	serviceMessage?: string;
 }
 
