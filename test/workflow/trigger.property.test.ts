@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * Model-based property test of the trigger's money guarantees (fast-check). Each run picks one of
  * n8n's poll schedulers and a Max Videos, then applies a random sequence of what n8n and Jimeng do:
