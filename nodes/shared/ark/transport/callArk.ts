@@ -117,14 +117,33 @@ async function sendOnce(
 		};
 	} catch (error) {
 		if (signal?.aborted) return { kind: 'cancelled' };
-		const failure = findNetworkFailure(error);
-		if (failure) return { kind: 'network', failure };
-		return {
-			kind: 'local',
-			message: (error as Error).message || 'The request to Ark could not be made',
-			description: String((error as { description?: unknown }).description ?? ''),
+		if (isCredentialRefusal(error)) {
+			return { kind: 'local', message: (error as Error).message, description: '' };
+		}
+		// Anything else may have happened after the request left: never read as "not sent".
+		const failure = findNetworkFailure(error) ?? {
+			code: 'REQUEST_FAILED',
+			phase: 'unknown' as const,
+			detail: (error as Error).message || String(error),
 		};
+		return { kind: 'network', failure };
 	}
+}
+
+/** The credential refused to build the request (an empty or broken key): nothing was sent. */
+function isCredentialRefusal(error: unknown): boolean {
+	const seen = new Set<unknown>();
+	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
+		seen.add(current);
+		const { name, message } = current as { name?: unknown; message?: unknown };
+		if (
+			name === 'ArkCredentialError' ||
+			String(message).startsWith('Volcengine Ark API credential:')
+		)
+			return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
 }
 
 /** Sends with the retry policy; throws ArkApiError for every failure except a create's unknown outcome. */

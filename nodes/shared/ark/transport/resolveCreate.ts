@@ -51,14 +51,16 @@ export type ResolveResult = MatchResult & { lists: number };
 /** Every listed task of the model created since `fromMs`, newest first, within maxPages pages. */
 async function recentTasks(
 	ctx: ArkContext,
-	model: string,
+	body: ArkCreateBody,
 	fromMs: number,
 	options: Required<Omit<ResolveOptions, 'now'>>,
 	callOptions: ArkCallOptions,
 ): Promise<ArkTask[]> {
 	const tasks: ArkTask[] = [];
 	for (let pageNum = 1; pageNum <= options.maxPages; pageNum++) {
-		const page = await listTasks(ctx, { model, pageNum, pageSize: options.pageSize }, callOptions);
+		// Ark lists only the default tier unless told otherwise: a flex create is looked for as flex.
+		const query = { model: body.model, serviceTier: body.service_tier ?? 'default', pageNum };
+		const page = await listTasks(ctx, { ...query, pageSize: options.pageSize }, callOptions);
 		tasks.push(...page.items);
 		const olderOnly = page.items.every((task) => (task.created_at ?? 0) * 1000 < fromMs);
 		// Newest first (inferred): a page of older tasks only, or a short page, ends the look.
@@ -82,7 +84,7 @@ export async function resolveUnknownCreate(
 	const fromMs = Math.floor(create.sentAt.getTime() / 1000) * 1000 - settings.skewMs;
 	let result: MatchResult = { kind: 'none' };
 	for (let look = 1; look <= settings.attempts; look++) {
-		const tasks = await recentTasks(ctx, create.body.model, fromMs, settings, callOptions);
+		const tasks = await recentTasks(ctx, create.body, fromMs, settings, callOptions);
 		const window: MatchWindow = { fromMs, toMs: now() + settings.skewMs };
 		result = matchCreatedTask(tasks, print, window, known);
 		if (result.kind !== 'none' || look === settings.attempts) return { ...result, lists: look };
