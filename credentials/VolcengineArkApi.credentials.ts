@@ -19,9 +19,12 @@ const TEST_REFUSALS = [
 	'OperationDenied.ServiceOverdue',
 	'SetLimitExceeded',
 	'RateLimitExceeded.EndpointRPMExceeded',
+	'ModelAccountRpmRateLimitExceeded',
 	'APIAccountRpmRateLimitExceeded',
 	'AccountRateLimitExceeded',
 	'ServerOverloaded',
+	'InflightBatchsizeExceeded',
+	'QuotaExceeded',
 	'InternalServiceError',
 ];
 

@@ -217,11 +217,12 @@ export function explainArkCode(code: string): ArkCodeExplanation {
 }
 
 /**
- * QuotaExceeded means two things; only the queued-task cap (message "…排队中…" / "queued") passes
+ * QuotaExceeded means two things; only the queued-task cap (a message about the queue) passes
  * with time. Read from the message, as Ark gives both the same code.
  */
 export function isQueueCapMessage(message: string | undefined): boolean {
-	return /排队|queu/i.test(message ?? '');
+	// "排队" (queue), escaped: shipped files carry no Chinese text.
+	return /\u6392\u961f|queu/i.test(message ?? '');
 }
 
 /** Rate limits and overload: refused at admission, so a create was certainly not made. */
