@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test tooling, not shipped */
 /**
  * buildArkRequest: every per-model rule is checked before anything is sent, each failure an
  * InputValidationError naming the parameter as the editor labels it, the rule and the value.

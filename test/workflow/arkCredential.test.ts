@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The Volcengine Ark API credential's Test button, run the way n8n runs it (support/credentialTest.ts),
  * against the Ark simulator: a cheap authenticated list call, and Ark's reason when it refuses.
@@ -67,7 +67,9 @@ describe('Volcengine Ark API credential test', () => {
 	it('says a throttled test may have a good key', async () => {
 		sim.configure({ faults: { rateLimit: 1 } });
 		const result = await test(DEFAULT_ARK_API_KEY, base);
-		expect(result.message).toMatch(/^Ark refused the test: ModelAccountRpmRateLimitExceeded\. Too many requests/);
+		expect(result.message).toMatch(
+			/^Ark refused the test: ModelAccountRpmRateLimitExceeded\. Too many requests/,
+		);
 		expect(result.message).toMatch(/The key may be fine/);
 	});
 

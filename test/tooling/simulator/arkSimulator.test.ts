@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Tests of the Ark simulator itself, over real HTTP (Node's fetch): auth, validation envelopes, the
 // lifecycle, results, list, DELETE, callbacks, limits and faults.
 import { createServer, type Server } from 'node:http';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 // Ark's callbacks: a POST of the task object (as GET gives it) to callback_url on each status change
 // queued, running, succeeded, failed, expired. For succeeded, failed and expired, a callback not
 // answered 2xx within the timeout is sent again up to three times (1 + 3 attempts, docs/ark-api.md

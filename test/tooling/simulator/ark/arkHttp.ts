@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Small HTTP pieces of the Ark simulator: reading a body, Ark's error envelope, the answers a
 // gateway or a broken connection gives instead of Ark's.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // What a succeeded Ark task points at: pre-signed TOS-style URLs (valid `videoUrlTtlMs`, 24 h at Ark;
 // 403 AccessDenied after) for the mp4 — with an audio track when the task generated audio — and the
 // PNG last frame (the video's size, no watermark).

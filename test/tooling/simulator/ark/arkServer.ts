@@ -32,7 +32,7 @@ import {
 import { OUTPUT_SIZES } from './arkModels';
 import { ArkLifecycle, taskView, type ArkSimTask } from './arkTasks';
 import { ArkSimError, validateCreate } from './arkValidation';
-import { checkArkPatch, type ArkFaults, type ArkSimulatorConfig } from './arkConfig';
+import { checkArkPatch, type ArkSimulatorConfig } from './arkConfig';
 
 export { type ArkFaults, type ArkSimulatorConfig } from './arkConfig';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 // The Ark simulator's tasks: queued → running → succeeded | failed, expired past
 // execution_expires_after, cancelled by DELETE while queued. Per account and model at most
 // `concurrency` tasks run; the rest wait queued (Ark's concurrency limit queues, it does not refuse).
