@@ -153,6 +153,13 @@ describe('buildArkRequest: the body', () => {
 		expect(request.summary).toMatchObject({ mode: 'reference', images: 2, videos: 1, audios: 1 });
 	});
 
+	it('warns about text commands in the prompt (the parameters sent win over them)', () => {
+		const request = build({ prompt: 'a fox --rs 480p --dur 10', resolution: '720p' });
+		expect(request.body.resolution).toBe('720p');
+		expect(request.hints.join(' ')).toMatch(/text commands such as "--rs 720p"/);
+		expect(build({}).hints).toEqual([]);
+	});
+
 	it('frames (1.0) win over duration: duration is not sent, with a hint', () => {
 		const request = build({ model: V1_PRO, frames: 121, duration: 5 });
 		expect(request.body.frames).toBe(121);

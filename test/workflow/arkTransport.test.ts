@@ -64,6 +64,14 @@ describe('Ark transport in n8n, against the simulator', () => {
 	});
 	afterAll(async () => await sim.stop());
 
+	/** Waits until the simulator shows the task in `status` (15 s at most). */
+	const until = async (taskId: string, status: string) => {
+		for (const end = Date.now() + 15_000; Date.now() < end; await sleep(20)) {
+			if (sim.task(taskId)?.status === status) return;
+		}
+		throw new Error(`task ${taskId} never became ${status}`);
+	};
+
 	const create = (b: ArkCreateBody, options: CreateOptions = {}) =>
 		inArkNode(harness, (ctx) => createTask(ctx, b, { ...FAST, ...options }));
 
@@ -72,7 +80,7 @@ describe('Ark transport in n8n, against the simulator', () => {
 		expect(created).toMatchObject({ resolvedByList: false });
 		expect(created.taskId).toMatch(/^cgt-/);
 		expect(sim.creates()).toHaveLength(1);
-		await sleep(150);
+		await until(created.taskId, 'succeeded');
 		const task = await inArkNode(harness, (ctx) => getTask(ctx, created.taskId));
 		const json = arkTaskJson(task);
 		expect(json).toMatchObject({
@@ -104,6 +112,14 @@ describe('Ark transport in n8n, against the simulator', () => {
 		expect(arkTaskJson(created.task!, undefined, { resolvedByList: true }).resolved_by_list).toBe(
 			true,
 		);
+	});
+
+	it('a flex create is looked for among flex tasks (Ark lists the default tier unless asked)', async () => {
+		sim.configure({ faults: { resetAfterCreate: 1 } });
+		const created = await create(body({ service_tier: 'flex' }));
+		expect(created).toMatchObject({ resolvedByList: true, taskId: sim.createdTaskIds()[0] });
+		const lists = sim.requests.filter((entry) => entry.call === 'list');
+		expect(lists.length).toBeGreaterThan(0);
 	});
 
 	it('a rate limit (429 envelope) proves no task: retried with backoff, one task in the end', async () => {
@@ -285,7 +301,8 @@ describe('Ark transport in n8n, against the simulator', () => {
 	});
 
 	it('cancels a queued task; refuses a running one; deletes a finished one only when asked', async () => {
-		sim.configure({ queueMs: 300, generateMs: 300 });
+		// Phases long enough that each call meets the status it is meant for, even on a busy machine.
+		sim.configure({ queueMs: 1000, generateMs: 1500 });
 		const queued = await create(body());
 		expect(await inArkNode(harness, (ctx) => cancelTask(ctx, queued.taskId))).toEqual({
 			taskId: queued.taskId,
@@ -293,10 +310,10 @@ describe('Ark transport in n8n, against the simulator', () => {
 			action: 'cancelled',
 		});
 		const other = await create(body());
-		await sleep(350);
+		await until(other.taskId, 'running');
 		const running = await arkError(inArkNode(harness, (ctx) => cancelTask(ctx, other.taskId)));
 		expect(running.message).toMatch(/is running: Ark cannot cancel a running task/);
-		await sleep(400);
+		await until(other.taskId, 'succeeded');
 		const finished = await arkError(inArkNode(harness, (ctx) => cancelTask(ctx, other.taskId)));
 		expect(finished.message).toMatch(/delete its record/);
 		expect(sim.task(other.taskId)).toBeDefined();

@@ -214,6 +214,7 @@ describe('Ark simulator: lifecycle and results', () => {
 	const { sim, state } = useArk({ videoUrlTtlMs: 60_000 });
 
 	it('goes queued → running → succeeded with a task id, tokens, seed and signed URLs', async () => {
+		sim.configure({ queueMs: 400, generateMs: 400 });
 		const created = await create(state.base, {
 			resolution: '720p',
 			ratio: '16:9',
@@ -314,7 +315,7 @@ describe('Ark simulator: lifecycle and results', () => {
 });
 
 describe('Ark simulator: list and delete', () => {
-	const { state } = useArk();
+	const { sim, state } = useArk();
 
 	it('lists newest first with paging, filters and the default service tier', async () => {
 		const ids: string[] = [];
@@ -344,6 +345,8 @@ describe('Ark simulator: list and delete', () => {
 	});
 
 	it('DELETE cancels a queued task, refuses running and cancelled ones, deletes a finished one', async () => {
+		// Phases long enough that each DELETE meets the status it is meant for, even on a busy machine.
+		sim.configure({ queueMs: 1000, generateMs: 1500 });
 		const queued = (await create(state.base, {})).json.id;
 		expect((await call(state.base, 'DELETE', `${TASKS}/${queued}`)).json).toEqual({});
 		expect((await call(state.base, 'GET', `${TASKS}/${queued}`)).json.status).toBe('cancelled');
@@ -380,11 +383,11 @@ describe('Ark simulator: limits and callbacks', () => {
 	afterAll(async () => await new Promise((resolve) => receiver.close(resolve)));
 
 	it('runs at most `concurrency` tasks per account and model; the rest wait queued', async () => {
-		sim.configure({ concurrency: 1, queueMs: 10, generateMs: 150 });
+		sim.configure({ concurrency: 1, queueMs: 10, generateMs: 800 });
 		const a = (await create(state.base, {})).json.id;
 		const b = (await create(state.base, {})).json.id;
 		await waitFor(state.base, a, 'running');
-		await sleep(60);
+		await sleep(50);
 		expect((await call(state.base, 'GET', `${TASKS}/${b}`)).json.status).toBe('queued');
 		await waitFor(state.base, a, 'succeeded');
 		expect((await waitFor(state.base, b, 'succeeded')).json.status).toBe('succeeded');
