@@ -184,6 +184,19 @@ describe('buildArkRequest: the body', () => {
 		expect(reuse.hints.join(' ')).toMatch(/ratio, seed come from the draft/);
 	});
 
+	it('leaves out a switch turned off where the model or mode does not take it', () => {
+		expect(build({ model: V2, cameraFixed: false }).body.camera_fixed).toBeUndefined();
+		expect(
+			build({ model: LITE_I2V, prompt: '', referenceImages: [URL_IMAGE], cameraFixed: false }).body
+				.camera_fixed,
+		).toBeUndefined();
+		expect(build({ model: V1_PRO, generateAudio: false }).body.generate_audio).toBeUndefined();
+		expect(build({ cameraFixed: false, generateAudio: false }).body).toMatchObject({
+			camera_fixed: false,
+			generate_audio: false,
+		});
+	});
+
 	it('flex with its expiry, a callback URL, web search on 2.0', () => {
 		expect(
 			build({

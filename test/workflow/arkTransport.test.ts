@@ -169,6 +169,9 @@ describe('Ark transport in n8n, against the simulator', () => {
 		});
 		expect(error.message).toMatch(/NOT sent again/);
 		expect(error.message).toMatch(/No fitting task was in the task list after 2 looks/);
+		expect([error.message, error.description, JSON.stringify(error)].join()).not.toContain(
+			DEFAULT_ARK_API_KEY,
+		);
 		expect(sim.creates()).toHaveLength(1);
 		expect(sim.requests.filter((entry) => entry.call === 'list').length).toBeGreaterThanOrEqual(2);
 	});

@@ -122,7 +122,8 @@ function switchesOf(values: SettingValues, { spec, mode }: Context, draft: boole
 		refuse(ARK_LABELS.cameraFixed, `is not taken by ${spec.id}`, true);
 	if (cameraFixed && mode === 'reference')
 		refuse(ARK_LABELS.cameraFixed, 'is not taken with reference media', true);
-	if (cameraFixed !== undefined && (cameraFixed || !spec || spec.cameraFixed))
+	// `false` is left out where the switch is not taken (Ark checks every field it is sent).
+	if (cameraFixed || (cameraFixed === false && (!spec || spec.cameraFixed) && mode !== 'reference'))
 		out.camera_fixed = cameraFixed;
 	const watermark = checkBoolean(ARK_LABELS.watermark, values.watermark);
 	if (watermark !== undefined) out.watermark = watermark;

@@ -40,7 +40,10 @@ export type ArkContext = IExecuteFunctions | IPollFunctions;
 
 export interface ArkCallOptions {
 	retry?: Partial<ArkRetryOptions>;
-	/** Abort signal; defaults to the execution's cancel signal. */
+	/**
+	 * Stops waits and retries; defaults to the execution's cancel signal. In a node execution n8n
+	 * aborts the HTTP request itself only on the execution's own signal (it replaces any other).
+	 */
 	signal?: AbortSignal;
 	/** Called before each wait between attempts (progress logs, tests). */
 	onRetry?: (info: {

@@ -30,11 +30,14 @@ import {
 	type MediaKind,
 } from './arkMedia';
 import { OUTPUT_SIZES } from './arkModels';
+import { listPage } from './arkList';
+import { logLine, newLogEntry, shortenDataUrls, type ArkRequestLogEntry } from './arkLog';
 import { ArkLifecycle, taskView, type ArkSimTask } from './arkTasks';
 import { ArkSimError, validateCreate } from './arkValidation';
 import { checkArkPatch, type ArkSimulatorConfig } from './arkConfig';
 
 export { type ArkFaults, type ArkSimulatorConfig } from './arkConfig';
+export { shortenDataUrls, type ArkCall, type ArkRequestLogEntry } from './arkLog';
 
 export const ARK_API_PREFIX = '/api/v3';
 export const ARK_TASKS_PATH = `${ARK_API_PREFIX}/contents/generations/tasks`;
@@ -52,28 +55,6 @@ export interface ArkSimulatorOptions extends Partial<ArkSimulatorConfig> {
 	/** seeds every random decision (faults, seeds, ids) */
 	seed?: number;
 	log?: (line: string) => void;
-}
-
-export type ArkCall = 'create' | 'get' | 'list' | 'delete' | 'media' | 'unknown';
-
-export interface ArkRequestLogEntry {
-	seq: number;
-	at: number;
-	method: string;
-	path: string;
-	call: ArkCall;
-	/** the Bearer key was one of the simulator's (null: no API call) */
-	authorized: boolean | null;
-	/** null: the connection was reset or answered with garbage */
-	httpStatus: number | null;
-	errorCode: string | null;
-	model: string | null;
-	taskId: string | null;
-	/** this request created a task */
-	taskCreated: boolean;
-	fault: string | null;
-	/** the parsed body, data: URLs shortened */
-	body: unknown;
 }
 
 export const DEFAULT_ARK_CONFIG: ArkSimulatorConfig = {
@@ -479,36 +460,10 @@ export class ArkSimulator {
 		apiKey: string,
 		requestId: string,
 	): void {
-		const page = (key: string, fallback: number) => {
-			const raw = query.get(key);
-			const value = raw === null ? fallback : Number(raw);
-			if (!Number.isInteger(value) || value < 1 || value > 500)
-				throw new ArkSimError(
-					400,
-					'InvalidParameter',
-					`The parameter \`${key}\` specified in the request is not valid.`,
-					key,
-				);
-			return value;
-		};
-		const pageNum = page('page_num', 1);
-		const pageSize = page('page_size', 10);
-		const status = query.get('filter.status');
-		const ids = query.getAll('filter.task_ids');
-		const model = query.get('filter.model');
-		const tier = query.get('filter.service_tier') ?? 'default';
-		const matching = [...this.tasks.values()]
-			.filter((task) => this.visibleTask(task.id, apiKey) === task)
-			.filter(
-				(task) =>
-					(!status || task.status === status) && (ids.length === 0 || ids.includes(task.id)),
-			)
-			.filter(
-				(task) => (!model || task.request.endpoint === model) && task.request.serviceTier === tier,
-			)
-			.sort((a, b) => b.createdAt - a.createdAt || (b.id > a.id ? 1 : -1));
-		const items = matching.slice((pageNum - 1) * pageSize, pageNum * pageSize).map(taskView);
-		this.answer(res, entry, 200, { items, total: matching.length }, requestId);
+		const visible = [...this.tasks.values()].filter(
+			(task) => this.visibleTask(task.id, apiKey) === task,
+		);
+		this.answer(res, entry, 200, listPage(visible, query), requestId);
 	}
 
 	private remove(
@@ -652,48 +607,12 @@ export class ArkSimulator {
 	}
 
 	private newEntry(method: string, path: string): ArkRequestLogEntry {
-		return {
-			seq: ++this.seq,
-			at: Date.now(),
-			method,
-			path,
-			call: 'unknown',
-			authorized: null,
-			httpStatus: null,
-			errorCode: null,
-			model: null,
-			taskId: null,
-			taskCreated: false,
-			fault: null,
-			body: null,
-		};
+		return newLogEntry(++this.seq, method, path);
 	}
 
 	private record(entry: ArkRequestLogEntry, status: number | null): void {
 		entry.httpStatus = status;
 		this.requests.push(entry);
-		const parts = [
-			`#${entry.seq}`,
-			entry.method,
-			entry.path,
-			entry.call,
-			status === null ? 'RESET' : String(status),
-		];
-		if (entry.errorCode) parts.push(entry.errorCode);
-		if (entry.taskId) parts.push(`task=${entry.taskId}${entry.taskCreated ? ' (created)' : ''}`);
-		if (entry.fault) parts.push(`fault=${entry.fault}`);
-		this.options.log?.(parts.join(' '));
+		this.options.log?.(logLine(entry));
 	}
-}
-
-/** Copy of a JSON value with data: URLs shortened so the log stays small. */
-export function shortenDataUrls(value: unknown): unknown {
-	if (typeof value === 'string')
-		return /^data:/.test(value) && value.length > 100
-			? `${value.slice(0, value.indexOf(',') + 1)}<${value.length} chars>`
-			: value;
-	if (Array.isArray(value)) return value.map(shortenDataUrls);
-	if (value && typeof value === 'object')
-		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shortenDataUrls(v)]));
-	return value;
 }
