@@ -3,6 +3,7 @@
  * parameters, created within the window, never a known task, never a guess between two.
  */
 import { buildArkRequest, type ArkTask } from '../../nodes/shared/ark';
+import { listPath } from '../../nodes/shared/ark/transport/taskCalls';
 import {
 	fingerprintOf,
 	matchCreatedTask,
@@ -119,5 +120,23 @@ describe('matchCreatedTask', () => {
 
 	it('counts a task listed twice (overlapping pages) once', () => {
 		expect(matchCreatedTask([task(), task()], print, WINDOW).kind).toBe('found');
+	});
+});
+
+describe('listPath', () => {
+	it('repeats filter.task_ids, encodes values, defaults to page 1 of 10', () => {
+		expect(listPath({})).toBe('/contents/generations/tasks?page_num=1&page_size=10');
+		expect(
+			listPath({
+				pageNum: 2,
+				pageSize: 50,
+				model: 'ep-1',
+				serviceTier: 'flex',
+				status: 'queued',
+				taskIds: ['cgt-a', 'cgt b'],
+			}),
+		).toBe(
+			'/contents/generations/tasks?page_num=2&page_size=50&filter.status=queued&filter.task_ids=cgt-a&filter.task_ids=cgt%20b&filter.model=ep-1&filter.service_tier=flex',
+		);
 	});
 });

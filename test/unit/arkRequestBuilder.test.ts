@@ -132,6 +132,36 @@ describe('buildArkRequest: the body', () => {
 		expect(build({ model: V2, firstFrame: { bytes: TIFF_LE } }).hints.join(' ')).toMatch(/TIFF/);
 	});
 
+	it('reads lossless and extended WebP, top-down BMP; refuses a damaged WebP', () => {
+		const bits = (800 - 1) | ((600 - 1) << 14);
+		const vp8l = concat(
+			ascii('RIFF'),
+			u32le(30),
+			ascii('WEBPVP8L'),
+			u32le(10),
+			[0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >>> 24) & 0xff],
+			new Uint8Array(5),
+		);
+		expect(readImageSize(vp8l)).toEqual({ format: 'webp', width: 800, height: 600 });
+		const vp8x = concat(
+			ascii('RIFF'),
+			u32le(30),
+			ascii('WEBPVP8X'),
+			u32le(10),
+			[0, 0, 0, 0],
+			[0x1f, 0x03, 0x00],
+			[0x57, 0x02, 0x00],
+			new Uint8Array(4),
+		);
+		expect(readImageSize(vp8x)).toEqual({ format: 'webp', width: 800, height: 600 });
+		const topDown = bmpBytes(800, 600);
+		topDown.set(u32le(-600 >>> 0), 22);
+		expect(readImageSize(topDown)).toEqual({ format: 'bmp', width: 800, height: 600 });
+		const damaged = webpBytes(800, 600);
+		damaged[23] = 0;
+		expect(refused({ firstFrame: { bytes: damaged } }).rule).toMatch(/no start code/);
+	});
+
 	it('reference media on 2.0: images, videos by URL, audio as WAV bytes', () => {
 		const wav = concat(ascii('RIFF'), u32le(36), ascii('WAVEfmt '), new Uint8Array(28));
 		const request = build({
