@@ -38,6 +38,8 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { ARK_PROBE_TYPE, ArkProbe } from './arkProbe';
+
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-jimeng-video';
 export const NODE_TYPE = `${PACKAGE_NAME}.jimengVideo`;
@@ -161,6 +163,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		await loader.loadAll();
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			'test.staticItems': new StaticItems(),
+			[ARK_PROBE_TYPE]: new ArkProbe(),
 		};
 		for (const [name, data] of Object.entries(loader.nodeTypes)) {
 			const fullName = name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;

@@ -62,7 +62,8 @@ export function findNetworkFailure(error: unknown): NetworkFailure | undefined {
 		seen.add(current);
 		const code = readCode(current);
 		const message = String((current as { message?: unknown }).message ?? '');
-		if (code && NETWORK_CODES.has(code)) {
+		// Node's HTTP parser refused the answer (HPE_INVALID_STATUS…): the request had been sent.
+		if (code && (NETWORK_CODES.has(code) || code.startsWith('HPE_'))) {
 			return {
 				code,
 				phase: BEFORE_SEND_CODES.has(code) ? 'before-send' : 'unknown',

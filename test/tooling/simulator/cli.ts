@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error, no-console -- test tooling, not shipped */
 // `npm run simulator`: a standalone Jimeng API simulator for manual runs, demos and out-of-process tests.
 // Configured by JIMENG_SIM_* environment variables; stops cleanly on SIGINT / SIGTERM.
+import { ArkSimulator, DEFAULT_ARK_API_KEY } from './ark/arkServer';
 import {
 	DEFAULT_SIMULATOR_ACCOUNT,
 	JimengSimulator,
@@ -65,7 +66,9 @@ function optionsFromEnv(): SimulatorOptions {
 
 async function main(): Promise<void> {
 	const options = optionsFromEnv();
-	const simulator = new JimengSimulator(options);
+	// Ark (Seedance) is served on the same port, under /api/v3.
+	const ark = new ArkSimulator({ seed: options.seed, log: options.log });
+	const simulator = new JimengSimulator({ ...options, ark });
 	const url = await simulator.start();
 	const account = options.accounts![0];
 	console.log(`Jimeng API simulator listening on ${url}`);
@@ -74,6 +77,9 @@ async function main(): Promise<void> {
 	console.log(`  accessKeyId:     ${account.accessKeyId}`);
 	console.log(`  secretAccessKey: ${account.secretAccessKey}`);
 	console.log('  region / service: cn-north-1 / cv');
+	console.log('Credential (volcengineArkApi) for tests:');
+	console.log(`  baseUrl:         ${url}/api/v3`);
+	console.log(`  apiKey:          ${DEFAULT_ARK_API_KEY}`);
 	console.log(
 		`Admin: GET ${url}/_sim/state, GET ${url}/_sim/log, POST ${url}/_sim/config|reset|expire/<taskId>`,
 	);

@@ -29,3 +29,20 @@ export {
 } from './models';
 export type { ModelKey } from './models';
 export { FIXTURE_PATH, freeBoxHeader } from './video';
+// The Ark (Seedance) simulator: standalone, or mounted on JimengSimulator with `{ ark }`.
+export {
+	ARK_API_PREFIX,
+	ARK_TASKS_PATH,
+	ArkSimulator,
+	DEFAULT_ARK_API_KEY,
+	DEFAULT_ARK_CONFIG,
+} from './ark/arkServer';
+export type {
+	ArkCall,
+	ArkFaults,
+	ArkRequestLogEntry,
+	ArkSimulatorConfig,
+	ArkSimulatorOptions,
+} from './ark/arkServer';
+export type { CallbackRecord } from './ark/arkCallbacks';
+export { AUDIO_FIXTURE_PATH } from './ark/arkMedia';

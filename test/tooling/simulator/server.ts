@@ -24,6 +24,7 @@ import {
 	VideoFile,
 } from './video';
 import { mulberry32 } from '../../fixtures/random';
+import type { ArkSimulator } from './ark/arkServer';
 
 export type { SimulatorAccount } from './gateway';
 
@@ -108,6 +109,11 @@ export interface SimulatorOptions {
 	seed?: number;
 	/** One line per request (never secrets or signatures). */
 	log?: (line: string) => void;
+	/**
+	 * An Ark simulator served on this server too: its paths (`/api/v3/…`, `/ark-media/…`) go to it,
+	 * so one URL serves both APIs (the Ark credential's Base URL is then `<url>/api/v3`).
+	 */
+	ark?: ArkSimulator;
 }
 
 export type SimulatorConfigPatch = Partial<
@@ -249,6 +255,8 @@ interface ActionCall {
 
 export class JimengSimulator {
 	readonly requests: RequestLogEntry[] = [];
+	/** The Ark simulator mounted on this server, if any. */
+	readonly ark: ArkSimulator | undefined;
 
 	private readonly settings: Settings;
 	private readonly fixture: Buffer;
@@ -269,6 +277,7 @@ export class JimengSimulator {
 	private seq = 0;
 
 	constructor(options: SimulatorOptions = {}) {
+		this.ark = options.ark;
 		this.fixture = loadFixture();
 		this.settings = {
 			host: options.host ?? '127.0.0.1',
@@ -325,6 +334,7 @@ export class JimengSimulator {
 
 	/** Closes the server and destroys open sockets (keep-alive ones included). */
 	async stop(): Promise<void> {
+		await this.ark?.stop();
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		const server = this.server;
@@ -449,6 +459,7 @@ export class JimengSimulator {
 
 		if (path === '/_sim' || path.startsWith('/_sim/'))
 			return this.handleAdmin(req, res, method, path);
+		if (this.ark?.owns(path)) return this.ark.handle(req, res);
 		const entry = this.newEntry(method, path);
 		if (path.startsWith('/video/') && (method === 'GET' || method === 'HEAD')) {
 			req.resume();
