@@ -5,10 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { errorFields } from '../shared/items/errorItems';
-import type { VideoRequest } from '../shared/jimeng/requests/requestBuilder';
-import { JimengApiError } from '../shared/jimeng/transport/JimengApiError';
-import { RESUME, limitJson } from './generateLimits';
+import { limitJson } from './generateLimits';
 import type { Notice } from './generateMachine';
 import type { TaskRecord } from './triggerState';
 
@@ -31,23 +28,6 @@ function submittedJson(task: TaskRecord): IDataObject {
 		...(task.request ?? {}),
 		submitted_at: new Date(task.submittedAt).toISOString(),
 		note: `Task ${task.taskId} is generating; its video is emitted when it is done. This item records the paid task in n8n (it appears when a task starts without a video to emit alongside).`,
-	};
-}
-
-/** What the item that pauses generation says: the failure, and for an unknown outcome what was sent. */
-export function pauseJson(request: VideoRequest, error: unknown): IDataObject {
-	const details = error instanceof JimengApiError ? error.details : undefined;
-	const mayExist = details?.taskMayExist === true;
-	return {
-		task_id: null,
-		status: mayExist ? 'submit_outcome_unknown' : 'submit_failed',
-		req_key: request.model.id,
-		...errorFields(error),
-		retryable: false,
-		task_may_exist: mayExist,
-		submitted_at: details?.submittedAt ?? null,
-		...request.summary,
-		note: `Generation is paused. ${RESUME}`,
 	};
 }
 

@@ -5,8 +5,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { InputValidationError, describeValue, parseInteger } from '../shared/requests/inputValues';
-import type { VideoRequest } from '../shared/jimeng/requests/requestBuilder';
-import { invalidParameter } from './generateRequest';
+import { invalidParameter } from './apis/jimeng';
+import type { GenerateRequest } from './apis/triggerApi';
 import { allowanceOf, type GenerateState, type LimitReached, type Limits } from './triggerState';
 
 export const DEFAULT_MAX_VIDEOS = 10;
@@ -40,10 +40,10 @@ export function allowanceJson(
 	state: GenerateState,
 	limits: Limits,
 	today: string,
-	request: VideoRequest,
+	request: GenerateRequest,
 ): IDataObject {
 	const allowance = allowanceOf(state, today);
-	const seconds = (request.summary.frames - 1) / 24;
+	const seconds = request.seconds;
 	const perDay =
 		limits.maxVideosPerDay > 0
 			? Math.min(limits.maxVideosPerDay, limits.maxVideos)

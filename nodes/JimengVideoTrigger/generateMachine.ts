@@ -26,7 +26,7 @@ import {
 	type Pause,
 	type TaskRecord,
 } from './triggerState';
-import type { RequestSummary } from './generateRequest';
+import type { RequestSummary } from './apis/triggerApi';
 
 /** A submit starts only with this much of the poll's budget left; it is then bounded by the rest. */
 export const MIN_SUBMIT_WINDOW_MS = 15_000;
@@ -51,7 +51,14 @@ export interface PollFacts {
 export type CheckResult<T> = { kind: 'running' } | { kind: 'ended'; item: T } | { kind: 'later' };
 
 export type SubmitResult =
-	| { kind: 'accepted'; taskId: string; reqKey: string; request: RequestSummary; sentAt: number }
+	| {
+			kind: 'accepted';
+			taskId: string;
+			reqKey: string;
+			request: RequestSummary;
+			sentAt: number;
+			api?: 'ark';
+	  }
 	/** nothing was created: `passing` (a limit of the moment) waits for the next poll, else it pauses */
 	| { kind: 'refused'; passing: boolean; detail: string; json: Record<string, unknown> }
 	| { kind: 'unknown'; detail: string; json: Record<string, unknown>; sentAt: number };
@@ -124,6 +131,7 @@ export function step<T>(machine: Machine<T>, event: Event<T>): Transition<T> {
 			reqKey: result.reqKey,
 			submittedAt: result.sentAt,
 			request: result.request,
+			...(result.api ? { api: result.api } : {}),
 		};
 		m.state.tasks = [...m.state.tasks, task];
 		m.state.submits = [...m.state.submits, mark(result.taskId)];

@@ -4,16 +4,12 @@
  * facts go to this process's journal the moment they are known; the state goes into the node's
  * static data with the items (docs/trigger.md).
  */
-import { NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { buildReqJson } from '../shared/jimeng/requests/taskParameters';
-import type { VideoRequest } from '../shared/jimeng/requests/requestBuilder';
-import { JimengApiError } from '../shared/jimeng/transport/JimengApiError';
-import { submitTask } from '../shared/jimeng/transport/jimengApi';
+import { triggerApi, triggerApiName } from './apis';
+import type { GenerateRequest } from './apis/triggerApi';
 import { allowanceJson, readLimits } from './generateLimits';
-import { noticeJson, pauseJson, withRequest } from './generateItems';
-import { generateRequest } from './generateRequest';
+import { noticeJson, withRequest } from './generateItems';
 import {
 	journalView,
 	startPoll,
@@ -22,18 +18,18 @@ import {
 	type Effect,
 	type Event,
 	type Machine,
-	type SubmitResult,
 	type Transition,
 } from './generateMachine';
 import { pollBudgetMs } from './pollSignals';
 import { readJournal, triggerKey, writeJournal } from './processJournal';
-import { checkTask, triggerOptions } from './taskCheck';
+import { triggerOptions } from './triggerOptions';
 import {
 	dayIn,
-	emptyGenerateState,
 	mergeStates,
 	readState,
 	writeState,
+	type GenerateState,
+	type Limits,
 	type TaskRecord,
 } from './triggerState';
 
@@ -42,7 +38,8 @@ type Item = INodeExecutionData;
 
 export async function pollGenerate(ctx: IPollFunctions, userActivation: boolean): Promise<Items> {
 	const startedAt = Date.now();
-	const request = generateRequest(ctx);
+	const apiName = triggerApiName(ctx);
+	const request = triggerApi(apiName).generateRequest(ctx);
 	const limits = readLimits(ctx);
 	const today = dayIn(startedAt, ctx.getTimezone());
 	const staticData = ctx.getWorkflowStaticData('node');
@@ -64,10 +61,18 @@ export async function pollGenerate(ctx: IPollFunctions, userActivation: boolean)
 	});
 	writeJournal(key, journalView(machine));
 	while (effect.type !== 'emit') {
-		const event =
+		const event: Event<Item> =
 			effect.type === 'check'
 				? await runCheck(ctx, effect.task, effect.timeoutMs)
-				: await runSubmit(ctx, request, effect.timeoutMs, userActivation);
+				: {
+						type: 'submitted',
+						result: await request.send(ctx, {
+							timeoutMs: effect.timeoutMs,
+							knownTaskIds: machine.state.tasks.map((task) => task.taskId),
+							userActivation,
+						}),
+						now: Date.now(),
+					};
 		({ machine, effect } = step(machine, event));
 		// A world fact (a task, an unknown outcome, a pause) is never only in this poll's hands.
 		writeJournal(key, journalView(machine));
@@ -75,71 +80,24 @@ export async function pollGenerate(ctx: IPollFunctions, userActivation: boolean)
 	return finish(ctx, staticData, stored, machine, effect, today);
 }
 
+/** One task checked by the API it was submitted to. */
 async function runCheck(
 	ctx: IPollFunctions,
 	task: TaskRecord,
 	timeoutMs: number,
 ): Promise<Event<Item>> {
-	const options = triggerOptions(ctx);
-	const query = {
-		reqKey: task.reqKey,
-		taskId: task.taskId,
-		reqJson: buildReqJson(options.aigcMeta),
-	};
-	const check = await checkTask(ctx, query, options, timeoutMs);
+	const api = triggerApi(task.api ?? 'visual');
+	const check = await api.checkTask(
+		ctx,
+		{ taskId: task.taskId, model: task.reqKey },
+		triggerOptions(ctx),
+		timeoutMs,
+	);
 	const result: CheckResult<Item> =
 		check.kind === 'ended'
 			? { kind: 'ended', item: { ...check.item, json: withRequest(check.item.json, task) } }
 			: { kind: check.kind };
 	return { type: 'checked', taskId: task.taskId, result, now: Date.now() };
-}
-
-/** One attempt, bounded by the poll's time: a refusal that passes is tried again at the next poll. */
-async function runSubmit(
-	ctx: IPollFunctions,
-	request: VideoRequest,
-	timeoutMs: number,
-	userActivation: boolean,
-): Promise<Event<Item>> {
-	const sentAt = Date.now();
-	let result: SubmitResult;
-	try {
-		const answer = await submitTask(ctx, request.body, { retry: { maxAttempts: 1 }, timeoutMs });
-		ctx.logger.info(
-			`Jimeng task accepted: task_id ${answer.taskId} (model ${request.model.id}, trigger "${ctx.getNode().name}", request_id ${answer.requestId})`,
-		);
-		result = {
-			kind: 'accepted',
-			taskId: answer.taskId,
-			reqKey: request.model.id,
-			request: request.summary,
-			sentAt,
-		};
-	} catch (error) {
-		const details = error instanceof JimengApiError ? error.details : undefined;
-		const detail = (error as Error).message;
-		// Anything that is not a Jimeng answer proving nothing was created counts as "may exist".
-		if (!details || details.taskMayExist) {
-			result = { kind: 'unknown', detail, json: pauseJson(request, error), sentAt };
-		} else {
-			// Refused at the user's activation: the activation fails, where the user sees why.
-			if (userActivation && !details.retryable)
-				throw new NodeOperationError(ctx.getNode(), detail, {
-					description:
-						`${(error as JimengApiError).description ?? ''} Nothing was created; the workflow was not published.`.trim(),
-				});
-			result = {
-				kind: 'refused',
-				passing: details.retryable,
-				detail,
-				json: pauseJson(request, error),
-			};
-		}
-		ctx.logger.warn(
-			`Jimeng Video Trigger "${ctx.getNode().name}": submit ${result.kind} (${detail})`,
-		);
-	}
-	return { type: 'submitted', result, now: Date.now() };
 }
 
 function finish(
@@ -165,16 +123,16 @@ function finish(
 
 /** Fetch Test Event: the request and the allowance; nothing is submitted or recorded. */
 function preview(
-	request: VideoRequest,
-	state: ReturnType<typeof emptyGenerateState>,
-	limits: ReturnType<typeof readLimits>,
+	request: GenerateRequest,
+	state: GenerateState,
+	limits: Limits,
 	today: string,
 ): Items {
 	const json = {
 		task_id: null,
 		status: 'preview',
 		...request.summary,
-		req_key: request.model.id,
+		req_key: request.model,
 		allowance: allowanceJson(state, limits, today, request),
 		in_flight: state.tasks.filter((task) => !task.finished).map((task) => task.taskId),
 		note: 'Test event: no task was submitted (nothing is charged). When the workflow is published, each finished video is emitted with task_id, status "done", video_url and the video as binary data.',

@@ -9,12 +9,15 @@
  * - delivery facts — which finished tasks and notices were emitted. They are true only if n8n kept
  *   the poll's items, so they come from the saved copy alone (n8n saves it with the items it emits).
  */
-import type { RequestSummary } from './generateRequest';
+import type { RequestSummary } from './apis/triggerApi';
 
 /** A task of ours that is not yet delivered (its video or its failure emitted). */
 export interface TaskRecord {
 	taskId: string;
+	/** the model: Jimeng's req_key, or Ark's model or endpoint id */
 	reqKey: string;
+	/** the API it was submitted to; absent: the Visual API */
+	api?: 'ark';
 	/** when its submit was sent (ms) */
 	submittedAt: number;
 	/** Jimeng said it ended (done or failed): it no longer holds the one-in-flight slot */

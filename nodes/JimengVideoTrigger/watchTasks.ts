@@ -6,11 +6,11 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_MODEL } from '../shared/jimeng/models';
-import { buildReqJson } from '../shared/jimeng/requests/taskParameters';
 import { CALL_TIMEOUT_MS } from './generateMachine';
 import { pollBudgetMs } from './pollSignals';
-import { checkTask, triggerOptions } from './taskCheck';
-import { markWatched, parseTaskIds, readState, writeState } from './triggerState';
+import { triggerApi, triggerApiName } from './apis';
+import { triggerOptions } from './triggerOptions';
+import { markWatched, readState, writeState } from './triggerState';
 
 /** A listed token that is not a task id: reported once, like a failed task. */
 function invalidIdJson(token: string, reqKey: string): IDataObject {
@@ -35,8 +35,8 @@ export async function pollWatchedTasks(
 	const reqKey = String(ctx.getNodeParameter('model', DEFAULT_MODEL));
 	const opts = triggerOptions(ctx);
 	const emitFailures = opts.emitFailures ?? true;
-	const reqJson = buildReqJson(opts.aigcMeta);
-	const { ids, invalid } = parseTaskIds(ctx.getNodeParameter('taskIds', ''));
+	const api = triggerApi(triggerApiName(ctx));
+	const { ids, invalid } = api.parseTaskIds(ctx.getNodeParameter('taskIds', ''));
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = readState(staticData);
 	const watched = new Set(state.watched ?? []);
@@ -53,7 +53,7 @@ export async function pollWatchedTasks(
 		if (watched.has(taskId) && !manual) continue;
 		if (Date.now() > deadline) break; // the rest waits for the next poll
 		const timeoutMs = Math.min(CALL_TIMEOUT_MS, Math.max(1000, deadline - Date.now()));
-		const check = await checkTask(ctx, { reqKey, taskId, reqJson }, opts, timeoutMs);
+		const check = await api.checkTask(ctx, { taskId, model: reqKey }, opts, timeoutMs);
 		if (check.kind === 'later') continue;
 		if (check.kind === 'running') {
 			running.push({ task_id: taskId, status: check.status, req_key: reqKey });

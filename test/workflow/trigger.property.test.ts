@@ -30,12 +30,16 @@ import { jimengWorkflow } from '../support/workflows';
 const TRIGGER_PROMPT = 'property: a heron at dawn';
 const NODE_PROMPT = 'property: retried item';
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 250);
+/** Answers to a submit that do not prove it was refused (the simulator knows; the client cannot). */
 const UNKNOWN_FAULTS = new Set([
 	'gatewayTimeoutAfterCreate',
 	'resetAfterCreate',
 	'invalidHttpAfterCreate',
 	'truncatedAnswerAfterCreate',
+	'htmlErrorPage',
+	'gatewayErrorBeforeCreate',
 	'rate50500',
+	'rate50501',
 ]);
 
 interface Model {
