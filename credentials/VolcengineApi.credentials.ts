@@ -111,7 +111,8 @@ export class VolcengineApi implements ICredentialType {
 			name: 'signingHost',
 			type: 'string',
 			default: '',
-			placeholder: 'visual.volcengineapi.com',
+			// Not a host: a value here would look like the one to type, and most users must leave it empty.
+			placeholder: 'Leave empty (only behind a reverse proxy)',
 			description:
 				"Only when the Base URL is a reverse proxy: the host the proxy forwards to (the Host header Volcengine receives). Requests under the Base URL are then signed for this host and for the path after the Base URL's path (the prefix a proxy such as nginx strips). Leave empty to sign for the Base URL itself.",
 		},

@@ -17,7 +17,7 @@ const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const credential = { id: 'JimengSimulator1', name: 'Jimeng simulator' };
 
 describe('npm start: examples and banner', () => {
-	const examples = loadExamples(EXAMPLES_DIR, credential);
+	const examples = loadExamples(EXAMPLES_DIR, credential, 'http://127.0.0.1:5699');
 
 	it('imports every example under a stable id, using the simulator credential', () => {
 		expect(examples.length).toBeGreaterThanOrEqual(5);
