@@ -53,6 +53,8 @@ export class VolcengineApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:volcengine.svg', dark: 'file:volcengine.dark.svg' };
 
+	// `npm run build` points it (and the nodes' Docs links) at the README of the repository the
+	// package is built from: test/scripts/checks/documentation-url.js.
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jimeng-video';
 
 	properties: INodeProperties[] = [
@@ -104,7 +106,7 @@ export class VolcengineApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_VOLCENGINE_BASE_URL,
 			description:
-				'API endpoint. Change it only for a proxy, a private endpoint or the local Jimeng simulator.',
+				'API endpoint. Change it only for a proxy, a private endpoint or the local Jimeng simulator. When Test answers only ENOTFOUND, ECONNREFUSED or ETIMEDOUT, n8n could not reach this host: check the address and the network of the n8n machine.',
 		},
 		{
 			displayName: 'Signing Host',

@@ -212,7 +212,7 @@ describe('buildVideoRequest: image-to-video', () => {
 		[
 			'a 4:1 image',
 			pngBytes(1600, 400),
-			/^The first-frame image from .* is 1600×400 pixels \(long\/short side ratio 4.00\): its long side must be at most 3 times its short side\. Parameter: \"Input Binary Field\"$/,
+			/^The first-frame image from .* is 1600×400 pixels \(long\/short side ratio 4.00\): its long side must be at most 3 times its short side\. Parameter: "Input Binary Field"$/,
 		],
 		[
 			'ratio 3.01',

@@ -242,7 +242,11 @@ describe('every Jimeng 3.0 model', () => {
 				options: { pollInterval: 0.1, aigcMeta },
 			}),
 		);
-		expect(outputOf(run, 'Jimeng Video')[0].json.status).toBe('done');
+		// Generate and Wait says whether the video is labelled, as Get Result does.
+		expect(outputOf(run, 'Jimeng Video')[0].json).toMatchObject({
+			status: 'done',
+			aigc_meta_tagged: true,
+		});
 		const queries = sim.getResults();
 		expect(queries.length).toBeGreaterThan(0);
 		for (const query of queries) {

@@ -29,7 +29,7 @@ import { byName, capitalize } from './displayHelpers';
 export const modelOptions: INodePropertyOptions[] = MODELS.map((model) => ({
 	name: model.name,
 	value: model.id,
-	// Prices change: they are in the README, not here.
+	// No price here: the reported prices are in models.ts (cnyPerSecond), shown where a trigger spends.
 	description: model.id,
 }));
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The panels a user fills in before paying (issue 20), in the real editor: every model chosen in
  * turn in Generate and Wait, Submit and the trigger's Generate Videos, each showing the fields it
