@@ -152,16 +152,23 @@ const countBy = (
 async function execute(
 	ctx: Context,
 	workflow: Workflow,
-	options: { rerunIfCrashed?: boolean; offline?: string[] } = {},
+	/** `offline`: the simulators this run may reach; any other host fails it (an example runs offline). */
+	options: { rerunIfCrashed?: boolean; offline?: JimengSimulator[] } = {},
 ): Promise<ExecuteOutcome> {
 	const once = async (env: Record<string, string>, label: string): Promise<ExecuteOutcome> => {
 		const outboundLog = path.join(ctx.uf.dir, `outbound-${workflow.id}-${Date.now()}.jsonl`);
 		const guard: Record<string, string> = options.offline
 			? { NODE_OPTIONS: `--require ${OUTBOUND_LOG_PRELOAD}`, JIMENG_OUTBOUND_LOG: outboundLog }
 			: {};
+		const marks = options.offline?.map((sim) => sim.requests.length) ?? [];
 		const run = await executeOnce(ctx.host, ctx.uf, workflow.id as string, { ...env, ...guard });
-		if (options.offline)
-			expectOffline(ctx, workflow, readOutboundLog(outboundLog), options.offline);
+		if (options.offline) {
+			const served = options.offline.reduce(
+				(sum, sim, i) => sum + sim.requests.length - marks[i]!,
+				0,
+			);
+			expectOffline(ctx, workflow, readOutboundLog(outboundLog), options.offline, served);
+		}
 		const how = run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode}`;
 		ctx.report.note(
 			`n8n execute --id=${workflow.id}${label} ("${workflow.name}"): ${how} in ${formatMs(run.durationMs)}`,
@@ -186,12 +193,19 @@ function expectOffline(
 	ctx: Context,
 	workflow: Workflow,
 	requests: OutboundRequest[],
-	allowed: string[],
+	sims: JimengSimulator[],
+	served: number,
 ): void {
+	const allowed = sims.map((sim) => sim.url);
 	const stray = strayRequests(requests, allowed);
 	if (stray.length > 0)
 		throw new Error(
 			`"${workflow.name}" sent ${stray.length} request(s) to a host other than the simulator (${allowed.join(', ')}): ${stray.join('; ')}`,
+		);
+	// The recorder must have seen at least what the simulator served, or it proves nothing.
+	if (requests.length < served)
+		throw new Error(
+			`the outbound log of "${workflow.name}" holds ${requests.length} request(s), the simulator served ${served}: outboundLog.cjs was not loaded`,
 		);
 	const byOrigin = new Map<string, number>();
 	for (const request of requests)
@@ -259,7 +273,7 @@ function coldInstallOf(host: N8nHost): { ms: number; at: string } | undefined {
 async function checkTextToVideo(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
 	const result = expectSuccess(
-		await execute(ctx, ctx.workflows.textToVideo, { offline: [ctx.sim.url] }),
+		await execute(ctx, ctx.workflows.textToVideo, { offline: [ctx.sim] }),
 	);
 	const items = nodeItems(result, 'Jimeng Video');
 	assert.equal(items.length, 1, 'one item expected');
@@ -285,7 +299,7 @@ async function checkTextToVideo(ctx: Context): Promise<void> {
 async function checkSubmitThenGet(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
 	const result = expectSuccess(
-		await execute(ctx, ctx.workflows.submitThenGet, { offline: [ctx.sim.url] }),
+		await execute(ctx, ctx.workflows.submitThenGet, { offline: [ctx.sim] }),
 	);
 	const [submitted] = nodeItems(result, 'Submit');
 	assert.ok(submitted, 'Submit output no item');
@@ -309,7 +323,7 @@ async function checkSubmitThenGet(ctx: Context): Promise<void> {
 async function checkImageToVideo(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
 	const result = expectSuccess(
-		await execute(ctx, ctx.workflows.imageToVideo, { offline: [ctx.sim.url] }),
+		await execute(ctx, ctx.workflows.imageToVideo, { offline: [ctx.sim] }),
 	);
 	const image = SAMPLE_IMAGE;
 	assert.equal(
@@ -362,7 +376,7 @@ async function checkBatch(ctx: Context): Promise<void> {
 	ctx.sim.configure({ concurrency: 2 });
 	let result: ExecutionRun;
 	try {
-		result = expectSuccess(await execute(ctx, ctx.workflows.batch, { offline: [ctx.sim.url] }));
+		result = expectSuccess(await execute(ctx, ctx.workflows.batch, { offline: [ctx.sim] }));
 	} finally {
 		ctx.sim.configure({ concurrency: null });
 	}
@@ -394,7 +408,7 @@ async function checkBatch(ctx: Context): Promise<void> {
 async function checkValidation(ctx: Context, workflow: Workflow, rule: RegExp): Promise<void> {
 	const mark = ctx.sim.requests.length;
 	// Nothing is sent in these runs, so running again after an n8n crash changes nothing.
-	const run = await execute(ctx, workflow, { rerunIfCrashed: true, offline: [ctx.sim.url] });
+	const run = await execute(ctx, workflow, { rerunIfCrashed: true, offline: [ctx.sim] });
 	assert.equal(
 		run.exitCode,
 		1,
@@ -415,7 +429,7 @@ async function checkValidation(ctx: Context, workflow: Workflow, rule: RegExp): 
 async function checkFaults(ctx: Context): Promise<void> {
 	const sim = ctx.faultSim;
 	const result = expectSuccess(
-		await execute(ctx, ctx.workflows.batchFaults, { offline: [ctx.faultSim.url] }),
+		await execute(ctx, ctx.workflows.batchFaults, { offline: [ctx.faultSim] }),
 	);
 	const items = nodeItems(result, 'Jimeng Video');
 	assert.equal(items.length, 3);
@@ -448,7 +462,7 @@ async function checkFaults(ctx: Context): Promise<void> {
 async function checkHttpRequest(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
 	const result = expectSuccess(
-		await execute(ctx, ctx.workflows.httpRequest, { offline: [ctx.sim.url] }),
+		await execute(ctx, ctx.workflows.httpRequest, { offline: [ctx.sim] }),
 	);
 	const [item] = nodeItems(result, 'List IAM Users');
 	assert.ok(item);

@@ -110,6 +110,8 @@ export function catalogue(secrets: SoakSecrets): BadInputCase[] {
 		seed: /"Seed" must be a whole number: -1 for random, or 0 to 4294967295/,
 		aspect: /"Aspect Ratio" must be one of 16:9, 4:3, 1:1, 3:4, 9:16, 21:9/,
 		promptRequired: /"Prompt" is required for text-to-video/,
+		// A required parameter left empty: n8n itself refuses to start the run.
+		promptMissing: /The 'Jimeng Video' node has issues:\s+- Parameter "Prompt" is required\./,
 	};
 	const cases: BadInputCase[] = [
 		// images
@@ -232,7 +234,7 @@ export function catalogue(secrets: SoakSecrets): BadInputCase[] {
 			group: 'prompt',
 			name: 'empty',
 			preCheckable: true,
-			rule: rule.promptRequired,
+			rule: rule.promptMissing,
 			run: text({ prompt: '' }),
 		},
 		{

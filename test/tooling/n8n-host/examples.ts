@@ -45,11 +45,13 @@ export function realKeysReason(workflow: WorkflowJson): string | undefined {
 		const content = node.parameters?.content;
 		if (node.type !== 'n8n-nodes-base.stickyNote' || typeof content !== 'string') continue;
 		const line = content.split('\n').find((text) => text.trim().startsWith(NEEDS_REAL_KEYS));
+		// Its first sentence: what the example reaches that the simulator does not serve.
 		if (line)
 			return line
 				.trim()
 				.slice(NEEDS_REAL_KEYS.length)
-				.replace(/^[\s:—-]+/, '');
+				.replace(/^[\s:—-]+/, '')
+				.split(/(?<=\.)\s/)[0];
 	}
 	return undefined;
 }

@@ -274,12 +274,13 @@ export async function checkTriggerPanels(ctx: PanelContext): Promise<void> {
 	);
 	const cost = (await editor.notices()).find((text) => text.includes('costs about'));
 	assert.ok(cost?.includes('about 10 CNY (10 s'), `cost notice for Pro, 10 s: ${cost}`);
+	await editor.scrollToNotice('costs about');
+	const generateShot = await editor.screenshot('trigger-generate-cost-notice');
 	const generateOptions = await editor.optionChoices();
 	assert.ok(
 		!generateOptions.includes('Emit Failures'),
 		`Generate options: ${generateOptions.join(', ')}`,
 	);
-	const generateShot = await editor.screenshot('trigger-generate-cost-notice');
 	say(
 		`Generate Videos, Pro, 10 s: notice "${cost}"; fields ${generateOrder.join(', ')}; options ${generateOptions.join(', ')} [${path.basename(generateShot)}]`,
 	);
