@@ -53,6 +53,8 @@ export class VolcengineApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:volcengine.svg', dark: 'file:volcengine.dark.svg' };
 
+	// `npm run build` points it (and the nodes' Docs links) at the README of the repository the
+	// package is built from: test/scripts/checks/documentation-url.js.
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-jimeng-video';
 
 	properties: INodeProperties[] = [
@@ -104,14 +106,15 @@ export class VolcengineApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_VOLCENGINE_BASE_URL,
 			description:
-				'API endpoint. Change it only for a proxy, a private endpoint or the local Jimeng simulator.',
+				'API endpoint. Change it only for a proxy, a private endpoint or the local Jimeng simulator. When Test answers only ENOTFOUND, ECONNREFUSED or ETIMEDOUT, n8n could not reach this host: check the address and the network of the n8n machine.',
 		},
 		{
 			displayName: 'Signing Host',
 			name: 'signingHost',
 			type: 'string',
 			default: '',
-			placeholder: 'visual.volcengineapi.com',
+			// Not a host: a value here would look like the one to type, and most users must leave it empty.
+			placeholder: 'Leave empty (only behind a reverse proxy)',
 			description:
 				"Only when the Base URL is a reverse proxy: the host the proxy forwards to (the Host header Volcengine receives). Requests under the Base URL are then signed for this host and for the path after the Base URL's path (the prefix a proxy such as nginx strips). Leave empty to sign for the Base URL itself.",
 		},

@@ -13,6 +13,11 @@ import {
 	downloadVideoOption,
 	optionsCollection,
 } from '../shared/descriptions/options';
+import {
+	generateCostNotices,
+	spendingLimitProperties,
+	watchNotices,
+} from '../shared/descriptions/triggerNotices';
 import { DEFAULT_MAX_VIDEOS } from './generateLimits';
 import { pollGenerate } from './generatePoll';
 import { isUserActivation, oneAtATime } from './pollSignals';
@@ -36,6 +41,7 @@ export class JimengVideoTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'volcengineApi', required: true }],
+		// One order in both modes: Trigger On, what to know first, Model, what the mode needs, Options.
 		properties: [
 			{
 				// Not "Mode": n8n shows its own poll-time "Mode" fields on every polling trigger.
@@ -58,22 +64,9 @@ export class JimengVideoTrigger implements INodeType {
 				],
 				default: 'watchTasks',
 			},
-			{
-				displayName:
-					'Fetch Test Event queries the listed tasks and shows what would be emitted, without marking anything as emitted',
-				name: 'watchNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { mode: ['watchTasks'] } },
-			},
-			{
-				displayName:
-					'Each video costs money. While the workflow is active, one task is in flight at a time and the next is submitted when a video is emitted, up to Max Videos per activation (and Max Videos per Day). Worst case per day: Max Videos per Day (without it, Max Videos) × the Duration, in seconds of video — e.g. 10 videos of 10 s = 100 s of video, paid per second (the README lists the prices). Fetch Test Event submits nothing; it shows the request and the remaining allowance.',
-				name: 'generateNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { mode: ['generate'] } },
-			},
+			...watchNotices(),
+			...generateCostNotices(),
+			...updateDisplayOptions({ show: { mode: ['watchTasks', 'generate'] } }, [modelProperty()]),
 			{
 				displayName: 'Task IDs',
 				name: 'taskIds',
@@ -86,38 +79,26 @@ export class JimengVideoTrigger implements INodeType {
 					'Task IDs from Submit, separated by commas, spaces or new lines. IDs added later are picked up at the next poll.',
 				displayOptions: { show: { mode: ['watchTasks'] } },
 			},
-			...updateDisplayOptions({ show: { mode: ['watchTasks', 'generate'] } }, [modelProperty()]),
-			...updateDisplayOptions({ show: { mode: ['generate'] } }, triggerGenerateProperties()),
-			{
-				displayName: 'Max Videos',
-				name: 'maxVideos',
-				type: 'number',
-				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: DEFAULT_MAX_VIDEOS,
-				description:
-					'The most tasks this trigger submits per activation. When reached, it emits one item saying so and submits nothing more until the workflow is deactivated and activated again. Counts survive n8n restarts.',
-				displayOptions: { show: { mode: ['generate'] } },
-			},
-			{
-				displayName: 'Max Videos per Day',
-				name: 'maxVideosPerDay',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description:
-					"The most tasks submitted per calendar day (the workflow's time zone); 0 = no daily limit. When reached, generation resumes by itself the next day.",
-				displayOptions: { show: { mode: ['generate'] } },
-			},
+			...updateDisplayOptions({ show: { mode: ['generate'] } }, [
+				...triggerGenerateProperties(),
+				...spendingLimitProperties(DEFAULT_MAX_VIDEOS),
+			]),
 			optionsCollection([
 				aigcMetaOption,
-				downloadVideoOption,
+				{
+					...downloadVideoOption,
+					description:
+						'Whether to download each finished video into the item as binary data. Off: only video_url is emitted (valid for 1 hour; Get Result signs a new one).',
+				},
 				{
 					displayName: 'Emit Failures',
 					name: 'emitFailures',
 					type: 'boolean',
 					default: true,
 					description:
-						'Whether a failed, expired or unknown watched task is emitted as an item with status and error. Generate mode always emits failures.',
+						'Whether a failed, expired or unknown watched task is emitted as an item with status and error',
+					// Generate mode always emits its failures: the option would do nothing there.
+					displayOptions: { show: { '/mode': ['watchTasks'] } },
 				},
 				binaryPropertyOutputOption,
 			]),

@@ -9,10 +9,24 @@ import { join, relative } from 'node:path';
 
 type PackageJson = Record<string, unknown> & { n8n: { nodes: string[]; credentials: string[] } };
 const { packageProblems } = require('../scripts/checks/check-package.js') as {
-	packageProblems(pkg: PackageJson, files: string[], readText: (path: string) => string): string[];
+	packageProblems(
+		pkg: PackageJson,
+		files: string[],
+		readText: (path: string) => string,
+		docsUrl?: string,
+	): string[];
 };
 const { releaseMetadataProblems } = require('../scripts/checks/check-release-metadata.js') as {
 	releaseMetadataProblems(pkg: Record<string, unknown>): string[];
+};
+const docs = require('../scripts/checks/documentation-url.js') as {
+	repositoryWebUrl(repository: unknown): string | undefined;
+	documentationUrl(pkg: Record<string, unknown>, origin?: string): { url: string; from: string };
+	gitOrigin(cwd: string): string | undefined;
+	documentationLinks(
+		codex: Record<string, string>,
+		credential: Record<string, string>,
+	): Array<{ where: string; url: string }>;
 };
 
 const REPO = join(__dirname, '..', '..');
@@ -74,6 +88,74 @@ describe('package check (test/scripts/checks/check-package.js)', () => {
 					readFileSync(join(REPO, path), 'utf8').includes('sourceMappingURL'),
 			),
 		).toEqual([]);
+	});
+});
+
+describe("the editor's Docs links (test/scripts/checks/documentation-url.js)", () => {
+	const README = 'https://github.com/example-studio/n8n-nodes-jimeng-video#readme';
+
+	it.each([
+		'git+https://github.com/example-studio/n8n-nodes-jimeng-video.git',
+		'https://github.com/example-studio/n8n-nodes-jimeng-video',
+		'github:example-studio/n8n-nodes-jimeng-video',
+		'example-studio/n8n-nodes-jimeng-video',
+		'git@github.com:example-studio/n8n-nodes-jimeng-video.git',
+		'ssh://git@github.com/example-studio/n8n-nodes-jimeng-video.git',
+	])('open the README of the repository %s', (repository) => {
+		expect(docs.documentationUrl({ ...pkg, repository: { type: 'git', url: repository } })).toEqual(
+			{ url: README, from: 'package.json repository' },
+		);
+		expect(docs.documentationUrl(pkg, repository)).toEqual({
+			url: README,
+			from: 'git remote origin',
+		});
+	});
+
+	it('package.json names the repository once it is filled in; without one, the homepage', () => {
+		expect(
+			docs.documentationUrl(
+				{ ...pkg, repository: 'github:example-studio/n8n-nodes-jimeng-video' },
+				'git@gitlab.com:someone/fork.git',
+			).url,
+		).toBe(README);
+		expect(docs.documentationUrl(pkg, undefined)).toEqual({
+			url: pkg.homepage,
+			from: 'package.json homepage (no repository known)',
+		});
+	});
+
+	it('the build wrote that page into every Docs link of dist/', () => {
+		const expected = docs.documentationUrl(pkg, docs.gitOrigin(REPO)).url;
+		const read = (suffix: string) =>
+			Object.fromEntries(
+				filesUnder(join(REPO, 'dist'))
+					.filter((path) => path.endsWith(suffix))
+					.map((path) => [path, readFileSync(join(REPO, path), 'utf8')]),
+			);
+		const links = docs.documentationLinks(read('.node.json'), read('.credentials.js'));
+		// Two nodes × (primary + credential documentation) + the credential's documentationUrl.
+		expect(links).toHaveLength(5);
+		expect(links.filter((link) => link.url !== expected)).toEqual([]);
+	});
+
+	it('the package check refuses a package whose Docs links are not the repository README', () => {
+		const published = {
+			...pkg,
+			repository: { type: 'git', url: `git+${README.replace('#readme', '.git')}` },
+		};
+		const codex = `${pkg.n8n.nodes[0].replace(/\.js$/, '.json')}`;
+		const files = ['package.json', ...pkg.n8n.nodes, ...pkg.n8n.credentials, codex];
+		const text = (url: string) => (path: string) =>
+			path === codex
+				? JSON.stringify({ resources: { primaryDocumentation: [{ url }] } })
+				: path.endsWith('.credentials.js')
+					? `class C { constructor() { this.name = 'x'; } documentationUrl = '${url}'; }`
+					: '';
+		expect(packageProblems(published, files, text(README), README)).toEqual([]);
+		expect(packageProblems(published, files, text(pkg.homepage as string), README)).toEqual([
+			`Docs link in ${codex} primaryDocumentation is ${pkg.homepage as string}, not ${README} (run npm run build)`,
+			`Docs link in ${pkg.n8n.credentials[0]} documentationUrl is ${pkg.homepage as string}, not ${README} (run npm run build)`,
+		]);
 	});
 });
 

@@ -186,7 +186,7 @@ describe('buildVideoRequest: image-to-video', () => {
 		big.set(pngBytes(1280, 720));
 		const error = failure(textInput({ images: [bytesImage(big)] }));
 		expect(error.message).toBe(
-			`"Input Binary Field" must be at most 4.7 MB (${IMAGE_MAX_BYTES} bytes); binary property "data" is 5.00 MB (5242880 bytes)`,
+			`The first-frame image from binary property "data" is 5.00 MB (5242880 bytes): Jimeng takes at most 4.7 MB, ${IMAGE_MAX_BYTES} bytes. Parameter: "Input Binary Field"`,
 		);
 	});
 
@@ -211,26 +211,38 @@ describe('buildVideoRequest: image-to-video', () => {
 		[
 			'a 4:1 image',
 			pngBytes(1600, 400),
-			/long\/short side ratio of at most 3; .* is 1600×400 \(ratio 4.00\)/,
+			/^The first-frame image from .* is 1600×400 pixels \(long\/short side ratio 4.00\): its long side must be at most 3 times its short side\. Parameter: "Input Binary Field"$/,
 		],
-		['ratio 3.01', pngBytes(1204, 400), /ratio of at most 3; .* 1204×400/],
-		['a short side under 320', pngBytes(640, 319), /short side of at least 320 pixels; .* 640×319/],
-		['more than 4096 px', pngBytes(4097, 2000), /at most 4096×4096 pixels; .* 4097×2000/],
+		[
+			'ratio 3.01',
+			pngBytes(1204, 400),
+			/is 1204×400 pixels \(long\/short side ratio 3.01\): its long side must be at most 3 times its short side/,
+		],
+		[
+			'a short side under 320',
+			pngBytes(640, 319),
+			/is 640×319 pixels: its short side must be at least 320 pixels/,
+		],
+		[
+			'more than 4096 px',
+			pngBytes(4097, 2000),
+			/is 4097×2000 pixels: Jimeng takes at most 4096×4096 pixels/,
+		],
 		[
 			'huge dimensions in a tiny file',
 			pngBytes(100_000, 100_000),
-			/at most 4096×4096 pixels; .* 100000×100000/,
+			/is 100000×100000 pixels: Jimeng takes at most 4096×4096 pixels/,
 		],
 		[
 			'a GIF renamed .png',
 			gifBytes(800, 600),
-			/must be a JPEG or PNG image \(judged by its bytes, not its name\); binary property "data" is a GIF image/,
+			/^The first-frame image from binary property "data" is a GIF image: it must be a JPEG or PNG image, judged by its bytes, not its name\. Parameter: "Input Binary Field"$/,
 		],
 		['zero bytes', new Uint8Array(0), /is empty \(0 bytes\)/],
 		[
 			'a truncated PNG',
 			pngBytes(800, 600).subarray(0, 20),
-			/must be a JPEG or PNG image.*truncated/,
+			/cannot be read as a JPEG or PNG: .*truncated.*: it must be a JPEG or PNG image/,
 		],
 		[
 			'wrong magic',

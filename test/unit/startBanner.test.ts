@@ -1,23 +1,26 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test tooling, not shipped */
 /**
  * `npm start`'s examples and banner: the banner links straight to the text-to-video example, by the
- * id the example is imported under.
+ * id the example is imported under, and gives the simulator's keys; the examples are imported in
+ * their offline form.
  */
 import path from 'node:path';
 
 import {
 	EXAMPLE_CREDENTIAL_ID,
 	FIRST_EXAMPLE_FILE,
+	PUBLIC_SAMPLE_IMAGE_URL,
 	loadExamples,
 	startBanner,
 	workflowUrl,
 } from '../tooling/n8n-host/examples';
+import { DEFAULT_SIMULATOR_ACCOUNT, SAMPLE_IMAGE_PATH } from '../tooling/simulator';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const credential = { id: 'JimengSimulator1', name: 'Jimeng simulator' };
 
 describe('npm start: examples and banner', () => {
-	const examples = loadExamples(EXAMPLES_DIR, credential);
+	const examples = loadExamples(EXAMPLES_DIR, credential, 'http://127.0.0.1:5699');
 
 	it('imports every example under a stable id, using the simulator credential', () => {
 		expect(examples.length).toBeGreaterThanOrEqual(5);
@@ -47,6 +50,26 @@ describe('npm start: examples and banner', () => {
 		expect(lines.join('\n')).toContain('n8n is ready:   http://localhost:5678/');
 		expect(lines.join('\n')).not.toContain('real service');
 		expect(lines.join('\n')).toContain('2-second test pattern');
+		// The simulator's test keys (not secrets), for a credential or a request made by hand.
+		expect(lines).toContain(
+			`  simulator keys: Access Key ID ${DEFAULT_SIMULATOR_ACCOUNT.accessKeyId} / Secret Access Key ${DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey} (Region cn-north-1, Service cv, Base URL http://127.0.0.1:5699)`,
+		);
+		expect(lines.filter((line) => line.includes('needs real keys'))).toEqual([
+			'  needs real keys: "Volcengine: call another API with the HTTP Request node" — it calls Volcengine IAM (open.volcengineapi.com), which the local simulator does not serve.',
+		]);
+	});
+
+	it("imports the examples in their offline form: the image example downloads the simulator's sample image", () => {
+		const image = examples.find((example) => example.file === 'image-to-video-from-url.json')
+			?.workflow as { nodes: Array<{ name: string; parameters: Record<string, unknown> }> };
+		const download = image.nodes.find((node) => node.name === 'Download Image');
+		expect(download?.parameters.url).toBe(`http://127.0.0.1:5699${SAMPLE_IMAGE_PATH}`);
+		expect(JSON.stringify(examples.map((example) => example.workflow))).not.toContain(
+			PUBLIC_SAMPLE_IMAGE_URL,
+		);
+		expect(examples.filter((example) => example.needsRealKeys).map((e) => e.file)).toEqual([
+			'http-request-other-volcengine-api.json',
+		]);
 	});
 
 	it("the watch-tasks example's sticky note tells to paste your own task id", () => {

@@ -229,19 +229,19 @@ describe('Jimeng Video node in a workflow', () => {
 				'a 5 MB image',
 				{ imageSource: 'binary' },
 				[imageItem(big)],
-				/must be at most 4\.7 MB .* is 5\.00 MB/,
+				/is 5\.00 MB .*: Jimeng takes at most 4\.7 MB/,
 			],
 			[
 				'a 4:1 image',
 				{ imageSource: 'binary' },
 				[imageItem(pngBytes(2000, 500))],
-				/long\/short side ratio of at most 3; .*2000×500/,
+				/is 2000×500 pixels .*: its long side must be at most 3 times its short side/,
 			],
 			[
 				'a GIF renamed .png',
 				{ imageSource: 'binary' },
 				[imageItem(gifBytes(800, 600), 'photo.png', 'image/png')],
-				/must be a JPEG or PNG image .*is a GIF image/,
+				/is a GIF image: it must be a JPEG or PNG image/,
 			],
 			[
 				'an 801-character prompt',
@@ -286,7 +286,9 @@ describe('Jimeng Video node in a workflow', () => {
 					{ items: [imageItem(pngBytes(1280, 720)), imageItem(pngBytes(100, 100))] },
 				),
 			);
-			expect(nodeError(run).message).toMatch(/short side of at least 320 pixels.*\[item 1\]/);
+			expect(nodeError(run).message).toMatch(
+				/its short side must be at least 320 pixels.*\[item 1\]/,
+			);
 			expect(sim.requests).toHaveLength(0);
 		});
 	});

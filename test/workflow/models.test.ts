@@ -78,8 +78,15 @@ const HAPPY: Record<string, ModelCase> = {
 const FAILURES: Array<[string, string, IDataObject, ItemSpec[] | undefined, RegExp]> = [
 	[
 		'jimeng_t2v_v30',
-		'a text model without prompt',
+		'a text model without prompt (required: n8n refuses to start the run)',
 		{ prompt: '' },
+		undefined,
+		/The 'Jimeng Video' node has issues:\s+- Parameter "Prompt" is required\./,
+	],
+	[
+		'jimeng_t2v_v30',
+		'a text model with a blank prompt',
+		{ prompt: '   ' },
 		undefined,
 		/"Prompt" is required for text-to-video/,
 	],
@@ -142,7 +149,7 @@ const FAILURES: Array<[string, string, IDataObject, ItemSpec[] | undefined, RegE
 		'a 4:1 image',
 		{},
 		[{ json: {}, binary: { data: image(2000, 500) } }],
-		/long\/short side ratio of at most 3/,
+		/its long side must be at most 3 times its short side/,
 	],
 	[
 		'jimeng_ti2v_v30_pro',
@@ -235,7 +242,11 @@ describe('every Jimeng 3.0 model', () => {
 				options: { pollInterval: 0.1, aigcMeta },
 			}),
 		);
-		expect(outputOf(run, 'Jimeng Video')[0].json.status).toBe('done');
+		// Generate and Wait says whether the video is labelled, as Get Result does.
+		expect(outputOf(run, 'Jimeng Video')[0].json).toMatchObject({
+			status: 'done',
+			aigc_meta_tagged: true,
+		});
 		const queries = sim.getResults();
 		expect(queries.length).toBeGreaterThan(0);
 		for (const query of queries) {

@@ -120,12 +120,15 @@ async function pollTask(
 	const query = { reqKey: job.request.model.id, taskId, reqJson: job.reqJson };
 	const outcome = await queryTask(ctx, query);
 	if (outcome.kind === 'pending') return { status: outcome.status };
-	if (outcome.kind === 'done')
+	if (outcome.kind === 'done') {
+		const tagged = outcome.result.data.aigc_meta_tagged;
 		return {
 			status: 'done',
 			videoUrl: outcome.result.videoUrl,
 			requestId: outcome.result.requestId,
+			...(typeof tagged === 'boolean' ? { aigcMetaTagged: tagged } : {}),
 		};
+	}
 	// A task that ended badly is never handed back to a retry of this node: it submits anew.
 	submissionLedger.forgetTask(taskId);
 	return { status: 'failed', error: outcome.error };

@@ -5,7 +5,8 @@
 
 export type PollOutcome<TError> =
 	| { status: 'in_queue' | 'generating' }
-	| { status: 'done'; videoUrl: string; requestId: string }
+	/** `aigcMetaTagged`: the answer's aigc_meta_tagged, when it has one (AIGC Metadata was sent). */
+	| { status: 'done'; videoUrl: string; requestId: string; aigcMetaTagged?: boolean }
 	/** the task ended badly (moderation, not_found, expired…) */
 	| { status: 'failed'; error: TError };
 
@@ -16,6 +17,7 @@ export type JobOutcome<TBinary, TError> =
 			submitRequestId: string;
 			resultRequestId: string;
 			videoUrl: string;
+			aigcMetaTagged?: boolean;
 			binary?: TBinary;
 	  }
 	| { state: 'timedOut'; taskId?: string; submitRequestId?: string; lastStatus: string }

@@ -180,7 +180,7 @@ class BatchRun<TJob, TBinary, TError> {
 		if (outcome.status === 'done') {
 			this.finish(task);
 			task.lastStatus = 'done';
-			this.startDownload(task, outcome.videoUrl, outcome.requestId);
+			this.startDownload(task, outcome);
 		} else if (outcome.status === 'failed') {
 			this.finish(task);
 			this.fail(task.index, outcome.error, task);
@@ -197,7 +197,10 @@ class BatchRun<TJob, TBinary, TError> {
 		}
 	}
 
-	private startDownload(task: InFlight, videoUrl: string, resultRequestId: string): void {
+	private startDownload(
+		task: InFlight,
+		{ videoUrl, requestId, aigcMetaTagged }: Extract<PollOutcome<TError>, { status: 'done' }>,
+	): void {
 		const run = this.downloadLanes.run(async () => {
 			try {
 				const binary = await this.effects.download(this.jobs[task.index], task.taskId, videoUrl);
@@ -205,8 +208,9 @@ class BatchRun<TJob, TBinary, TError> {
 					state: 'done',
 					taskId: task.taskId,
 					submitRequestId: task.submitRequestId,
-					resultRequestId,
+					resultRequestId: requestId,
 					videoUrl,
+					...(aigcMetaTagged === undefined ? {} : { aigcMetaTagged }),
 					binary,
 				};
 				this.emit({ type: 'done', index: task.index, taskId: task.taskId });

@@ -2,7 +2,7 @@
  * Parameters shared by Submit, Generate and Wait and the trigger's generate mode. Names are the
  * public contract (users' saved workflows store them): never rename, never change a default.
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { ASPECT_RATIOS, OUTPUT_SIZES } from '../jimeng/requests/aspectRatio';
 import {
@@ -10,12 +10,17 @@ import {
 	CAMERA_STRENGTHS,
 	CAMERA_TEMPLATES,
 	DEFAULT_MODEL,
-	IMAGE_MODELS,
 	LAST_FRAME_MODELS,
 	MODELS,
 } from '../jimeng/models';
 import { DURATIONS } from '../jimeng/requests/parameterRules';
 import { imageSourceProperties } from './imageFields';
+import {
+	IMAGE_REQUIRED_MODELS,
+	TEXT_OR_IMAGE_MODELS,
+	nodePromptProperties,
+	triggerPromptProperties,
+} from './promptFields';
 
 import { byName, capitalize } from './displayHelpers';
 
@@ -24,7 +29,7 @@ import { byName, capitalize } from './displayHelpers';
 export const modelOptions: INodePropertyOptions[] = MODELS.map((model) => ({
 	name: model.name,
 	value: model.id,
-	// Prices change: they are in the README, not here.
+	// No price here: the reported prices are in models.ts (cnyPerSecond), shown where a trigger spends.
 	description: model.id,
 }));
 
@@ -33,14 +38,19 @@ const durationOptions: INodePropertyOptions[] = DURATIONS.map((duration) => ({
 	value: duration.frames,
 }));
 
-/** One Aspect Ratio field per resolution (same parameter name), so each lists its models' sizes. */
-function aspectRatioProperties(): INodeProperties[] {
-	return (['1080p', '720p'] as const).map((resolution) => {
+/**
+ * Aspect Ratio, one field per resolution (same parameter name), so each lists its models' sizes.
+ * Pro takes text or an image: its field shows only while Image Source is None (Image Source is always
+ * shown for Pro). The text-to-video models never show Image Source, so their field depends on the
+ * model alone: a value Image Source kept from another model must not hide it.
+ */
+function aspectRatioProperties(place: 'node' | 'trigger'): INodeProperties[] {
+	return (['1080p', '720p'] as const).flatMap((resolution) => {
 		const sizes = OUTPUT_SIZES[resolution];
 		const models = MODELS.filter(
 			(model) => model.takesAspectRatio && model.resolution === resolution,
-		).map((model) => model.id);
-		return {
+		);
+		const field = (modelIds: string[], extra: IDisplayOptions['show'] = {}): INodeProperties => ({
 			displayName: 'Aspect Ratio',
 			name: 'aspectRatio',
 			type: 'options',
@@ -51,13 +61,17 @@ function aspectRatioProperties(): INodeProperties[] {
 			})),
 			default: '16:9',
 			description: `Shape of the video, text-to-video only (with an image Jimeng uses the ratio closest to the image). Sizes at ${resolution}: ${ASPECT_RATIOS.map((ratio) => `${ratio} → ${sizes[ratio].width}×${sizes[ratio].height}`).join(', ')}.`,
-			// With an image Jimeng takes the ratio from the image: the field is hidden (a value saved
-			// before is still accepted and ignored).
-			displayOptions: {
-				show: { model: models },
-				hide: { imageSource: ['binary', 'url', 'base64'] },
-			},
-		};
+			displayOptions: { show: { model: modelIds, ...extra } },
+		});
+		// The trigger has no Image Source (an empty Image URL means text): the model alone decides.
+		if (place === 'trigger') return [field(models.map((model) => model.id))];
+		const textOnly = models.filter((model) => model.images[1] === 0).map((model) => model.id);
+		const textOrImage = models.filter((model) => model.images[1] > 0).map((model) => model.id);
+		return [
+			...(textOnly.length ? [field(textOnly)] : []),
+			// With an image Jimeng takes the ratio from the image; a value saved beside one is ignored.
+			...(textOrImage.length ? [field(textOrImage, { imageSource: ['none'] })] : []),
+		];
 	});
 }
 
@@ -108,80 +122,79 @@ function cameraProperties(): INodeProperties[] {
 /** The video parameters; each operation (or the trigger's mode) adds its own condition with updateDisplayOptions. */
 export function videoInputProperties(): INodeProperties[] {
 	return [
-		{
-			displayName: 'Prompt',
-			name: 'prompt',
-			type: 'string',
-			typeOptions: { rows: 4 },
-			default: '',
-			placeholder: 'e.g. A corgi surfing a huge wave at sunset, cinematic',
-			description:
-				'What the video should show, in Chinese or English. Required for text-to-video, optional with an image. At most 800 characters; Jimeng recommends 400 or fewer.',
-		},
+		...nodePromptProperties(),
 		...imageSourceProperties(),
 		...cameraProperties(),
-		{
-			displayName: 'Duration',
-			name: 'frames',
-			type: 'options',
-			options: durationOptions,
-			default: 121,
-			description: 'Length of the video (frames = 24 × seconds + 1). Price is per second.',
-		},
-		...aspectRatioProperties(),
-		{
-			displayName: 'Seed',
-			name: 'seed',
-			type: 'number',
-			typeOptions: { minValue: -1, numberPrecision: 0 },
-			default: -1,
-			description:
-				'Random seed: -1 for a random one. The same positive seed with the same inputs gives a very similar video.',
-		},
+		durationProperty(),
+		...aspectRatioProperties('node'),
+		seedProperty(),
 	];
+}
+
+function durationProperty(): INodeProperties {
+	return {
+		displayName: 'Duration',
+		name: 'frames',
+		type: 'options',
+		options: durationOptions,
+		default: 121,
+		description: 'Length of the video (frames = 24 × seconds + 1). Price is per second.',
+	};
+}
+
+function seedProperty(): INodeProperties {
+	return {
+		displayName: 'Seed',
+		name: 'seed',
+		type: 'number',
+		typeOptions: { minValue: -1, numberPrecision: 0 },
+		default: -1,
+		description:
+			'Random seed: -1 for a random one. The same positive seed with the same inputs gives a very similar video.',
+	};
 }
 
 /**
  * The trigger's generate mode: no input items, so images come by URL only. An empty Image URL
- * means text-to-video for the models that allow it.
+ * means text-to-video for Pro; the models that need an image require it.
  */
 export function triggerGenerateProperties(): INodeProperties[] {
-	const shared = videoInputProperties()
-		.filter((property) =>
-			['prompt', 'cameraTemplate', 'cameraStrength', 'frames', 'aspectRatio', 'seed'].includes(
-				property.name,
-			),
-		)
-		// No Image Source here: a `hide` on it names a parameter the trigger lacks, which n8n 1.x cannot
-		// resolve ("Could not resolve parameter dependencies"), so the workflow would not activate.
-		.map((property) =>
-			property.name === 'aspectRatio'
-				? { ...property, displayOptions: { show: property.displayOptions?.show } }
-				: property,
-		);
-	const [prompt, ...rest] = shared;
+	const imageUrl = (models: string[], required: boolean, description: string): INodeProperties => ({
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		required,
+		placeholder: 'https://example.com/first-frame.jpg',
+		description,
+		displayOptions: { show: { model: models } },
+	});
 	return [
-		prompt,
-		{
-			displayName: 'Image URL',
-			name: 'imageUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/first-frame.jpg',
-			description:
-				'Public http(s) URL of a JPEG or PNG first-frame image. Leave empty for text-to-video (Pro and the text-to-video models).',
-			displayOptions: { show: { model: IMAGE_MODELS } },
-		},
+		...triggerPromptProperties(),
+		imageUrl(
+			TEXT_OR_IMAGE_MODELS,
+			false,
+			'Public http(s) URL of a JPEG or PNG first-frame image. Leave empty to make the video from the prompt alone.',
+		),
+		imageUrl(
+			IMAGE_REQUIRED_MODELS,
+			true,
+			'Public http(s) URL of a JPEG or PNG first-frame image (this model needs one). Jimeng downloads and checks it itself.',
+		),
 		{
 			displayName: 'Last Frame Image URL',
 			name: 'lastFrameImageUrl',
 			type: 'string',
 			default: '',
+			required: true,
 			placeholder: 'https://example.com/last-frame.jpg',
 			description:
 				'Public http(s) URL of the last-frame image, with the same aspect ratio as the first',
 			displayOptions: { show: { model: LAST_FRAME_MODELS } },
 		},
-		...rest,
+		...cameraProperties(),
+		durationProperty(),
+		...aspectRatioProperties('trigger'),
+		seedProperty(),
 	];
 }

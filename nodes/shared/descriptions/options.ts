@@ -25,7 +25,7 @@ export const aigcMetaOption: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	description:
-		'Provenance metadata embedded in the video (AI-generated content labelling that platforms ask for). Sent with Get Result as req_json; each value at most 256 characters.',
+		'Provenance metadata embedded in the video (AI-generated content labelling that platforms ask for). Sent as req_json when the finished task is queried, so the downloaded video carries it; each value at most 256 characters.',
 	options: [
 		{
 			displayName: 'Content Producer',

@@ -55,6 +55,10 @@ export function batchOutcomeJson(
 				...requestJson(request),
 				request_id: outcome.resultRequestId,
 				submit_request_id: outcome.submitRequestId,
+				// As Get Result gives it: only when Jimeng says (AIGC Metadata was sent).
+				...(outcome.aigcMetaTagged === undefined
+					? {}
+					: { aigc_meta_tagged: outcome.aigcMetaTagged }),
 				timed_out: false,
 			};
 		case 'timedOut':

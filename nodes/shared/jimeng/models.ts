@@ -36,6 +36,11 @@ export interface ModelSpec {
 	images: readonly [number, number];
 	/** aspect_ratio applies (text-to-video only). */
 	takesAspectRatio: boolean;
+	/**
+	 * Price per second of video in CNY as reported for the model (README, "Models and prices"); the
+	 * editor states the cost of a video with it. Charged on success; prices change.
+	 */
+	cnyPerSecond: number;
 }
 
 export const DEFAULT_MODEL = 'jimeng_ti2v_v30_pro';
@@ -50,6 +55,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'textOrFirstFrame',
 		images: [0, 1],
 		takesAspectRatio: true,
+		cnyPerSecond: 1,
 	},
 	{
 		id: 'jimeng_t2v_v30_1080p',
@@ -59,6 +65,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'text',
 		images: [0, 0],
 		takesAspectRatio: true,
+		cnyPerSecond: 0.63,
 	},
 	{
 		id: 'jimeng_i2v_first_v30_1080',
@@ -68,6 +75,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'firstFrame',
 		images: [1, 1],
 		takesAspectRatio: false,
+		cnyPerSecond: 0.63,
 	},
 	{
 		id: 'jimeng_i2v_first_tail_v30_1080',
@@ -77,6 +85,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'firstAndLastFrame',
 		images: [2, 2],
 		takesAspectRatio: false,
+		cnyPerSecond: 0.63,
 	},
 	{
 		id: 'jimeng_t2v_v30',
@@ -86,6 +95,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'text',
 		images: [0, 0],
 		takesAspectRatio: true,
+		cnyPerSecond: 0.28,
 	},
 	{
 		id: 'jimeng_i2v_first_v30',
@@ -95,6 +105,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'firstFrame',
 		images: [1, 1],
 		takesAspectRatio: false,
+		cnyPerSecond: 0.28,
 	},
 	{
 		id: 'jimeng_i2v_first_tail_v30',
@@ -104,6 +115,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'firstAndLastFrame',
 		images: [2, 2],
 		takesAspectRatio: false,
+		cnyPerSecond: 0.28,
 	},
 	{
 		id: 'jimeng_i2v_recamera_v30',
@@ -113,6 +125,7 @@ export const MODELS: readonly ModelSpec[] = [
 		input: 'cameraMotion',
 		images: [1, 1],
 		takesAspectRatio: false,
+		cnyPerSecond: 0.28,
 	},
 ];
 

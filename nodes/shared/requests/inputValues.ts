@@ -1,13 +1,17 @@
 /** A bad parameter value, and how values are shown in messages and read leniently. Pure. */
 
-/** A bad parameter value: which parameter, which rule, which value. */
+/**
+ * A bad parameter value: which parameter, which rule, which value. The message says it in that
+ * order unless `message` says it better (an image is described by what it is, then the rule).
+ */
 export class InputValidationError extends Error {
 	constructor(
 		readonly parameter: string,
 		readonly rule: string,
 		readonly value: string,
+		message?: string,
 	) {
-		super(`"${parameter}" ${rule}${value ? `; got ${value}` : ''}`);
+		super(message ?? `"${parameter}" ${rule}${value ? `; got ${value}` : ''}`);
 		this.name = 'InputValidationError';
 	}
 }

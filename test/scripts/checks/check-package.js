@@ -7,6 +7,8 @@ const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
+const { documentationLinks, documentationUrl, gitOrigin } = require('./documentation-url');
+
 // npm always packs README files: README.md and its translation README.zh-CN.md.
 const isAllowedPath = (path) =>
 	path.startsWith('dist/') ||
@@ -15,9 +17,10 @@ const isAllowedPath = (path) =>
 
 /**
  * Problems with a package about to be packed: `pkg` is its package.json, `files` the paths npm would
- * pack, `readText(path)` a packed file's text.
+ * pack, `readText(path)` a packed file's text, `docsUrl` the page the editor's Docs links must open
+ * (documentation-url.js: the repository's README once package.json names the repository).
  */
-function packageProblems(pkg, files, readText) {
+function packageProblems(pkg, files, readText, docsUrl = documentationUrl(pkg).url) {
 	const problems = [];
 	if (Object.keys(pkg.dependencies ?? {}).length)
 		problems.push(`runtime dependencies: ${Object.keys(pkg.dependencies).join(', ')}`);
@@ -35,6 +38,14 @@ function packageProblems(pkg, files, readText) {
 	}
 	for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials])
 		if (!files.includes(entry)) problems.push(`n8n entry missing from the package: ${entry}`);
+	const read = (predicate) =>
+		Object.fromEntries(files.filter(predicate).map((path) => [path, readText(path)]));
+	const links = documentationLinks(
+		read((path) => path.endsWith('.node.json')),
+		read((path) => path.endsWith('.credentials.js')),
+	);
+	for (const { where, url } of links.filter((link) => link.url !== docsUrl))
+		problems.push(`Docs link in ${where} is ${url}, not ${docsUrl} (run npm run build)`);
 	return problems;
 }
 
@@ -50,7 +61,13 @@ if (require.main === module) {
 		}),
 	);
 	const files = report.files.map((file) => file.path).sort();
-	const problems = packageProblems(pkg, files, (path) => readFileSync(join(root, path), 'utf8'));
+	const docs = documentationUrl(pkg, gitOrigin(root));
+	const problems = packageProblems(
+		pkg,
+		files,
+		(path) => readFileSync(join(root, path), 'utf8'),
+		docs.url,
+	);
 
 	const top = [
 		...new Set(files.map((path) => (path.includes('/') ? `${path.split('/')[0]}/` : path))),
@@ -63,6 +80,6 @@ if (require.main === module) {
 		process.exit(1);
 	}
 	console.log(
-		'package contents OK: dist/, index.js, READMEs, LICENSE, package.json; no runtime dependencies, no source maps',
+		`package contents OK: dist/, index.js, READMEs, LICENSE, package.json; no runtime dependencies, no source maps; Docs links → ${docs.url} (${docs.from})`,
 	);
 }

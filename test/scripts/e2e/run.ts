@@ -9,7 +9,6 @@
  * Env (all optional):
  *   E2E_N8N_PORT, E2E_N8N_BROKER_PORT   n8n start's HTTP and task-runner ports (default: free ports)
  *   E2E_SIM_PORT, E2E_FAULT_SIM_PORT    the two simulators (default: free ports)
- *   E2E_IMAGE_PORT                      the local image server (default: a free port)
  *   E2E_RUN_ID                          names e2e-artifacts/<run id>/ (default: the start time, UTC)
  *   E2E_CHROMIUM                        the editor check's browser (default /usr/bin/chromium, apt-installed when missing)
  *   E2E_SIM_QUEUE_MS (300), E2E_SIM_GENERATE_MS (700), E2E_POLL_INTERVAL (0.5 s), E2E_FAULT_SEED (20260526)
@@ -41,10 +40,13 @@ import {
 	FIXTURE_PATH,
 	GET_RESULT_ACTION,
 	JimengSimulator,
+	SAMPLE_IMAGE,
+	SAMPLE_IMAGE_PATH,
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../../tooling/simulator';
 import { BROWSER_CHECK, artifactsDir, checkBrowser } from './browser/check';
+import { panelWorkflows } from './browser/panels';
 import { BINARY_BODY_CHECK, checkBinaryBody } from './checks/binaryBody';
 import { HARDENING_CHECKS, HardeningChecks } from './hardening';
 import { Report } from './report';
@@ -54,20 +56,23 @@ import {
 	crashedAfterResult,
 	describeBinary,
 	executeOnce,
-	gradientPng,
 	nodeItems,
 	numberFromEnv,
 	portFromEnv,
-	serveFile,
 	servedPackageTypes,
 	submitDoneTask,
 	waitFor,
 	type ExecuteOutcome,
-	type FileServer,
 	type RunItem,
 	type StoredBinary,
 } from './support';
 import { buildWorkflows, type E2eWorkflows, type Workflow } from './workflows';
+import {
+	OUTBOUND_LOG_PRELOAD,
+	readOutboundLog,
+	strayRequests,
+	type OutboundRequest,
+} from '../../support/outboundRequests';
 import { simulatorCredentialData } from '../../support/simulatorCredential';
 import { runScript } from '../../support/script';
 
@@ -106,8 +111,6 @@ interface Context {
 	uf: UserFolder;
 	sim: JimengSimulator;
 	faultSim: JimengSimulator;
-	imageServer: FileServer;
-	image: { bytes: Uint8Array; width: number; height: number };
 	workflows: E2eWorkflows;
 	triggerTaskId: string;
 	settings: Settings;
@@ -149,10 +152,23 @@ const countBy = (
 async function execute(
 	ctx: Context,
 	workflow: Workflow,
-	options: { rerunIfCrashed?: boolean } = {},
+	/** `offline`: the simulators this run may reach; any other host fails it (an example runs offline). */
+	options: { rerunIfCrashed?: boolean; offline?: JimengSimulator[] } = {},
 ): Promise<ExecuteOutcome> {
 	const once = async (env: Record<string, string>, label: string): Promise<ExecuteOutcome> => {
-		const run = await executeOnce(ctx.host, ctx.uf, workflow.id as string, env);
+		const outboundLog = path.join(ctx.uf.dir, `outbound-${workflow.id}-${Date.now()}.jsonl`);
+		const guard: Record<string, string> = options.offline
+			? { NODE_OPTIONS: `--require ${OUTBOUND_LOG_PRELOAD}`, JIMENG_OUTBOUND_LOG: outboundLog }
+			: {};
+		const marks = options.offline?.map((sim) => sim.requests.length) ?? [];
+		const run = await executeOnce(ctx.host, ctx.uf, workflow.id as string, { ...env, ...guard });
+		if (options.offline) {
+			const served = options.offline.reduce(
+				(sum, sim, i) => sum + sim.requests.length - marks[i]!,
+				0,
+			);
+			expectOffline(ctx, workflow, readOutboundLog(outboundLog), options.offline, served);
+		}
 		const how = run.signal ? `killed by ${run.signal}` : `exit ${run.exitCode}`;
 		ctx.report.note(
 			`n8n execute --id=${workflow.id}${label} ("${workflow.name}"): ${how} in ${formatMs(run.durationMs)}`,
@@ -170,6 +186,33 @@ async function execute(
 	);
 	if (!options.rerunIfCrashed) return run;
 	return await once({ N8N_EXPRESSION_ENGINE: 'legacy' }, ' [legacy expression engine]');
+}
+
+/** An example runs offline: every request it sent went to `allowed` (its simulator), none elsewhere. */
+function expectOffline(
+	ctx: Context,
+	workflow: Workflow,
+	requests: OutboundRequest[],
+	sims: JimengSimulator[],
+	served: number,
+): void {
+	const allowed = sims.map((sim) => sim.url);
+	const stray = strayRequests(requests, allowed);
+	if (stray.length > 0)
+		throw new Error(
+			`"${workflow.name}" sent ${stray.length} request(s) to a host other than the simulator (${allowed.join(', ')}): ${stray.join('; ')}`,
+		);
+	// The recorder must have seen at least what the simulator served, or it proves nothing.
+	if (requests.length < served)
+		throw new Error(
+			`the outbound log of "${workflow.name}" holds ${requests.length} request(s), the simulator served ${served}: outboundLog.cjs was not loaded`,
+		);
+	const byOrigin = new Map<string, number>();
+	for (const request of requests)
+		byOrigin.set(request.origin, (byOrigin.get(request.origin) ?? 0) + 1);
+	ctx.report.note(
+		`outbound requests: ${[...byOrigin].map(([origin, n]) => `${origin}×${n}`).join(' ') || 'none'} (the simulator's; no other host)`,
+	);
 }
 
 function expectSuccess(run: ExecuteOutcome): ExecutionRun {
@@ -229,7 +272,9 @@ function coldInstallOf(host: N8nHost): { ms: number; at: string } | undefined {
 
 async function checkTextToVideo(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
-	const result = expectSuccess(await execute(ctx, ctx.workflows.textToVideo));
+	const result = expectSuccess(
+		await execute(ctx, ctx.workflows.textToVideo, { offline: [ctx.sim] }),
+	);
 	const items = nodeItems(result, 'Jimeng Video');
 	assert.equal(items.length, 1, 'one item expected');
 	const item = items[0]!;
@@ -253,7 +298,9 @@ async function checkTextToVideo(ctx: Context): Promise<void> {
 
 async function checkSubmitThenGet(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
-	const result = expectSuccess(await execute(ctx, ctx.workflows.submitThenGet));
+	const result = expectSuccess(
+		await execute(ctx, ctx.workflows.submitThenGet, { offline: [ctx.sim] }),
+	);
 	const [submitted] = nodeItems(result, 'Submit');
 	assert.ok(submitted, 'Submit output no item');
 	const taskId = submitted.json.task_id as string;
@@ -275,12 +322,14 @@ async function checkSubmitThenGet(ctx: Context): Promise<void> {
 
 async function checkImageToVideo(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
-	const hitsBefore = ctx.imageServer.hits;
-	const result = expectSuccess(await execute(ctx, ctx.workflows.imageToVideo));
+	const result = expectSuccess(
+		await execute(ctx, ctx.workflows.imageToVideo, { offline: [ctx.sim] }),
+	);
+	const image = SAMPLE_IMAGE;
 	assert.equal(
-		ctx.imageServer.hits - hitsBefore,
+		since(ctx.sim, mark).filter((e) => e.action === 'sample').length,
 		1,
-		'the HTTP Request node did not download the image once',
+		"the HTTP Request node did not download the simulator's sample image once",
 	);
 	const [downloaded] = nodeItems(result, 'Download Image');
 	const imageBinary = downloaded?.binary?.data;
@@ -291,7 +340,7 @@ async function checkImageToVideo(ctx: Context): Promise<void> {
 		`Download Image binary: ${describeBinary(imageBinary)}`,
 	);
 	assert.ok(
-		readFileSync(binaryFile(ctx.uf.dir, imageBinary)).equals(Buffer.from(ctx.image.bytes)),
+		readFileSync(binaryFile(ctx.uf.dir, imageBinary)).equals(Buffer.from(image.bytes)),
 		'n8n stored other bytes than the image served',
 	);
 	const [item] = nodeItems(result, 'Jimeng Video');
@@ -304,7 +353,7 @@ async function checkImageToVideo(ctx: Context): Promise<void> {
 	const submits = since(ctx.sim, mark).filter((e) => e.action === SUBMIT_ACTION);
 	assert.equal(submits.length, 1);
 	const body = submits[0]!.body as Record<string, unknown>;
-	const b64Length = Buffer.from(ctx.image.bytes).toString('base64').length;
+	const b64Length = Buffer.from(image.bytes).toString('base64').length;
 	assert.deepEqual(
 		body.binary_data_base64,
 		[`<base64 ${b64Length} chars>`],
@@ -312,7 +361,7 @@ async function checkImageToVideo(ctx: Context): Promise<void> {
 	);
 	assert.equal(body.image_urls, undefined, 'image_urls sent as well');
 	ctx.report.note(
-		`HTTP Request downloaded ${ctx.image.width}×${ctx.image.height} PNG (${ctx.image.bytes.length} bytes) from ${ctx.imageServer.url}`,
+		`HTTP Request downloaded the simulator's ${image.width}×${image.height} sample PNG (${image.bytes.length} bytes) from ${ctx.sim.url}${SAMPLE_IMAGE_PATH}`,
 	);
 	ctx.report.note(
 		`submit body: req_key ${String(body.req_key)}, binary_data_base64 [${b64Length} chars = that PNG]`,
@@ -327,7 +376,7 @@ async function checkBatch(ctx: Context): Promise<void> {
 	ctx.sim.configure({ concurrency: 2 });
 	let result: ExecutionRun;
 	try {
-		result = expectSuccess(await execute(ctx, ctx.workflows.batch));
+		result = expectSuccess(await execute(ctx, ctx.workflows.batch, { offline: [ctx.sim] }));
 	} finally {
 		ctx.sim.configure({ concurrency: null });
 	}
@@ -359,7 +408,7 @@ async function checkBatch(ctx: Context): Promise<void> {
 async function checkValidation(ctx: Context, workflow: Workflow, rule: RegExp): Promise<void> {
 	const mark = ctx.sim.requests.length;
 	// Nothing is sent in these runs, so running again after an n8n crash changes nothing.
-	const run = await execute(ctx, workflow, { rerunIfCrashed: true });
+	const run = await execute(ctx, workflow, { rerunIfCrashed: true, offline: [ctx.sim] });
 	assert.equal(
 		run.exitCode,
 		1,
@@ -379,7 +428,9 @@ async function checkValidation(ctx: Context, workflow: Workflow, rule: RegExp): 
 
 async function checkFaults(ctx: Context): Promise<void> {
 	const sim = ctx.faultSim;
-	const result = expectSuccess(await execute(ctx, ctx.workflows.batchFaults));
+	const result = expectSuccess(
+		await execute(ctx, ctx.workflows.batchFaults, { offline: [ctx.faultSim] }),
+	);
 	const items = nodeItems(result, 'Jimeng Video');
 	assert.equal(items.length, 3);
 	for (const [i, item] of items.entries()) {
@@ -410,7 +461,9 @@ async function checkFaults(ctx: Context): Promise<void> {
 
 async function checkHttpRequest(ctx: Context): Promise<void> {
 	const mark = ctx.sim.requests.length;
-	const result = expectSuccess(await execute(ctx, ctx.workflows.httpRequest));
+	const result = expectSuccess(
+		await execute(ctx, ctx.workflows.httpRequest, { offline: [ctx.sim] }),
+	);
 	const [item] = nodeItems(result, 'List IAM Users');
 	assert.ok(item);
 	assert.equal(item.json.code, 10000, `answer: ${JSON.stringify(item.json)}`);
@@ -590,7 +643,6 @@ async function main(): Promise<void> {
 		seed: settings.faultSeed,
 		log: (line) => simLog.push(`[fault-sim] ${line}`),
 	});
-	let imageServer: FileServer | undefined;
 	const hardening = new HardeningChecks(report, REPO_DIR, (line) => simLog.push(line));
 
 	await runE2e(report, {
@@ -641,20 +693,11 @@ async function main(): Promise<void> {
 				);
 			});
 
-			const image = { width: 800, height: 500, bytes: gradientPng(800, 500) };
-			await report.setup('simulators + image server', async () => {
+			await report.setup('simulators', async () => {
 				await sim.start();
 				await faultSim.start();
-				imageServer = await serveFile(
-					'first-frame.png',
-					image.bytes,
-					'image/png',
-					portFromEnv('E2E_IMAGE_PORT'),
-				);
 				await hardening.start();
-				report.note(
-					`simulator ${sim.url}; fault simulator ${faultSim.url}; image ${imageServer.url}`,
-				);
+				report.note(`simulator ${sim.url}; fault simulator ${faultSim.url}`);
 			});
 
 			const goodData = simulatorCredentialData(sim.url);
@@ -698,14 +741,18 @@ async function main(): Promise<void> {
 			const workflows = buildWorkflows({
 				credential: CREDENTIALS.good,
 				faultCredential: CREDENTIALS.faults,
-				endpoints: { simulatorUrl: sim.url, imageUrl: (imageServer as FileServer).url },
+				endpoints: { simulatorUrl: sim.url },
 				pollIntervalSec: settings.pollIntervalSec,
 				waitSec: Math.ceil((settings.queueMs + settings.generateMs) / 1000) + 1,
 				triggerTaskId,
 				model: MODEL,
 			});
 			await report.setup('import workflows (patched examples)', async () => {
-				const all = [...Object.values(workflows), ...hardening.workflows()];
+				const all = [
+					...Object.values(workflows),
+					...hardening.workflows(),
+					...panelWorkflows(CREDENTIALS.good),
+				];
 				await importWorkflows(host, userFolder, all);
 				for (const w of all) report.note(`${w.id}  ${w.name}`);
 			});
@@ -719,8 +766,6 @@ async function main(): Promise<void> {
 				uf: userFolder,
 				sim,
 				faultSim,
-				imageServer: imageServer as FileServer,
-				image,
 				workflows,
 				triggerTaskId,
 				settings,
@@ -776,6 +821,7 @@ async function main(): Promise<void> {
 					report,
 					server: srv,
 					workflow: workflows.textToVideo,
+					imageWorkflow: workflows.imageToVideo,
 					sim,
 					artifactsDir: browserArtifacts,
 				}),
@@ -796,7 +842,6 @@ async function main(): Promise<void> {
 				'simulators',
 				async () => await Promise.all([sim.stop(), faultSim.stop(), hardening.stop()]),
 			],
-			['image server', async () => (imageServer ? await imageServer.close() : undefined)],
 			tarballCleanup(tarballDir),
 		],
 		afterCleanup: async () => {
@@ -806,7 +851,7 @@ async function main(): Promise<void> {
 				simLog,
 				'n8n log n8n-start-*.log, simulator.log, .n8n/database.sqlite',
 			);
-			report.log('stopped n8n, simulators and the image server');
+			report.log('stopped n8n and the simulators');
 		},
 	});
 }

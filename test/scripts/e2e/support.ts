@@ -8,11 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 
 import { request } from 'undici';
-
-import { concat, ihdr, pngChunk, PNG_SIGNATURE } from '../../fixtures/images';
 
 import type { N8nHost } from '../../tooling/n8n-host/host';
 import {
@@ -45,30 +42,6 @@ export function numberFromEnv(name: string, fallback: number): number {
 	if (!Number.isFinite(value) || value < 0)
 		throw new Error(`${name} must be a non-negative number, got "${raw}"`);
 	return value;
-}
-
-/**
- * A complete, decodable RGB PNG (a colour gradient), not just a valid header: the image example
- * should push a real image through n8n's binary data handling. zlib is fine here (test code).
- */
-export function gradientPng(width: number, height: number): Uint8Array {
-	const stride = 1 + width * 3;
-	const raw = Buffer.alloc(stride * height);
-	for (let y = 0; y < height; y++) {
-		raw[y * stride] = 0; // filter type None
-		for (let x = 0; x < width; x++) {
-			const p = y * stride + 1 + x * 3;
-			raw[p] = Math.round((x * 255) / Math.max(1, width - 1));
-			raw[p + 1] = Math.round((y * 255) / Math.max(1, height - 1));
-			raw[p + 2] = 160;
-		}
-	}
-	return concat(
-		PNG_SIGNATURE,
-		pngChunk('IHDR', ihdr(width, height, 8, 2)),
-		pngChunk('IDAT', deflateSync(raw, { level: 9 })),
-		pngChunk('IEND', []),
-	);
 }
 
 export interface FileServer {

@@ -1,15 +1,18 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * The example workflows (examples/*.json) as the end-to-end run imports them: the same files users
- * import, patched only where a test run must differ (credential id, poll interval, wait time,
- * endpoints). Every patch asserts that the node or parameter it changes still exists, so an edited
- * example fails here loudly instead of silently testing something else.
+ * import, in their offline form (test/tooling/n8n-host/examples.ts, as `npm start` imports them:
+ * the simulator's credential and sample image), patched only where a test run must differ (poll
+ * interval, wait time). Every patch asserts that the node or parameter it changes still exists, so
+ * an edited example fails here loudly instead of silently testing something else.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { offlineExample } from '../../tooling/n8n-host/examples';
 import { REPO_DIR } from '../../tooling/n8n-host/host';
 import type { WorkflowJson } from '../../tooling/n8n-host/n8nCli';
+import { SAMPLE_IMAGE_PATH } from '../../tooling/simulator';
 
 /** The credential id the examples reference; remapped to the imported one. */
 export const EXAMPLE_CREDENTIAL_ID = 'jimengCredential';
@@ -91,10 +94,17 @@ function withId(workflow: Workflow, id: string): Workflow {
 }
 
 export interface Endpoints {
-	/** The simulator's base URL (the HTTP Request example calls it directly). */
+	/** The simulator's base URL: the examples' credential points there, the image example downloads its sample image there. */
 	simulatorUrl: string;
-	/** Where the image example downloads its first frame. */
-	imageUrl: string;
+}
+
+/** The example in its offline form (as `npm start` imports it) with `credential`. */
+function offline(file: string, credential: CredentialRef, simulatorUrl: string): Workflow {
+	return offlineExample(
+		useCredential(loadExample(file), credential),
+		simulatorUrl,
+		credential,
+	) as Workflow;
 }
 
 export interface E2eWorkflows {
@@ -124,13 +134,14 @@ export interface BuildOptions {
 }
 
 export function buildWorkflows(o: BuildOptions): E2eWorkflows {
+	const sim = o.endpoints.simulatorUrl;
 	const textToVideo = withId(
-		fastPolling(useCredential(loadExample('text-to-video.json'), o.credential), o.pollIntervalSec),
+		fastPolling(offline('text-to-video.json', o.credential, sim), o.pollIntervalSec),
 		'E2eTextToVideo01',
 	);
 
 	const submitThenGet = withId(
-		useCredential(loadExample('submit-then-get-result.json'), o.credential),
+		offline('submit-then-get-result.json', o.credential, sim),
 		'E2eSubmitGetRes1',
 	);
 	const wait = nodeNamed(submitThenGet, 'Wait');
@@ -139,27 +150,22 @@ export function buildWorkflows(o: BuildOptions): E2eWorkflows {
 	wait.parameters = { ...wait.parameters, amount: o.waitSec, unit: 'seconds' };
 
 	const imageToVideo = withId(
-		useCredential(loadExample('image-to-video-from-url.json'), o.credential),
+		offline('image-to-video-from-url.json', o.credential, sim),
 		'E2eImageToVideo1',
 	);
 	const download = nodeNamed(imageToVideo, 'Download Image');
-	if (typeof download.parameters.url !== 'string')
-		throw new Error(`"${imageToVideo.name}" / Download Image has no url`);
-	download.parameters.url = o.endpoints.imageUrl;
+	if (download.parameters.url !== `${sim}${SAMPLE_IMAGE_PATH}`)
+		throw new Error(
+			`"${imageToVideo.name}" / Download Image fetches ${String(download.parameters.url)} offline: only the public sample picture of examples.ts (PUBLIC_SAMPLE_IMAGE_URL) is served by the simulator`,
+		);
 	fastPolling(imageToVideo, o.pollIntervalSec);
 
 	const batch = withId(
-		fastPolling(
-			useCredential(loadExample('batch-from-prompts.json'), o.credential),
-			o.pollIntervalSec,
-		),
+		fastPolling(offline('batch-from-prompts.json', o.credential, sim), o.pollIntervalSec),
 		'E2eBatchPrompts1',
 	);
 	const batchFaults = withId(
-		fastPolling(
-			useCredential(loadExample('batch-from-prompts.json'), o.faultCredential),
-			o.pollIntervalSec,
-		),
+		fastPolling(offline('batch-from-prompts.json', o.faultCredential, sim), o.pollIntervalSec),
 		'E2eBatchFaults01',
 	);
 	batchFaults.name = `${batchFaults.name} (fault profile)`;
@@ -179,12 +185,14 @@ export function buildWorkflows(o: BuildOptions): E2eWorkflows {
 	longPrompt.name = 'E2E: an 801-character prompt by expression';
 	nodeNamed(longPrompt, 'Jimeng Video').parameters.prompt = "={{ 'A'.repeat(801) }}";
 
-	// The HTTP Request example signs with "Predefined Credential Type" → volcengineApi; pointed at the
-	// simulator's Get Result (POST + JSON body) instead of IAM ListUsers.
+	// Not a run of the example (it needs real keys and says so on its canvas, so it is left out of the
+	// offline runs): its HTTP Request node, which signs with "Predefined Credential Type" →
+	// volcengineApi, pointed at the simulator's Get Result (POST + JSON body) instead of IAM ListUsers.
 	const httpRequest = withId(
 		useCredential(loadExample('http-request-other-volcengine-api.json'), o.credential),
 		'E2eHttpRequest01',
 	);
+	httpRequest.name = "E2E: the IAM example's HTTP Request node, signing for the simulator";
 	const http = nodeNamed(httpRequest, 'List IAM Users');
 	if (
 		http.parameters.authentication !== 'predefinedCredentialType' ||
@@ -202,7 +210,7 @@ export function buildWorkflows(o: BuildOptions): E2eWorkflows {
 	};
 
 	const trigger = withId(
-		useCredential(loadExample('trigger-watch-tasks.json'), o.credential),
+		offline('trigger-watch-tasks.json', o.credential, sim),
 		'E2eTriggerWatch1',
 	);
 	const triggerNode = nodeNamed(trigger, 'Jimeng Video Trigger');

@@ -1,11 +1,16 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
- * The example workflows as `npm start` imports them, and the banner it prints: pure, so the link to
- * the text-to-video example is tested without starting n8n.
+ * The example workflows as they run offline — under `npm start` and in every test run — and the
+ * banner `npm start` prints: pure, so both are tested without starting n8n.
+ *
+ * Offline means: every request goes to the local simulator. An example that fetches a public sample
+ * picture gets the simulator's sample image instead; an example that needs the real service says so
+ * on its canvas (a sticky note starting with NEEDS_REAL_KEYS) and is left out of the offline run.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
+import { DEFAULT_SIMULATOR_ACCOUNT, SAMPLE_IMAGE_PATH } from '../simulator';
 import type { WorkflowJson } from './n8nCli';
 
 /** The credential id the example workflows reference (see examples/*.json). */
@@ -13,32 +18,81 @@ export const EXAMPLE_CREDENTIAL_ID = 'jimengCredential';
 /** The example a newcomer should open first; the banner links straight to it. */
 export const FIRST_EXAMPLE_FILE = 'text-to-video.json';
 
+/** How an example's canvas says it cannot run offline: the first words of one of its sticky notes. */
+export const NEEDS_REAL_KEYS = '**Needs real Volcengine keys**';
+/** The public picture the image-to-video example downloads; offline, the simulator serves its sample. */
+export const PUBLIC_SAMPLE_IMAGE_URL =
+	'https://upload.wikimedia.org/wikipedia/commons/thumb/4/47/PNG_transparency_demonstration_1.png/640px-PNG_transparency_demonstration_1.png';
+
 export interface ExampleWorkflow {
 	file: string;
 	workflow: WorkflowJson;
+	/** Set when the example needs the real service: why, as its canvas says. Left out of offline runs. */
+	needsRealKeys?: string;
 }
 
-type ExampleJson = WorkflowJson & {
-	nodes: Array<{ credentials?: Record<string, { id: string; name: string }> }>;
-};
+interface ExampleNode {
+	type: string;
+	name: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+type ExampleJson = WorkflowJson & { nodes: ExampleNode[] };
 
-/** Example files → workflows with stable ids (by sorted file name), using `credential`. */
+/** Why the example needs the real service, from its sticky note; undefined when it runs offline. */
+export function realKeysReason(workflow: WorkflowJson): string | undefined {
+	for (const node of (workflow as ExampleJson).nodes) {
+		const content = node.parameters?.content;
+		if (node.type !== 'n8n-nodes-base.stickyNote' || typeof content !== 'string') continue;
+		const line = content.split('\n').find((text) => text.trim().startsWith(NEEDS_REAL_KEYS));
+		// Its first sentence: what the example reaches that the simulator does not serve.
+		if (line)
+			return line
+				.trim()
+				.slice(NEEDS_REAL_KEYS.length)
+				.replace(/^[\s:—-]+/, '')
+				.split(/(?<=\.)\s/)[0];
+	}
+	return undefined;
+}
+
+/**
+ * The example as it runs offline: the credential is `credential` (the simulator's), a public sample
+ * picture becomes the simulator's sample image. Nothing else changes.
+ */
+export function offlineExample(
+	workflow: WorkflowJson,
+	simulatorUrl: string,
+	credential: { id: string; name: string },
+): WorkflowJson {
+	const copy = JSON.parse(JSON.stringify(workflow)) as ExampleJson;
+	for (const node of copy.nodes) {
+		const ref = node.credentials?.volcengineApi;
+		if (ref?.id === EXAMPLE_CREDENTIAL_ID) node.credentials!.volcengineApi = { ...credential };
+		for (const [name, value] of Object.entries(node.parameters ?? {}))
+			if (value === PUBLIC_SAMPLE_IMAGE_URL)
+				node.parameters[name] = `${simulatorUrl.replace(/\/+$/, '')}${SAMPLE_IMAGE_PATH}`;
+	}
+	return copy;
+}
+
+/** Example files → offline workflows with stable ids (by sorted file name), using `credential`. */
 export function loadExamples(
 	dir: string,
 	credential: { id: string; name: string },
+	simulatorUrl: string,
 ): ExampleWorkflow[] {
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file, index) => {
-			const workflow = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as ExampleJson;
-			for (const node of workflow.nodes) {
-				const ref = node.credentials?.volcengineApi;
-				if (ref?.id === EXAMPLE_CREDENTIAL_ID) node.credentials!.volcengineApi = { ...credential };
-			}
+			const original = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
+			const workflow = offlineExample(original, simulatorUrl, credential);
+			const needsRealKeys = realKeysReason(original);
 			return {
 				file,
 				workflow: { ...workflow, id: `JimengExample${String(index + 1).padStart(3, '0')}` },
+				...(needsRealKeys ? { needsRealKeys } : {}),
 			};
 		});
 }
@@ -68,7 +122,11 @@ export function startBanner(input: BannerInput): string[] {
 			? `  try:            ${workflowUrl(input.baseUrl, first.workflow.id as string)} ("${first.workflow.name}"), then click "Execute workflow"`
 			: '  try:            open an example workflow and click "Execute workflow"',
 		`  simulator:      ${input.simulatorUrl} (credential "Jimeng simulator"; videos in ~10 s; each is a 2-second test pattern)`,
+		// Test keys the simulator accepts (not secrets): for a credential or an HTTP Request made by hand.
+		`  simulator keys: Access Key ID ${DEFAULT_SIMULATOR_ACCOUNT.accessKeyId} / Secret Access Key ${DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey} (Region cn-north-1, Service cv, Base URL ${input.simulatorUrl})`,
 	];
+	for (const example of input.examples.filter((e) => e.needsRealKeys))
+		lines.push(`  needs real keys: "${example.workflow.name}" — ${example.needsRealKeys}`);
 	if (input.realCredential)
 		lines.push(
 			'  real service:   credential "Volcengine (real service)" — switch a node to it to generate real (paid) videos',

@@ -11,6 +11,7 @@
  *
  * Env: N8N_PORT (5678), JIMENG_SIM_PORT (5699), JIMENG_N8N_HOST_CACHE, VOLC_SESSIONTOKEN, VOLC_BASEURL.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -88,23 +89,30 @@ async function main(): Promise<void> {
 	await importCredentials(host, userFolder, credentials);
 	say(`credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
 
+	// Each example is imported again when its offline form changed (a new version of the file, or
+	// another simulator port); an example nobody changed keeps the edits made to it in the editor.
 	const marker = path.join(folderDir, '.jimeng-examples-imported.json');
-	const imported = new Set<string>(
-		existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as string[]) : [],
+	const stored: unknown = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : {};
+	const imported: Record<string, string> =
+		stored && typeof stored === 'object' && !Array.isArray(stored)
+			? (stored as Record<string, string>)
+			: {};
+	const allExamples = loadExamples(
+		path.join(REPO_DIR, 'examples'),
+		{ id: SIMULATOR_CREDENTIAL_ID, name: 'Jimeng simulator' },
+		sim.url,
 	);
-	const allExamples = loadExamples(path.join(REPO_DIR, 'examples'), {
-		id: SIMULATOR_CREDENTIAL_ID,
-		name: 'Jimeng simulator',
-	});
+	const digest = (workflow: unknown) =>
+		createHash('sha256').update(JSON.stringify(workflow)).digest('hex');
 	const examples = allExamples
 		.map((example) => example.workflow)
-		.filter((workflow) => !imported.has(workflow.id as string));
+		.filter((workflow) => imported[workflow.id as string] !== digest(workflow));
 	if (examples.length) {
 		await importWorkflows(host, userFolder, examples);
-		for (const workflow of examples) imported.add(workflow.id as string);
-		writeFileSync(marker, JSON.stringify([...imported]));
+		for (const workflow of examples) imported[workflow.id as string] = digest(workflow);
+		writeFileSync(marker, JSON.stringify(imported));
 	}
-	say(`example workflows: ${imported.size} (${examples.length} imported now)`);
+	say(`example workflows: ${allExamples.length} (${examples.length} imported or updated now)`);
 
 	const server = await startN8n(host, userFolder, {
 		port: n8nPort,

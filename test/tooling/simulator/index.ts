@@ -5,6 +5,8 @@ export {
 	ECHO_BODY_ACTION,
 	GET_RESULT_ACTION,
 	JimengSimulator,
+	SAMPLE_IMAGE,
+	SAMPLE_IMAGE_PATH,
 	SUBMIT_ACTION,
 	redactBase64,
 } from './server';

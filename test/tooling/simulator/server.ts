@@ -23,6 +23,7 @@ import {
 	signVideoUrl,
 	VideoFile,
 } from './video';
+import { gradientPng } from '../../fixtures/images';
 import { mulberry32 } from '../../fixtures/random';
 import type { ArkSimulator } from './ark/arkServer';
 
@@ -31,6 +32,12 @@ export type { SimulatorAccount } from './gateway';
 export const SUBMIT_ACTION = 'CVSync2AsyncSubmitTask';
 export const GET_RESULT_ACTION = 'CVSync2AsyncGetResult';
 export const API_VERSION = '2022-08-31';
+/**
+ * Not a Jimeng URL: a sample first frame (an 800×500 PNG gradient) that the image-to-video example
+ * downloads when it runs offline (`npm start`, the tests), in place of a picture from the internet.
+ */
+export const SAMPLE_IMAGE_PATH = '/samples/first-frame.png';
+export const SAMPLE_IMAGE = { width: 800, height: 500, bytes: gradientPng(800, 500) } as const;
 /**
  * Test aid, not a Jimeng action: after the gateway's signature check (the same as for the real
  * actions), answers the SHA-256 and size of the body it received, whatever the body is. Lets a test
@@ -134,7 +141,10 @@ export interface RequestLogEntry {
 	method: string;
 	/** Path without the query (download URLs carry a signature there). */
 	path: string;
-	/** 'CVSync2AsyncSubmitTask' | 'CVSync2AsyncGetResult' | other | null; video downloads: 'download'. */
+	/**
+	 * 'CVSync2AsyncSubmitTask' | 'CVSync2AsyncGetResult' | other | null; video downloads: 'download';
+	 * the sample image: 'sample'.
+	 */
 	action: string | null;
 	accessKeyId: string | null;
 	/** null when the connection was reset. */
@@ -464,6 +474,17 @@ export class JimengSimulator {
 		if (path.startsWith('/video/') && (method === 'GET' || method === 'HEAD')) {
 			req.resume();
 			return this.handleDownload(req, res, entry, path, rawQuery);
+		}
+		if (path === SAMPLE_IMAGE_PATH && method === 'GET') {
+			req.resume();
+			entry.action = 'sample';
+			res.writeHead(200, {
+				'Content-Type': 'image/png',
+				'Content-Length': String(SAMPLE_IMAGE.bytes.length),
+			});
+			this.record(entry, 200);
+			res.end(Buffer.from(SAMPLE_IMAGE.bytes));
+			return;
 		}
 		if (path !== '/' || method !== 'POST') {
 			req.resume();

@@ -94,64 +94,70 @@ function inspectImage(bytes: Uint8Array): ImageInfo | ImageInspectionError {
 	}
 }
 
+/**
+ * An image that breaks a rule, said as a user sees it: which image, where it came from, what it is,
+ * what it must be, and the parameter it was read from.
+ */
+function imageError(image: ImageBytes, is: string, mustBe: string): InputValidationError {
+	const name = image.slot === 'first' ? 'first-frame image' : 'last-frame image';
+	return new InputValidationError(
+		image.parameter,
+		mustBe,
+		is,
+		`The ${name} from ${image.origin} ${is}: ${mustBe}. Parameter: "${image.parameter}"`,
+	);
+}
+
 /** 4096 px at most, a short side of 320 px at least, long/short side at most 3. */
-function checkDimensions({ parameter, origin }: ImageBytes, width: number, height: number): void {
-	const dimensions = `${width}×${height}`;
+function checkDimensions(image: ImageBytes, width: number, height: number): void {
+	const dimensions = `${width}×${height} pixels`;
 	if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE) {
-		throw new InputValidationError(
-			parameter,
-			`must be at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels; ${origin} is ${dimensions}`,
-			'',
+		throw imageError(
+			image,
+			`is ${dimensions}`,
+			`Jimeng takes at most ${IMAGE_MAX_SIDE}×${IMAGE_MAX_SIDE} pixels`,
 		);
 	}
 	const shortSide = Math.min(width, height);
 	const longSide = Math.max(width, height);
 	if (shortSide < IMAGE_MIN_SHORT_SIDE) {
-		throw new InputValidationError(
-			parameter,
-			`must have a short side of at least ${IMAGE_MIN_SHORT_SIDE} pixels; ${origin} is ${dimensions}`,
-			'',
+		throw imageError(
+			image,
+			`is ${dimensions}`,
+			`its short side must be at least ${IMAGE_MIN_SHORT_SIDE} pixels`,
 		);
 	}
 	// long/short ≤ 3, compared without division: 3 × short ≥ long
 	if (longSide > IMAGE_MAX_RATIO * shortSide) {
-		throw new InputValidationError(
-			parameter,
-			`must have a long/short side ratio of at most ${IMAGE_MAX_RATIO}; ${origin} is ${dimensions} (ratio ${(longSide / shortSide).toFixed(2)})`,
-			'',
+		throw imageError(
+			image,
+			`is ${dimensions} (long/short side ratio ${(longSide / shortSide).toFixed(2)})`,
+			`its long side must be at most ${IMAGE_MAX_RATIO} times its short side`,
 		);
 	}
 }
 
 export function checkImageBytes(image: ImageBytes): ImagePreview {
-	const { bytes, parameter, origin } = image;
+	const { bytes } = image;
 	if (bytes.length === 0)
-		throw new InputValidationError(
-			parameter,
-			`must be a JPEG or PNG image; ${origin} is empty (0 bytes)`,
-			'',
-		);
+		throw imageError(image, 'is empty (0 bytes)', 'it must be a JPEG or PNG image');
 	const size = image.totalBytes ?? bytes.length;
 	if (size > IMAGE_MAX_BYTES || bytes.length > IMAGE_MAX_BYTES) {
 		const shown =
 			size > IMAGE_MAX_BYTES ? formatBytes(size) : `more than ${formatBytes(IMAGE_MAX_BYTES)}`;
-		throw new InputValidationError(
-			parameter,
-			`must be at most 4.7 MB (${IMAGE_MAX_BYTES} bytes); ${origin} is ${shown}`,
-			'',
-		);
+		throw imageError(image, `is ${shown}`, `Jimeng takes at most 4.7 MB, ${IMAGE_MAX_BYTES} bytes`);
 	}
 	const info = inspectImage(bytes);
 	if (info instanceof ImageInspectionError) {
 		const detected = detectImageFormat(bytes.subarray(0, 32));
-		const what =
+		const is =
 			detected !== 'unknown' && detected !== 'png' && detected !== 'jpeg'
-				? `${origin} is a ${detected.toUpperCase()} image`
-				: `${origin}: ${info.message}`;
-		throw new InputValidationError(
-			parameter,
-			`must be a JPEG or PNG image (judged by its bytes, not its name); ${what}`,
-			'',
+				? `is a ${detected.toUpperCase()} image`
+				: `cannot be read as a JPEG or PNG: ${info.message}`;
+		throw imageError(
+			image,
+			is,
+			'it must be a JPEG or PNG image, judged by its bytes, not its name',
 		);
 	}
 	const { width, height } = info;

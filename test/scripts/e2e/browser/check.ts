@@ -1,9 +1,13 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test tooling, not shipped */
 /**
- * The editor check (issue 12, point 1): in a real n8n editor, signed in through the form, the node
- * creator's search finds Jimeng Video in the first-step and next-step panels; the node goes onto the
- * canvas from the search result; the text-to-video example runs from the "Execute workflow" button
- * and its output shows the video binary. One line per step; screenshots in e2e-artifacts/.
+ * The editor check (issues 12 and 20): in a real n8n editor, signed in through the form, the node
+ * creator's search finds Jimeng Video in the first-step and next-step panels (by name and by what a
+ * user looks for: "video generation", "AI video", "text to video"); the node goes onto the canvas
+ * from the search result; the text-to-video example runs from the "Execute workflow" button and its
+ * output shows the video binary; every model, chosen in turn in Generate and Wait, Submit and the
+ * trigger, shows the fields it uses (panels.ts) and a run sends what the panel shows; the panel
+ * flags an empty or long prompt and a refused Max Videos before any run; the image-to-video example
+ * runs offline. One line per step; screenshots in e2e-artifacts/.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -17,14 +21,30 @@ import type { Report } from '../report';
 import type { Workflow } from '../workflows';
 import { ensureChromium, launchChromium, WINDOW } from './chromium';
 import { Editor, tid, type DomEl } from './editor';
+import {
+	checkNodeFlags,
+	checkNodeModelSwitch,
+	checkTriggerPanels,
+	type PanelContext,
+} from './panels';
 
-export const BROWSER_CHECK = 'Editor (chromium): search finds Jimeng Video; example runs';
+export const BROWSER_CHECK =
+	"Editor (chromium): search, every model's panel, flags before a run, offline examples";
 
 const NODE = 'Jimeng Video';
 const TRIGGER = 'Jimeng Video Trigger';
 const MANUAL_TRIGGER = 'Manual Trigger';
 const ACTION = 'Generate a video and wait for it';
-const TIME_LIMIT_MS = 4 * 60_000;
+const TIME_LIMIT_MS = 12 * 60_000;
+/** What a user looking for a video node might type; each must list Jimeng Video. */
+const SEARCH_TERMS = [
+	'jimeng',
+	'Jimeng Video',
+	'volcengine',
+	'video generation',
+	'AI video',
+	'text to video',
+];
 
 /** e2e-artifacts/<run id>/browser; the run id is the start time (UTC), or E2E_RUN_ID. */
 export function artifactsDir(
@@ -57,6 +77,8 @@ export interface BrowserCheckInput {
 	server: N8nServer;
 	/** The imported text-to-video example (credential bound to `sim`). */
 	workflow: Workflow;
+	/** The imported image-to-video example, in its offline form (the simulator's sample image). */
+	imageWorkflow: Workflow;
 	sim: JimengSimulator;
 	artifactsDir: string;
 }
@@ -163,7 +185,7 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			say(`added "${MANUAL_TRIGGER}" → canvas node "${manualName}"`);
 		});
 
-		for (const term of ['jimeng', 'Jimeng Video', 'volcengine']) {
+		for (const term of SEARCH_TERMS) {
 			await step(`next-step panel "${term}"`, async () => {
 				await editor.openNextStepPanel(manualName);
 				const { names, noResults } = await editor.search(term);
@@ -178,14 +200,14 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 				say(
 					`next-step panel "${term}" → ${listed(names, noResults)}${found ? '' : ' ✗'} [${path.basename(shot)}]`,
 				);
-				if (term !== 'volcengine') await editor.closeCreator();
+				if (term !== SEARCH_TERMS.at(-1)) await editor.closeCreator();
 			});
 		}
 
 		// Every search is tried before failing, so one run shows which panels miss the node.
 		if (misses.length > 0) {
 			throw new Error(
-				`the node creator's search does not list "${NODE}" (${misses.length} of 4 searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`,
+				`the node creator's search does not list "${NODE}" (${misses.length} of ${SEARCH_TERMS.length + 1} searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`,
 			);
 		}
 
@@ -265,6 +287,47 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 				text.replace(/\s+/g, ' ').match(new RegExp(`.{0,60}${taskId}\\.mp4.{0,80}`))?.[0] ?? '';
 			say(
 				`output → Binary tab shows "${shown.trim()}" (file name ${fileName}, video/mp4) [${path.basename(shot)}]`,
+			);
+		});
+		const panels: PanelContext = {
+			editor,
+			say,
+			sim: input.sim,
+			openNodeOf: async (workflowId, node) => {
+				await editor.page.goto(workflowUrl(server.baseUrl, workflowId), {
+					waitUntil: 'domcontentloaded',
+				});
+				await editor.waitForCanvasNode(node, 30_000);
+				await editor.openNode(node);
+			},
+		};
+		await step('every model in Generate and Wait and Submit', () => checkNodeModelSwitch(panels));
+		await step('the Jimeng Video panel flags before a run', () => checkNodeFlags(panels));
+		await step('the trigger panels', () => checkTriggerPanels(panels));
+
+		await step('run the image-to-video example offline', async () => {
+			const { imageWorkflow, sim } = input;
+			const mark = sim.requests.length;
+			await editor.page.goto(workflowUrl(server.baseUrl, imageWorkflow.id as string), {
+				waitUntil: 'domcontentloaded',
+			});
+			await editor.waitForCanvasNode(NODE, 30_000);
+			const runStarted = Date.now();
+			await editor.click(tid('execute-workflow-button'));
+			const success = `${tid('canvas-node')}[data-node-name="${NODE}"] ${tid('canvas-node-status-success')}`;
+			await editor.waitVisible(success, 60_000);
+			const traffic = sim.requests.slice(mark);
+			const samples = traffic.filter((e) => e.action === 'sample').length;
+			const created = traffic.filter((e) => e.action === SUBMIT_ACTION && e.taskCreated);
+			assert.equal(
+				samples,
+				1,
+				"the Download Image node did not fetch the simulator's sample image",
+			);
+			assert.equal(created.length, 1, `the simulator created ${created.length} tasks for this run`);
+			const shot = await editor.screenshot('image-to-video-example-offline');
+			say(
+				`"${imageWorkflow.name}": Execute workflow → Download Image got the simulator's sample image, ${NODE} succeeded in ${formatMs(Date.now() - runStarted)} (task ${String(created[0]!.taskId)}) [${path.basename(shot)}]`,
 			);
 		});
 		say(

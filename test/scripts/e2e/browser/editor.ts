@@ -313,4 +313,132 @@ export class Editor {
 		await node.click({ count: 2 });
 		await this.until(`the node details view of "${name}"`, 10_000, () => this.ndvOpen());
 	}
+
+	// ---- the node details view's parameters ----------------------------------------------------
+
+	/** The parameter `name` of the open node (by its path: a Poll Times "Mode" is not the node's `mode`). */
+	static param(name: string): string {
+		return `[data-parameter-path="parameters.${name}"]`;
+	}
+
+	/** Names of the node's top-level parameters the panel shows now, in the order shown. */
+	async visibleParameters(): Promise<string[]> {
+		return await this.page.$$eval('[data-parameter-path^="parameters."]', (els) =>
+			els
+				.filter((el) => (el as unknown as DomEl).offsetParent !== null)
+				.map((el) => (el.getAttribute('data-parameter-path') ?? '').slice('parameters.'.length))
+				.filter((name) => name !== '' && !name.includes('.')),
+		);
+	}
+
+	/** Waits until `probe` of the visible parameters holds (the panel re-renders after a change). */
+	async untilParameters(
+		what: string,
+		holds: (names: string[]) => boolean,
+		timeoutMs = 4_000,
+	): Promise<{ names: string[]; held: boolean }> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const names = await this.visibleParameters();
+			if (holds(names)) return { names, held: true };
+			if (Date.now() > deadline) return { names, held: false };
+			await sleep(150);
+		}
+	}
+
+	/** Picks `option` (its label) in the options parameter `name`, as a user does: open, click. */
+	async selectOption(name: string, option: string): Promise<void> {
+		const input = `${Editor.param(name)} input`;
+		const deadline = Date.now() + 10_000;
+		for (;;) {
+			if ((await this.parameterValue(name)) === option) return;
+			await this.click(input);
+			await sleep(250);
+			const items = await this.page.$$('.el-select-dropdown__item');
+			for (const item of items) {
+				if (!(await item.isVisible())) continue;
+				const label = await item.evaluate((el) =>
+					((el as unknown as DomEl).innerText ?? '').split('\n')[0]!.trim(),
+				);
+				if (label !== option) continue;
+				await item.click().catch(() => undefined);
+				break;
+			}
+			await sleep(250);
+			if ((await this.parameterValue(name)) === option) return;
+			if (Date.now() > deadline)
+				throw new Error(
+					`could not choose "${option}" in ${name} (it shows "${await this.parameterValue(name)}")`,
+				);
+			await this.page.keyboard.press('Escape');
+		}
+	}
+
+	/** What the input of parameter `name` shows (an options field: the chosen label). */
+	async parameterValue(name: string): Promise<string | undefined> {
+		return await this.page
+			.$eval(
+				`${Editor.param(name)} input, ${Editor.param(name)} textarea`,
+				(el) => (el as unknown as { value: string }).value,
+			)
+			.catch(() => undefined);
+	}
+
+	/** Replaces the text of parameter `name` by typing, as a user does. */
+	async typeInto(name: string, text: string): Promise<void> {
+		const field = `${Editor.param(name)} input, ${Editor.param(name)} textarea`;
+		await this.click(field);
+		await this.page.keyboard.down('Control');
+		await this.page.keyboard.press('KeyA');
+		await this.page.keyboard.up('Control');
+		await this.page.keyboard.press('Backspace');
+		if (text) await this.page.keyboard.sendCharacter(text);
+		await this.page.keyboard.press('Tab');
+	}
+
+	/** Whether n8n marks parameter `name` with an issue (the warning triangle beside it). */
+	async hasIssue(name: string): Promise<boolean> {
+		return await this.page
+			.$$eval(`[data-test-id="parameter-input-${name}"] [data-test-id="parameter-issues"]`, (els) =>
+				els.some((el) => (el as unknown as DomEl).offsetParent !== null),
+			)
+			.catch(() => false);
+	}
+
+	/** The texts of the notices the open panel shows. */
+	async notices(): Promise<string[]> {
+		return await this.page.$$eval(`${tid('ndv')} .notice`, (els) =>
+			els
+				.filter((el) => (el as unknown as DomEl).offsetParent !== null)
+				.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
+		);
+	}
+
+	/** Scrolls the panel to the notice that contains `text` (for a screenshot that shows it). */
+	async scrollToNotice(text: string): Promise<void> {
+		await this.page.$$eval(
+			`${tid('ndv')} .notice`,
+			(els, wanted) => {
+				const el = els.find((e) => (e as unknown as DomEl).innerText.includes(wanted));
+				(el as unknown as { scrollIntoView(o: object): void } | undefined)?.scrollIntoView({
+					block: 'center',
+				});
+			},
+			text,
+		);
+		await sleep(300);
+	}
+
+	/** Labels in the open node's "Add Option" list, opened as a user opens it (then closed again). */
+	async optionChoices(): Promise<string[]> {
+		await this.click(`${tid('collection-parameter-add')} input`);
+		await sleep(400);
+		const labels = await this.page.$$eval(tid('collection-parameter-option'), (els) =>
+			els
+				.filter((el) => (el as unknown as DomEl).offsetParent !== null)
+				.map((el) => (el as unknown as DomEl).innerText.trim()),
+		);
+		await this.page.keyboard.press('Escape');
+		return labels;
+	}
 }

@@ -22,6 +22,7 @@ import { Report, SetupFailed, messageOf } from '../report';
 import { numberFromEnv } from '../support';
 import { buildWorkflows } from '../workflows';
 import { BROWSER_CHECK, artifactsDir, checkBrowser } from './check';
+import { panelWorkflows } from './panels';
 
 const CREDENTIAL = { id: 'E2eJimengSimul01', name: 'Jimeng simulator' };
 
@@ -67,16 +68,18 @@ async function main(): Promise<void> {
 			]);
 			report.note(`simulator ${sim.url}; credential "${CREDENTIAL.name}"`);
 		});
-		const { textToVideo } = buildWorkflows({
+		const { textToVideo, imageToVideo } = buildWorkflows({
 			credential: CREDENTIAL,
 			faultCredential: CREDENTIAL,
-			endpoints: { simulatorUrl: sim.url, imageUrl: `${sim.url}/unused.png` },
+			endpoints: { simulatorUrl: sim.url },
 			pollIntervalSec: numberFromEnv('E2E_POLL_INTERVAL', 0.5),
 			waitSec: 3,
 			triggerTaskId: '0',
 			model: 'jimeng_ti2v_v30_pro',
 		});
-		await report.setup('import the workflow', () => importWorkflows(host, folder, [textToVideo]));
+		await report.setup('import the workflows', () =>
+			importWorkflows(host, folder, [textToVideo, imageToVideo, ...panelWorkflows(CREDENTIAL)]),
+		);
 		server = await report.setup('n8n start', async () => {
 			const s = await startN8n(host, folder);
 			report.note(`${s.baseUrl} ready in ${formatMs(s.readyMs)}`);
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
 				report,
 				server: srv,
 				workflow: textToVideo,
+				imageWorkflow: imageToVideo,
 				sim,
 				artifactsDir: artifactsDir(),
 			}),

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { N8nHost } from '../../../tooling/n8n-host/host';
+import { REPO_DIR, type N8nHost } from '../../../tooling/n8n-host/host';
 import { importCredentials, importWorkflows } from '../../../tooling/n8n-host/n8nCli';
 import { formatMs, runProcess } from '../../../tooling/n8n-host/proc';
 import { createUserFolder, type UserFolder } from '../../../tooling/n8n-host/userFolder';
@@ -146,11 +146,24 @@ const CREDENTIAL: CredentialRef = {
 };
 
 /**
+ * The flags of the README's install line (`npm install <flags> "$TARBALL"`, under Install): the
+ * check runs what the README tells users to run.
+ */
+export function readmeInstallFlags(
+	readme = readFileSync(path.join(REPO_DIR, 'README.md'), 'utf8'),
+): string[] {
+	const line = /^npm install (.+) "\$TARBALL"$/m.exec(readme);
+	if (!line)
+		throw new Error('README.md has no `npm install <flags> "$TARBALL"` line under Install');
+	return line[1].trim().split(/\s+/);
+}
+
+/**
  * The whole check for one n8n version: install with the README's command, assert what landed in
  * node_modules, then run the text-to-video example with `n8n execute` and compare the video.
  */
 export async function checkManualInstall(o: ManualInstallOptions): Promise<void> {
-	const flags = o.npmFlags ?? ['--omit=peer'];
+	const flags = o.npmFlags ?? readmeInstallFlags();
 	const uf = await createUserFolder();
 	let ok = false;
 	try {

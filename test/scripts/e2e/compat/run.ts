@@ -40,6 +40,7 @@ import {
 import {
 	FIXTURE_PATH,
 	JimengSimulator,
+	SAMPLE_IMAGE,
 	SUBMIT_ACTION,
 	type RequestLogEntry,
 } from '../../../tooling/simulator';
@@ -49,14 +50,11 @@ import {
 	binaryBytes,
 	crashedAfterResult,
 	executeOnce,
-	gradientPng,
 	nodeItems,
 	numberFromEnv,
-	serveFile,
 	servedPackageTypes,
 	submitDoneTask,
 	waitFor,
-	type FileServer,
 	type RunItem,
 	type StoredBinary,
 } from '../support';
@@ -88,8 +86,6 @@ interface Ctx {
 	host: N8nHost;
 	uf: UserFolder;
 	sim: JimengSimulator;
-	imageServer: FileServer;
-	image: Uint8Array;
 	workflows: E2eWorkflows;
 	triggerTaskId: string;
 }
@@ -180,18 +176,17 @@ async function checkSubmitThenGet(ctx: Ctx): Promise<void> {
 
 async function checkImageToVideo(ctx: Ctx): Promise<void> {
 	const mark = ctx.sim.requests.length;
-	const hits = ctx.imageServer.hits;
 	const result = await run(ctx, ctx.workflows.imageToVideo);
 	assert.equal(
-		ctx.imageServer.hits - hits,
+		ctx.sim.requests.slice(mark).filter((e) => e.action === 'sample').length,
 		1,
-		'the HTTP Request node did not download the image once',
+		"the HTTP Request node did not download the simulator's sample image once",
 	);
 	const image = nodeItems(result, 'Download Image')[0]?.binary?.data as StoredBinary | undefined;
 	assert.ok(image, 'Download Image output no binary');
 	const stored = binaryBytes(ctx.uf.dir, image);
 	assert.ok(
-		stored.bytes.equals(Buffer.from(ctx.image)),
+		stored.bytes.equals(Buffer.from(SAMPLE_IMAGE.bytes)),
 		'n8n holds other bytes than the image served',
 	);
 	const [item] = nodeItems(result, 'Jimeng Video');
@@ -202,7 +197,7 @@ async function checkImageToVideo(ctx: Ctx): Promise<void> {
 	const submits = ctx.sim.requests.slice(mark).filter((e) => e.action === SUBMIT_ACTION);
 	assert.equal(submits.length, 1);
 	const body = submits[0]!.body as Record<string, unknown>;
-	const b64 = Buffer.from(ctx.image).toString('base64').length;
+	const b64 = Buffer.from(SAMPLE_IMAGE.bytes).toString('base64').length;
 	assert.deepEqual(
 		body.binary_data_base64,
 		[`<base64 ${b64} chars>`],
@@ -314,7 +309,6 @@ async function main(): Promise<void> {
 
 	const simLog: string[] = [];
 	const sim = new JimengSimulator({ queueMs, generateMs, seed: 11, log: (l) => simLog.push(l) });
-	let imageServer: FileServer | undefined;
 	let tarballDir: string | undefined;
 	let uf: UserFolder | undefined;
 	let server: N8nServer | undefined;
@@ -327,11 +321,9 @@ async function main(): Promise<void> {
 				tarballDir = path.dirname(t);
 				return t;
 			});
-			const image = gradientPng(800, 500);
-			await report.setup('simulator + image server', async () => {
+			await report.setup('simulator', async () => {
 				await sim.start();
-				imageServer = await serveFile('first-frame.png', image, 'image/png');
-				report.note(`simulator ${sim.url}; image ${imageServer.url}`);
+				report.note(`simulator ${sim.url}`);
 			});
 			const credentialData = simulatorCredentialData(sim.url);
 
@@ -370,7 +362,7 @@ async function main(): Promise<void> {
 				const workflows = buildWorkflows({
 					credential: CREDENTIAL,
 					faultCredential: CREDENTIAL,
-					endpoints: { simulatorUrl: sim.url, imageUrl: (imageServer as FileServer).url },
+					endpoints: { simulatorUrl: sim.url },
 					pollIntervalSec,
 					waitSec: Math.ceil((queueMs + generateMs) / 1000) + 1,
 					triggerTaskId,
@@ -393,8 +385,6 @@ async function main(): Promise<void> {
 					host: host1,
 					uf: folder,
 					sim,
-					imageServer: imageServer as FileServer,
-					image,
 					workflows,
 					triggerTaskId,
 				};
@@ -429,7 +419,6 @@ async function main(): Promise<void> {
 		cleanup: () => [
 			['n8n processes', () => stopAllN8n()],
 			['simulator', () => sim.stop()],
-			['image server', async () => (imageServer ? await imageServer.close() : undefined)],
 			tarballCleanup(tarballDir),
 		],
 		afterCleanup: () =>
