@@ -56,6 +56,7 @@ const BASE_NODES: Record<string, string> = {
 	wait: 'Wait/Wait.node.js',
 	noOp: 'NoOp/NoOp.node.js',
 	stickyNote: 'StickyNote/StickyNote.node.js',
+	if: 'If/If.node.js',
 };
 
 /**

@@ -133,8 +133,8 @@ describe("the editor's Docs links (test/scripts/checks/documentation-url.js)", (
 					.map((path) => [path, readFileSync(join(REPO, path), 'utf8')]),
 			);
 		const links = docs.documentationLinks(read('.node.json'), read('.credentials.js'));
-		// Two nodes × (primary + credential documentation) + the credential's documentationUrl.
-		expect(links).toHaveLength(5);
+		// Two nodes × (primary + credential documentation) + each credential's documentationUrl.
+		expect(links).toHaveLength(4 + pkg.n8n.credentials.length);
 		expect(links.filter((link) => link.url !== expected)).toEqual([]);
 	});
 
@@ -154,7 +154,10 @@ describe("the editor's Docs links (test/scripts/checks/documentation-url.js)", (
 		expect(packageProblems(published, files, text(README), README)).toEqual([]);
 		expect(packageProblems(published, files, text(pkg.homepage as string), README)).toEqual([
 			`Docs link in ${codex} primaryDocumentation is ${pkg.homepage as string}, not ${README} (run npm run build)`,
-			`Docs link in ${pkg.n8n.credentials[0]} documentationUrl is ${pkg.homepage as string}, not ${README} (run npm run build)`,
+			...pkg.n8n.credentials.map(
+				(credential: string) =>
+					`Docs link in ${credential} documentationUrl is ${pkg.homepage as string}, not ${README} (run npm run build)`,
+			),
 		]);
 	});
 });

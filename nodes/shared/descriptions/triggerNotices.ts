@@ -81,7 +81,7 @@ export function spendingLimitProperties(defaultMaxVideos: number): INodeProperti
 			default: defaultMaxVideos,
 			hint: 'A whole number, at least 1',
 			description:
-				'The most tasks this trigger submits from when the workflow is published. When reached, it emits one item saying so and submits nothing more until you Unpublish, then Publish the workflow. Counts survive n8n restarts.',
+				'The most tasks this trigger submits per activation (Publish of an unpublished workflow). When reached, it emits one item saying so and submits nothing more until you Unpublish, then Publish the workflow; publishing a change keeps the count. Counts survive n8n restarts.',
 		},
 		{
 			displayName:
