@@ -22,6 +22,7 @@ import { DEFAULT_MAX_VIDEOS } from './generateLimits';
 import { pollGenerate } from './generatePoll';
 import { isUserActivation, oneAtATime } from './pollSignals';
 import { triggerKey } from './processJournal';
+import { pollWatchedAccount } from './watchAccount';
 import { pollWatchedTasks } from './watchTasks';
 
 export class JimengVideoTrigger implements INodeType {
@@ -108,8 +109,11 @@ export class JimengVideoTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const userActivation = isUserActivation(this);
 		const mode = this.getNodeParameter('mode', 'watchTasks') as string;
-		const run = async () =>
-			mode === 'generate' ? await pollGenerate(this, userActivation) : await pollWatchedTasks(this);
+		const polls: Record<string, () => Promise<INodeExecutionData[][] | null>> = {
+			generate: async () => await pollGenerate(this, userActivation),
+			watchAccount: async () => await pollWatchedAccount(this),
+		};
+		const run = polls[mode] ?? (async () => await pollWatchedTasks(this));
 		// A test event changes nothing n8n keeps; a published trigger's polls run one at a time.
 		if (this.getMode() === 'manual') return await run();
 		return (await oneAtATime(this, triggerKey(this), userActivation, run)) ?? null;

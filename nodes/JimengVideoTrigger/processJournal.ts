@@ -26,7 +26,19 @@ export function writeJournal(key: string, state: GenerateState): void {
 	journal.set(key, JSON.parse(JSON.stringify(state)) as GenerateState);
 }
 
+const accountSince = new Map<string, number>();
+
+/** Watch Account: when this trigger began watching, as this process knows it. */
+export function readAccountSince(key: string): number | undefined {
+	return accountSince.get(key);
+}
+
+export function writeAccountSince(key: string, since: number): void {
+	accountSince.set(key, since);
+}
+
 /** Forgets every trigger's journal, as a restart of n8n does (tests model restarts with it). */
 export function forgetJournal(): void {
 	journal.clear();
+	accountSince.clear();
 }

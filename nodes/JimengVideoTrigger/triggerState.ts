@@ -55,11 +55,18 @@ export interface GenerateState {
 	delivered: string[];
 }
 
+/** Watch Account (Ark): when watching began, and the ids emitted since (with when they were created). */
+export interface AccountWatch {
+	since: number;
+	emitted: Array<{ id: string; createdAt: number }>;
+}
+
 export interface TriggerState {
 	v: 2;
 	/** Watch Tasks: the ids emitted, kept while they are listed */
 	watched?: string[];
 	generate?: GenerateState;
+	account?: AccountWatch;
 }
 
 const MAX_DELIVERED = 200;

@@ -1,12 +1,13 @@
 /** The trigger's video APIs, by the node's `api` parameter (Visual, the default, or Ark). */
 import type { IPollFunctions } from 'n8n-workflow';
 
+import { arkTriggerApi } from './ark';
 import { jimengTriggerApi } from './jimeng';
 import type { TriggerApi } from './triggerApi';
 
 export type TriggerApiName = 'visual' | 'ark';
 
-const APIS: Partial<Record<TriggerApiName, TriggerApi>> = { visual: jimengTriggerApi };
+const APIS: Record<TriggerApiName, TriggerApi> = { visual: jimengTriggerApi, ark: arkTriggerApi };
 
 export function triggerApiName(ctx: IPollFunctions): TriggerApiName {
 	return ctx.getNodeParameter('api', 'visual') === 'ark' ? 'ark' : 'visual';
@@ -14,7 +15,5 @@ export function triggerApiName(ctx: IPollFunctions): TriggerApiName {
 
 /** The API a task of this trigger belongs to: its record says so; older records are Visual. */
 export function triggerApi(name: TriggerApiName): TriggerApi {
-	const api = APIS[name];
-	if (!api) throw new Error(`The trigger does not support the API "${name}"`);
-	return api;
+	return APIS[name];
 }

@@ -54,6 +54,8 @@ export interface ArkCallOptions {
 	}) => void;
 	/** Called right before each attempt is sent: a recovery point can be saved here. */
 	onSend?: (info: { call: ArkCallKind; attempt: number; sentAt: Date }) => void;
+	/** Per-attempt timeout (default 60 s): a trigger poll bounds its create by the poll's budget. */
+	timeoutMs?: number;
 }
 
 export interface ArkRequestSpec {
@@ -89,7 +91,8 @@ function header(response: IN8nHttpFullResponse, name: string): string | undefine
 async function sendOnce(
 	ctx: ArkContext,
 	spec: ArkRequestSpec,
-	signal?: AbortSignal,
+	signal: AbortSignal | undefined,
+	timeoutMs: number,
 ): Promise<ArkRawOutcome> {
 	const options: IHttpRequestOptions = {
 		method: spec.method,
@@ -101,7 +104,7 @@ async function sendOnce(
 		ignoreHttpStatusErrors: true,
 		// A redirect is not Ark's answer (and would re-send a create elsewhere): judged, not followed.
 		disableFollowRedirect: true,
-		timeout: API_TIMEOUT_MS,
+		timeout: timeoutMs,
 		abortSignal: signal,
 	};
 	try {
@@ -164,7 +167,7 @@ export async function callArk(
 		if (signal?.aborted) throw cancelled('starting')();
 		const sentAt = new Date();
 		options.onSend?.({ call: spec.call, attempt, sentAt });
-		const outcome = await sendOnce(ctx, spec, signal);
+		const outcome = await sendOnce(ctx, spec, signal, options.timeoutMs ?? API_TIMEOUT_MS);
 		if (outcome.kind === 'cancelled') {
 			if (spec.call !== 'create') throw cancelled('waiting for the answer')();
 			return { unknown: { judged: cancelledJudgement(node), sentAt, cancelled: true } };

@@ -1,0 +1,196 @@
+/**
+ * The trigger on Volcengine Ark (Seedance): Generate mode's request from the trigger's parameters,
+ * its one create judged into a machine outcome — an unknown outcome first settled by listing the
+ * account's tasks (never adopting a task this trigger already owns) — and one task checked.
+ */
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
+
+import {
+	ArkApiError,
+	DEFAULT_ARK_MODEL,
+	arkTaskError,
+	arkTaskJson,
+	buildArkRequest,
+	createTask,
+	getTask,
+	type ArkRequest,
+	type ArkTask,
+} from '../../shared/ark';
+import { arkResultItem } from '../../shared/ark/resultItem';
+import { InputValidationError } from '../../shared/requests/inputValues';
+import { RESUME } from '../generateLimits';
+import type { SubmitResult } from '../generateMachine';
+import type { ParsedTaskIds } from '../triggerState';
+import type { TriggerOptions } from '../triggerOptions';
+import { invalidParameter } from './jimeng';
+import type { GenerateRequest, TaskCheck, TriggerApi } from './triggerApi';
+
+/** Ark task ids (`cgt-20250331175019-68d9t`); separated like Jimeng's. */
+export function parseArkTaskIds(text: unknown): ParsedTaskIds {
+	const tokens = (Array.isArray(text) ? text.map(String).join(',') : String(text ?? ''))
+		.split(/[\s,;]+/)
+		.map((token) => token.trim().replace(/^["']|["']$/g, ''))
+		.filter(Boolean);
+	const ids: string[] = [];
+	const invalid: string[] = [];
+	for (const token of new Set(tokens))
+		(/^cgt-[A-Za-z0-9-]{1,64}$/.test(token) ? ids : invalid).push(token);
+	return { ids, invalid };
+}
+
+function arkRequest(ctx: IPollFunctions): ArkRequest {
+	const read = (name: string, fallback: unknown) => ctx.getNodeParameter(name, fallback);
+	const url = (name: string) => {
+		const value = String(read(name, '') ?? '').trim();
+		return value ? { url: value } : undefined;
+	};
+	try {
+		return buildArkRequest({
+			model: read('model', DEFAULT_ARK_MODEL),
+			prompt: read('prompt', ''),
+			seed: read('seed', -1),
+			resolution: read('resolution', undefined),
+			ratio: read('ratio', undefined),
+			duration: read('duration', undefined),
+			generateAudio: read('generateAudio', undefined),
+			returnLastFrame: read('returnLastFrame', undefined),
+			watermark: read('watermark', undefined),
+			firstFrame: url('imageUrl'),
+			lastFrame: url('lastFrameImageUrl'),
+		});
+	} catch (error) {
+		if (error instanceof InputValidationError) throw invalidParameter(ctx, error, 'Ark');
+		throw new NodeOperationError(ctx.getNode(), error as Error);
+	}
+}
+
+async function send(
+	ctx: IPollFunctions,
+	request: ArkRequest,
+	pauseJson: (error: unknown) => IDataObject,
+	options: { timeoutMs: number; knownTaskIds: string[]; userActivation: boolean },
+): Promise<SubmitResult> {
+	const sentAt = Date.now();
+	try {
+		// One attempt, bounded by the poll; an unknown outcome is looked up in the task list first.
+		const created = await createTask(ctx, request.body, {
+			retry: { maxAttempts: 1 },
+			timeoutMs: options.timeoutMs,
+			knownTaskIds: options.knownTaskIds,
+			resolve: { attempts: 2, delayMs: 1500 },
+		});
+		ctx.logger.info(
+			`Ark task accepted: task_id ${created.taskId} (model ${request.body.model}, trigger "${ctx.getNode().name}"${created.resolvedByList ? ', found by listing after a lost answer' : ''})`,
+		);
+		const summary = {
+			...request.summary,
+			...(created.resolvedByList ? { resolved_by_list: true } : {}),
+		};
+		return {
+			kind: 'accepted',
+			taskId: created.taskId,
+			reqKey: request.body.model,
+			request: summary as Record<string, unknown>,
+			sentAt: created.sentAt.getTime(),
+			api: 'ark',
+		};
+	} catch (error) {
+		const details = error instanceof ArkApiError ? error.details : undefined;
+		const detail = (error as Error).message;
+		ctx.logger.warn(`Jimeng Video Trigger "${ctx.getNode().name}": Ark create failed (${detail})`);
+		if (!details || details.taskMayExist)
+			return { kind: 'unknown', detail, json: pauseJson(error), sentAt };
+		if (options.userActivation && !details.retryable)
+			throw new NodeOperationError(ctx.getNode(), detail, {
+				description: 'Nothing was created; the workflow was not published.',
+			});
+		return { kind: 'refused', passing: details.retryable, detail, json: pauseJson(error) };
+	}
+}
+
+/** Errors that no later poll can fix without the user (key, access, model): they fail the poll. */
+function isFatal(error: unknown): boolean {
+	if (!(error instanceof ArkApiError)) return true;
+	const { httpStatus, retryable } = error.details;
+	return !retryable && (httpStatus === 401 || httpStatus === 403);
+}
+
+function later(ctx: IPollFunctions, error: unknown, what: string): TaskCheck {
+	if (isFatal(error)) throw new NodeApiError(ctx.getNode(), error as JsonObject);
+	ctx.logger.warn(`Jimeng Video Trigger: ${what} at the next poll (${(error as Error).message})`);
+	return { kind: 'later' };
+}
+
+/** A finished Ark task as the trigger emits it: what Get Result gives (json, video, last frame). */
+export async function endedItem(
+	ctx: IPollFunctions,
+	task: ArkTask,
+	options: TriggerOptions,
+): Promise<INodeExecutionData> {
+	if (task.status !== 'succeeded') {
+		const error = arkTaskError(ctx.getNode(), task);
+		return { json: { ...arkTaskJson(task), error: error.message, code: error.details.code } };
+	}
+	return await arkResultItem(ctx, task, {
+		download: options.downloadVideo ?? true,
+		binaryProperty: options.binaryPropertyOutput || 'data',
+	});
+}
+
+async function checkTask(
+	ctx: IPollFunctions,
+	task: { taskId: string; model: string },
+	options: TriggerOptions,
+	timeoutMs: number,
+): Promise<TaskCheck> {
+	let current: ArkTask;
+	try {
+		current = await getTask(ctx, task.taskId, { retry: { maxAttempts: 2 }, timeoutMs });
+	} catch (error) {
+		return later(ctx, error, `task ${task.taskId} will be checked again`);
+	}
+	if (current.status === 'queued' || current.status === 'running')
+		return { kind: 'running', status: current.status };
+	try {
+		return { kind: 'ended', item: await endedItem(ctx, current, options) };
+	} catch (error) {
+		return later(ctx, error, `the video of task ${task.taskId} will be downloaded`);
+	}
+}
+
+function pauseJson(request: GenerateRequest, error: unknown): IDataObject {
+	const details = error instanceof ArkApiError ? error.details : undefined;
+	const mayExist = !details || details.taskMayExist === true;
+	return {
+		task_id: null,
+		status: mayExist ? 'submit_outcome_unknown' : 'submit_failed',
+		model: request.model,
+		error: (error as Error).message,
+		code: details?.code ?? null,
+		request_id: details?.requestId ?? null,
+		retryable: false,
+		task_may_exist: mayExist,
+		submitted_at: details?.submittedAt ?? null,
+		...request.summary,
+		note: `Generation is paused. ${RESUME}`,
+	};
+}
+
+export const arkTriggerApi: TriggerApi = {
+	parseTaskIds: parseArkTaskIds,
+	checkTask,
+	pauseJson,
+	generateRequest(ctx) {
+		const request = arkRequest(ctx);
+		const generate: GenerateRequest = {
+			model: request.body.model,
+			summary: request.summary as unknown as Record<string, unknown>,
+			// -1 lets the model decide (up to 15 s): the worst case counts the longest.
+			seconds: request.body.duration && request.body.duration > 0 ? request.body.duration : 15,
+			send: async (pollCtx, options) =>
+				await send(pollCtx, request, (error) => pauseJson(generate, error), options),
+		};
+		return generate;
+	},
+};
