@@ -391,6 +391,28 @@ describe('Seedance in the Jimeng Video node', () => {
 			expect(ark.creates()).toHaveLength(1);
 		});
 
+		it('Get Result after the video URL expired (Ark: 24 hours): says so; without the download the task still comes back', async () => {
+			ark.configure({ videoUrlTtlMs: 30 });
+			const [submitted] = await itemsOf({ operation: 'submit', prompt: 'x' });
+			const taskId = submitted.json.task_id as string;
+			await until(taskId, 'succeeded');
+			await sleep(60);
+			const [item] = await itemsOf({ operation: 'getResult', taskId }, { continueOnFail: true });
+			expect(item.json).toMatchObject({ code: 'HTTP_403', task_id: taskId });
+			expect(item.json.error).toBe(
+				`The video of task ${taskId} could not be downloaded: its URL answered HTTP 403. Ark keeps result URLs for 24 hours after a task finishes: this one has expired, and the file can no longer be downloaded.`,
+			);
+			// Ark signs no fresh URL: one GET of the task, one download, nothing retried.
+			expect(ark.requests.filter((entry) => entry.call === 'get')).toHaveLength(1);
+			expect(ark.requests.filter((entry) => entry.call === 'media')).toHaveLength(1);
+			const [urlsOnly] = await itemsOf({
+				operation: 'getResult',
+				taskId,
+				options: { downloadVideo: false },
+			});
+			expect(urlsOnly.json).toMatchObject({ task_id: taskId, status: 'succeeded' });
+		});
+
 		it('Get Result of a failed task is an error with its code; with continueOnFail an item with task_id', async () => {
 			const [submitted] = await itemsOf({
 				operation: 'submit',

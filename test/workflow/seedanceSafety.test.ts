@@ -286,6 +286,28 @@ describe('Seedance Generate and Wait: the batch', () => {
 		for (const taskId of ark.createdTaskIds()) expect(description).toContain(taskId);
 	});
 
+	it('Retry On Fail after a stopped batch: the finished item is polled again, never created again', async () => {
+		const items = [{ json: { p: 'fine' } }, { json: { p: 'refused [sim:output-moderation]' } }];
+		const error = errorOf(
+			await run(
+				{ operation: 'generateAndWait', prompt: '={{ $json.p }}', options: FAST_POLL },
+				{ items, nodeSettings: RETRY },
+			),
+			SEEDANCE_NODE,
+		)!;
+		expect(error.message).toMatch(/OutputVideoSensitiveContentDetected/);
+		const byPrompt = (prompt: string) =>
+			ark
+				.creates()
+				.filter(
+					(entry) =>
+						(entry.body as { content: Array<{ text?: string }> }).content[0].text === prompt,
+				);
+		// Item 0: one create in three tries; item 1's failed task is not a result, so each try makes a new one (unbilled).
+		expect(byPrompt('fine')).toHaveLength(1);
+		expect(byPrompt('refused [sim:output-moderation]')).toHaveLength(3);
+	});
+
 	it('Max Wait: an unfinished item comes back timed out with its task id and Ark’s status', async () => {
 		ark.configure({ queueMs: 20, generateMs: 10_000 });
 		const [item] = outputOf(

@@ -58,16 +58,13 @@ async function pollArkTask(
 	if (task.status === 'running') return { status: 'generating' };
 	const videoUrl = task.content?.video_url;
 	if (task.status === 'succeeded' && videoUrl) return { status: 'done', videoUrl, requestId: '' };
-	// A task that ended badly is never handed back to a retry of this node: it creates anew.
+	if (task.status === 'succeeded') {
+		// Billed, but without a URL: a retry of the node polls it again rather than paying anew.
+		const what = `Ark says task ${taskId} succeeded but gives no video URL: run Get Result with its task id later`;
+		return { status: 'failed', error: arkResponseError(ctx.getNode(), { what, taskId }) };
+	}
+	// A task that ended without a video is never handed back to a retry of this node: it creates anew.
 	submissionLedger.forgetTask(taskId);
-	if (task.status === 'succeeded')
-		return {
-			status: 'failed',
-			error: arkResponseError(ctx.getNode(), {
-				what: `Ark says task ${taskId} succeeded but gives no video URL`,
-				taskId,
-			}),
-		};
 	return { status: 'failed', error: arkTaskError(ctx.getNode(), task) };
 }
 
