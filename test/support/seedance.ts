@@ -8,6 +8,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import {
 	ArkSimulator,
 	DEFAULT_ARK_API_KEY,
+	DEFAULT_ARK_CONFIG,
 	JimengSimulator,
 	type ArkSimulatorConfig,
 	type ArkSimulatorOptions,
@@ -46,12 +47,14 @@ export interface SeedanceSetup {
 
 /**
  * Call inside a `describe`: the simulator starts once for the file; before each test its Ark side is
- * reset and `reset` applied (faults off unless the test file says otherwise).
+ * reset to its defaults (no limits, no faults, 24-hour URLs, the timing of `options`) and `reset`
+ * applied: a limit one test sets never leaks into the next.
  */
 export function useSeedanceSimulator(
 	options: ArkSimulatorOptions,
 	reset: Partial<ArkSimulatorConfig> = { faults: {} },
 ): SeedanceSetup {
+	const timing = { queueMs: options.queueMs ?? 20, generateMs: options.generateMs ?? 40 };
 	let listener: (line: string) => void = () => undefined;
 	// The caller's options object itself (a test may change `apiKeys` between requests).
 	const ark = new ArkSimulator(Object.assign(options, { log: (line: string) => listener(line) }));
@@ -72,7 +75,7 @@ export function useSeedanceSimulator(
 		listener = () => undefined;
 		sim.reset();
 		ark.reset();
-		ark.configure({ faults: {}, ...reset });
+		ark.configure({ ...DEFAULT_ARK_CONFIG, ...timing, faults: {}, ...reset });
 	});
 	afterAll(async () => await sim.stop());
 	return { sim, ark, harness, onRequest: (next) => (listener = next) };
