@@ -356,7 +356,7 @@ describe('Seedance in the Jimeng Video node', () => {
 
 	describe('Submit, Get Result, Cancel', () => {
 		it('Submit returns the queued task; Get Result returns it running, then succeeded with its files', async () => {
-			ark.configure({ queueMs: 20, generateMs: 400 });
+			ark.configure({ queueMs: 20, generateMs: 1500 });
 			const [submitted] = await itemsOf({
 				operation: 'submit',
 				prompt: 'x',
