@@ -79,12 +79,13 @@ function loadBaseNode(file: string): INodeType | IVersionedNodeType {
 /**
  * n8n runs a Code node's JavaScript in a task runner (a separate process behind a broker), which an
  * in-process engine does not have. This stand-in runs "Run Once for All Items" code in a node:vm
- * context with `$input` and `items`; the Code node around it (result checks, item normalising) is
+ * context with `$input`, `items` and `$` (earlier nodes' items); the Code node around it (result checks, item normalising) is
  * n8n's. Enough for the examples' Code nodes; the real runner is exercised by the e2e suite.
  */
 async function runCodeInVm(
 	settings: { code: string; nodeMode: string },
 	inputItems: INodeExecutionData[],
+	$: unknown,
 ): Promise<{ ok: true; result: unknown } | { ok: false; error: { message: string } }> {
 	if (settings.nodeMode !== 'runOnceForAllItems')
 		return { ok: false, error: { message: `harness: Code mode ${settings.nodeMode} unsupported` } };
@@ -96,6 +97,7 @@ async function runCodeInVm(
 	try {
 		const result: unknown = await runInNewContext(`(async () => {\n${settings.code}\n})()`, {
 			$input,
+			$,
 			items: inputItems,
 		});
 		return { ok: true, result };
@@ -346,11 +348,12 @@ export async function createHarness(credentials: CredentialRecord[]): Promise<Ha
 				_additionalData: unknown,
 				jobType: string,
 				settings: { code: string; nodeMode: string },
-				_context: unknown,
+				context: { getWorkflowDataProxy(itemIndex: number): { $: unknown } },
 				inputData: { main?: Array<INodeExecutionData[] | null> },
 			) => {
 				if (jobType !== 'javascript') throw new Error(`harness: no ${jobType} task runner`);
-				return await runCodeInVm(settings, inputData.main?.[0] ?? []);
+				const { $ } = context.getWorkflowDataProxy(0);
+				return await runCodeInVm(settings, inputData.main?.[0] ?? [], $);
 			},
 		};
 		return data as unknown as IWorkflowExecuteAdditionalData;

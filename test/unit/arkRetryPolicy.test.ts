@@ -143,6 +143,19 @@ describe('judging answers', () => {
 		expect('answer' in judgeArkAnswer(NODE, 'delete', answer(200, ''))).toBe(true);
 	});
 
+	it("a failed task read back (HTTP 200 with the task's own error) is the task, not an envelope", () => {
+		const failed = {
+			id: 'cgt-1',
+			status: 'failed',
+			error: { code: 'OutputVideoSensitiveContentDetected', message: 'refused' },
+		};
+		expect(judgeArkAnswer(NODE, 'get', answer(200, failed))).toEqual({
+			answer: { httpStatus: 200, body: failed, requestId: undefined },
+		});
+		// The same shape with an error status stays Ark's refusal.
+		expect('error' in judgeArkAnswer(NODE, 'get', answer(404, { error: failed.error }))).toBe(true);
+	});
+
 	it("Ark's envelope: code, parameter, request id from the message, explained", () => {
 		const judged = judgeArkAnswer(
 			NODE,
@@ -220,6 +233,16 @@ describe('Ark error codes', () => {
 		);
 		expect(explainArkCode('NoSuchCode').retryable).toBe(false);
 		expect(explainArkCode('OutputVideoSensitiveContentDetected').retryable).toBe(true);
+	});
+
+	it('a batch waits out the queued-task cap itself: retryQueueCap off leaves it to the caller', () => {
+		const full = envelope('QuotaExceeded', 429, 'Too many queued tasks');
+		const noRetry = { ...DEFAULT_ARK_RETRY, retryQueueCap: false };
+		expect(decideArkRetry('create', full, 1, noRetry)).toMatchObject({ retry: false });
+		// Other throttles are still retried.
+		expect(
+			decideArkRetry('create', envelope('ServerOverloaded', 429), 1, noRetry, () => 0.5),
+		).toEqual({ retry: true, delayMs: 750 });
 	});
 
 	it('tells the queued-task cap from a used-up quota by its message', () => {

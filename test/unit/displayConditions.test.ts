@@ -79,13 +79,16 @@ const NODE_STUB: INode = {
 	parameters: {},
 };
 
+/** The node's parameter values as the editor holds them: `api` is the Visual API unless set. */
+const withDefaults = (values: Values): INodeParameters => ({ api: 'visual', ...values });
+
 function shown(description: INodeTypeDescription, property: INodeProperties, values: Values) {
 	return NodeHelpers.displayParameter(
-		values as INodeParameters,
+		withDefaults(values),
 		property,
 		NODE_STUB,
 		description,
-		values as INodeParameters,
+		withDefaults(values),
 	);
 }
 

@@ -7,6 +7,7 @@
 import path from 'node:path';
 
 import {
+	EXAMPLE_ARK_CREDENTIAL_ID,
 	EXAMPLE_CREDENTIAL_ID,
 	FIRST_EXAMPLE_FILE,
 	PUBLIC_SAMPLE_IMAGE_URL,
@@ -30,6 +31,27 @@ describe('npm start: examples and banner', () => {
 		const text = JSON.stringify(examples.map((example) => example.workflow));
 		expect(text).not.toContain(`"id":"${EXAMPLE_CREDENTIAL_ID}"`);
 		expect(text).toContain('"volcengineApi":{"id":"JimengSimulator1","name":"Jimeng simulator"}');
+	});
+
+	it('points the Seedance examples at the Ark simulator credential', () => {
+		const ark = { id: 'SeedanceSimulat1', name: 'Seedance simulator' };
+		const seedance = loadExamples(EXAMPLES_DIR, credential, 'http://127.0.0.1:5699', ark).filter(
+			(example) => example.file.startsWith('seedance-'),
+		);
+		expect(seedance.map((example) => example.file).sort()).toEqual([
+			'seedance-last-frame-chain.json',
+			'seedance-text-to-video-with-audio.json',
+		]);
+		// Numbered after the others: the ids an existing user folder imported keep their examples.
+		expect(seedance.map((example) => example.workflow.id)).toEqual([
+			`JimengExample${String(examples.length - 1).padStart(3, '0')}`,
+			`JimengExample${String(examples.length).padStart(3, '0')}`,
+		]);
+		const text = JSON.stringify(seedance.map((example) => example.workflow));
+		expect(text).not.toContain(`"id":"${EXAMPLE_ARK_CREDENTIAL_ID}"`);
+		expect(text).toContain(
+			'"volcengineArkApi":{"id":"SeedanceSimulat1","name":"Seedance simulator"}',
+		);
 	});
 
 	it('prints a direct link to the text-to-video example', () => {

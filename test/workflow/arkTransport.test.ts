@@ -97,6 +97,20 @@ describe('Ark transport in n8n, against the simulator', () => {
 		expect(String(json.video_url)).toContain('/ark-media/');
 	});
 
+	it("a failed task's GET is the task with its own error, not a refusal (HTTP 200)", async () => {
+		const created = await create(
+			body({ content: [{ type: 'text', text: 'x [sim:output-moderation]' }] }),
+		);
+		await until(created.taskId, 'failed');
+		const task = await inArkNode(harness, (ctx) => getTask(ctx, created.taskId));
+		expect(task).toMatchObject({
+			id: created.taskId,
+			status: 'failed',
+			error: { code: 'OutputVideoSensitiveContentDetected' },
+		});
+		expect(sim.requests.filter((entry) => entry.call === 'get')).toHaveLength(1);
+	});
+
 	it.each<[keyof ArkFaults]>([
 		['resetAfterCreate'],
 		['invalidHttpAfterCreate'],

@@ -13,6 +13,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { ARK_MODELS, arkModelShortName } from '../../nodes/shared/ark';
 import { OUTPUT_SIZES } from '../../nodes/shared/jimeng/requests/aspectRatio';
 import { DEFAULT_MODEL, MODELS } from '../../nodes/shared/jimeng/models';
 import { JimengSimulator } from '../tooling/simulator';
@@ -110,6 +111,40 @@ describe('canvas subtitle', () => {
 		const names = MODELS.map((model) => model.shortName);
 		expect(new Set(names).size).toBe(names.length);
 		for (const name of names) expect(name.length).toBeLessThanOrEqual(24);
+	});
+});
+
+describe('canvas subtitle with API = Seedance', () => {
+	it.each(ARK_MODELS.map((model) => [model.id, model.shortName]))(
+		'names %s by its short name (models.ts arkModelShortName)',
+		async (id, shortName) => {
+			expect(shortName).toBe(arkModelShortName(id));
+			for (const [operation, label] of [
+				['submit', 'Submit'],
+				['generateAndWait', 'Generate and Wait'],
+			])
+				expect(await subtitleOf(NODE_TYPE, { api: 'ark', operation, model: id })).toBe(
+					`${label}: ${shortName}`,
+				);
+		},
+	);
+
+	it('its default, an endpoint id, Get Result and Cancel', async () => {
+		expect(await subtitleOf(NODE_TYPE, { api: 'ark' })).toBe('Generate and Wait: Seedance 1.5 Pro');
+		const endpoint = 'ep-20250101123456-abcde';
+		expect(await subtitleOf(NODE_TYPE, { api: 'ark', operation: 'submit', model: endpoint })).toBe(
+			`Submit: ${arkModelShortName(endpoint)}`,
+		);
+		expect(await subtitleOf(NODE_TYPE, { api: 'ark', operation: 'getResult' })).toBe(
+			'Get Result: Seedance',
+		);
+		expect(await subtitleOf(NODE_TYPE, { api: 'ark', operation: 'cancel' })).toBe(
+			'Cancel: Seedance',
+		);
+	});
+
+	it('a Jimeng node (api visual, or saved before api existed) keeps its subtitle', async () => {
+		expect(await subtitleOf(NODE_TYPE, { api: 'visual', operation: 'submit' })).toBe('Submit: Pro');
 	});
 });
 

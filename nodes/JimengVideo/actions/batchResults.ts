@@ -13,26 +13,35 @@ function describeTasks(tasks: Array<{ index: number; taskId: string; state: stri
 		.join('; ');
 }
 
+/** What the stop error says about the API: its name, and how long Get Result can collect a task. */
+export interface BatchApi {
+	api: 'Jimeng' | 'Ark';
+	retention: string;
+}
+
+const JIMENG: BatchApi = { api: 'Jimeng', retention: 'within 12 hours' };
+
 /** The error that stops the node, with every task the batch created: nothing paid for is lost. */
 export function stoppedBatchError(
 	ctx: IExecuteFunctions,
-	jobs: Job[],
+	jobs: Array<Pick<Job, 'itemIndex'>>,
 	created: Map<number, string>,
 	error: unknown,
+	{ api, retention }: BatchApi = JIMENG,
 ) {
 	const tasks =
 		error instanceof BatchStoppedError
 			? error.tasks.map((task) => ({ ...task, index: jobs[task.index].itemIndex }))
 			: [...created].map(([index, taskId]) => ({ index, taskId, state: 'created' }));
 	if (tasks.length)
-		ctx.logger.warn(`Jimeng Generate and Wait stopped; tasks created: ${describeTasks(tasks)}`);
+		ctx.logger.warn(`${api} Generate and Wait stopped; tasks created: ${describeTasks(tasks)}`);
 	const cause = error instanceof BatchStoppedError ? error.error : error;
 	const itemIndex = error instanceof BatchStoppedError ? jobs[error.index].itemIndex : 0;
-	const nodeError = toNodeError(ctx, cause, itemIndex);
+	const nodeError = toNodeError(ctx, cause, itemIndex, api);
 	if (tasks.length)
 		appendToDescription(
 			nodeError,
-			`Tasks this batch created (collect them with Get Result within 12 hours): ${describeTasks(tasks)}.`,
+			`Tasks this batch created (collect them with Get Result ${retention}): ${describeTasks(tasks)}.`,
 		);
 	return nodeError;
 }

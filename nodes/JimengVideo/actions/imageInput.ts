@@ -14,6 +14,7 @@ import {
 	type ImageSlot,
 } from '../../shared/jimeng/requests/imageRules';
 import type { ModelSpec } from '../../shared/jimeng/models';
+import { readBinaryUpTo } from '../../shared/binary/binaryInput';
 
 const SOURCE_PARAMETERS: Record<
 	ImageSlot,
@@ -28,21 +29,6 @@ const SOURCE_PARAMETERS: Record<
 	},
 };
 
-async function readStreamUpTo(
-	stream: AsyncIterable<Buffer | string>,
-	limit: number,
-): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let length = 0;
-	for await (const chunk of stream) {
-		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-		chunks.push(buffer);
-		length += buffer.length;
-		if (length > limit) break; // leaving the loop closes the stream
-	}
-	return Buffer.concat(chunks, length);
-}
-
 /** One image of an item, and how to read its bytes again (URLs are not read: Jimeng fetches them). */
 interface ReadImage {
 	input: ImageInput;
@@ -55,23 +41,9 @@ async function readBinaryProperty(
 	slot: ImageSlot,
 	propertyName: string,
 ): Promise<ImageBytes> {
-	const binaryData = ctx.helpers.assertBinaryData(itemIndex, propertyName);
-	const origin = `binary property "${propertyName}"${binaryData.fileName ? ` (${binaryData.fileName})` : ''}`;
 	const label = slot === 'first' ? 'Input Binary Field' : 'Last Frame Binary Field';
-	if (binaryData.id) {
-		const stream = await ctx.helpers.getBinaryStream(binaryData.id);
-		const bytes = await readStreamUpTo(stream as AsyncIterable<Buffer>, IMAGE_MAX_BYTES);
-		return {
-			slot,
-			kind: 'bytes',
-			bytes,
-			parameter: label,
-			origin,
-			totalBytes: typeof binaryData.bytes === 'number' ? binaryData.bytes : undefined,
-		};
-	}
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-	return { slot, kind: 'bytes', bytes, parameter: label, origin };
+	const read = await readBinaryUpTo(ctx, itemIndex, propertyName, IMAGE_MAX_BYTES);
+	return { slot, kind: 'bytes', parameter: label, ...read };
 }
 
 async function readImage(

@@ -25,13 +25,20 @@ export type {
 	ArkRequestSummary,
 	ArkRequestValues,
 } from './requests/requestBuilder';
+export { AUDIO_MAX_BYTES as ARK_AUDIO_MAX_BYTES } from './requests/mediaRules';
+export { IMAGE_MAX_BYTES as ARK_IMAGE_MAX_BYTES } from './requests/mediaRules';
 export type { ArkMediaInput } from './requests/mediaRules';
 export { ARK_STATUSES, FINAL_STATUSES, readArkTask } from './task';
 export type { ArkTask, ArkTaskStatus } from './task';
 export { arkTaskError, arkTaskJson } from './taskJson';
-export { ArkApiError } from './transport/ArkApiError';
+export {
+	ArkApiError,
+	arkCancelledError,
+	isQueueCapRefusal,
+	responseError as arkResponseError,
+} from './transport/ArkApiError';
 export type { ArkErrorDetails, ArkErrorKind } from './transport/ArkApiError';
-export { ARK_CREDENTIAL_TYPE } from './transport/callArk';
+export { ARK_CREDENTIAL_TYPE, executionSignal } from './transport/callArk';
 export type { ArkCallOptions, ArkContext } from './transport/callArk';
 export { createTask, summarizeCreateBody } from './transport/createTask';
 export type { CreateOptions, CreatedTask } from './transport/createTask';

@@ -54,6 +54,8 @@ function promptLengthNotices(): INodeProperties[] {
 			type: 'notice',
 			default: '',
 			displayOptions: {
+				// Where a Prompt shows (every Jimeng model): a model of the other API hides both.
+				show: { model: ids(MODELS) },
 				hide: {
 					// Hidden for an expression, up to 400 characters, and past 800 (the next notice says that).
 					prompt: [
@@ -72,6 +74,7 @@ function promptLengthNotices(): INodeProperties[] {
 			type: 'notice',
 			default: '',
 			displayOptions: {
+				show: { model: ids(MODELS) },
 				hide: { prompt: [{ _cnd: { regex: `^(?:=|${longerThan(PROMPT_MAX_CHARS)})` } }] },
 			},
 		},

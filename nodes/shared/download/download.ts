@@ -1,7 +1,7 @@
 /**
- * Video downloads: the video URL is pre-signed by the CDN, so the plain helper streams it (no
- * credential) into n8n's binary data store. An expired URL gets one fresh URL; broken transfers are
- * retried by the same policy as API calls.
+ * Result downloads (a video, or Seedance's last frame): the URL is pre-signed by the CDN, so the plain
+ * helper streams it (no credential) into n8n's binary data store. An expired URL gets one fresh URL
+ * where the API can sign one (Jimeng); broken transfers are retried by the same policy as API calls.
  */
 import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
@@ -20,11 +20,34 @@ const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 export interface DownloadInput {
 	taskId: string;
+	/** The pre-signed URL of the file (a video unless `what` says otherwise). */
 	videoUrl: string;
-	/** A fresh video URL: signed CDN links expire after an hour (a new Get Result signs a new one). */
-	refreshUrl: () => Promise<string>;
+	/**
+	 * A fresh URL: Jimeng's signed CDN links expire after an hour (a new Get Result signs a new one).
+	 * Without it (Ark: the URL lives 24 hours and is not signed again) an expired URL fails at once.
+	 */
+	refreshUrl?: () => Promise<string>;
 	fileName: string;
+	/** default video/mp4 */
+	mimeType?: string;
+	/** what the file is, in messages: default "video" */
+	what?: string;
+	/** what the user can do when the download fails; default Jimeng's (tasks kept 12 hours) */
+	hints?: DownloadHints;
 }
+
+/** The last sentence of a failed download's message: what to do next. */
+export interface DownloadHints {
+	/** after a transfer that kept breaking */
+	retry: string;
+	/** after the URL answered 403/404/410 (and a fresh one, where there is one, too) */
+	expired: string;
+}
+
+export const JIMENG_DOWNLOAD_HINTS: DownloadHints = {
+	retry: 'The task is done: run Get Result with this task id to try again within 12 hours.',
+	expired: 'Run Get Result again later (videos are kept 12 hours).',
+};
 
 type DownloadAttempt =
 	| { kind: 'ok'; binary: IBinaryData }
@@ -52,20 +75,20 @@ function brokenTransfer(
 }
 
 /** The body streamed into n8n's binary store, refused when shorter than announced. */
-async function storeVideo(
+async function storeFile(
 	ctx: JimengContext,
 	stream: NodeJS.ReadableStream,
-	fileName: string,
+	file: { fileName: string; mimeType: string },
 	expected: number,
 	signal: AbortSignal | undefined,
 ): Promise<DownloadAttempt> {
 	try {
 		const binary = await ctx.helpers.prepareBinaryData(
 			stream as unknown as Buffer,
-			fileName,
-			'video/mp4',
+			file.fileName,
+			file.mimeType,
 		);
-		// A cut connection must not become a short, broken video.
+		// A cut connection must not become a short, broken file.
 		if (!isShort(binary.bytes, expected)) return { kind: 'ok', binary };
 		const failure = { code: 'TRUNCATED', phase: 'unknown' as const, detail: 'truncated' };
 		return {
@@ -86,7 +109,7 @@ async function storeVideo(
 async function downloadOnce(
 	ctx: JimengContext,
 	url: string,
-	fileName: string,
+	file: { fileName: string; mimeType: string },
 	signal: AbortSignal | undefined,
 ): Promise<DownloadAttempt> {
 	let response: IN8nHttpFullResponse;
@@ -94,7 +117,7 @@ async function downloadOnce(
 		response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url,
-			// An mp4 gains nothing from gzip; asking for none keeps Content-Length the stored size.
+			// An mp4 or png gains nothing from gzip; asking for none keeps Content-Length the stored size.
 			headers: { 'Accept-Encoding': 'identity' },
 			encoding: 'stream',
 			returnFullResponse: true,
@@ -119,10 +142,10 @@ async function downloadOnce(
 			detail: `HTTP ${status}`,
 		};
 	}
-	return await storeVideo(
+	return await storeFile(
 		ctx,
 		stream,
-		fileName,
+		file,
 		Number(response.headers['content-length'] ?? NaN),
 		signal,
 	);
@@ -139,8 +162,8 @@ function isShort(storedBytes: number | undefined, announced: number): boolean {
 }
 
 /**
- * Streams the video into n8n's binary data store (never whole in memory in filesystem mode).
- * An expired URL (403/404) gets one fresh URL from Get Result; broken transfers are retried.
+ * Streams the file into n8n's binary data store (never whole in memory in filesystem mode).
+ * An expired URL (403/404) gets one fresh URL where there is a refresher; broken transfers are retried.
  */
 export async function downloadVideo(
 	ctx: JimengContext,
@@ -149,17 +172,21 @@ export async function downloadVideo(
 ): Promise<IBinaryData> {
 	const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, maxAttempts: 4, ...options.retry };
 	const signal = executionSignal(ctx);
+	const what = input.what ?? 'video';
+	const hints = input.hints ?? JIMENG_DOWNLOAD_HINTS;
+	const file = { fileName: input.fileName, mimeType: input.mimeType ?? 'video/mp4' };
 	let url = input.videoUrl;
 	let refreshed = false;
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted)
-			throw cancelledError(ctx.getNode(), 'Cancelled while downloading the video');
-		const result = await downloadOnce(ctx, url, input.fileName, signal);
+			throw cancelledError(ctx.getNode(), `Cancelled while downloading the ${what}`);
+		const result = await downloadOnce(ctx, url, file, signal);
 		if (result.kind === 'ok') return result.binary;
 		if (result.kind === 'expired') {
-			if (refreshed) {
+			if (refreshed || !input.refreshUrl) {
+				const after = refreshed ? ' even after a fresh Get Result' : '';
 				throw responseError(ctx.getNode(), {
-					what: `The video of task ${input.taskId} could not be downloaded: its URL answered HTTP ${result.httpStatus} even after a fresh Get Result. Run Get Result again later (videos are kept 12 hours).`,
+					what: `The ${what} of task ${input.taskId} could not be downloaded: its URL answered HTTP ${result.httpStatus}${after}. ${hints.expired}`,
 					httpStatus: result.httpStatus,
 					taskId: input.taskId,
 				});
@@ -171,7 +198,7 @@ export async function downloadVideo(
 		const decision = decideRetry('download', result.failure, attempt, retry);
 		if (!decision.retry) {
 			throw responseError(ctx.getNode(), {
-				what: `The video of task ${input.taskId} could not be downloaded (${result.detail}). The task is done: run Get Result with this task id to try again within 12 hours.`,
+				what: `The ${what} of task ${input.taskId} could not be downloaded (${result.detail}). ${hints.retry}`,
 				taskId: input.taskId,
 				retryable: true,
 			});
@@ -183,7 +210,7 @@ export async function downloadVideo(
 			failure: result.failure,
 		});
 		await sleepUnlessCancelled(decision.delayMs, signal, () =>
-			cancelledError(ctx.getNode(), 'Cancelled while waiting to retry the download'),
+			cancelledError(ctx.getNode(), `Cancelled while waiting to retry the ${what} download`),
 		);
 	}
 }

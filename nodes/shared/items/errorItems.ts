@@ -4,8 +4,28 @@
  */
 import type { GenericValue, IDataObject, JsonObject } from 'n8n-workflow';
 
+import { ArkApiError } from '../ark/transport/ArkApiError';
 import { InputValidationError } from '../requests/inputValues';
 import { JimengApiError } from '../jimeng/transport/JimengApiError';
+
+/** What both APIs' errors keep in `details` (Jimeng's and Ark's). */
+interface ApiErrorDetails {
+	code: GenericValue;
+	requestId?: string;
+	retryable: boolean;
+	taskId?: string;
+	taskMayExist?: boolean;
+	submittedAt?: string;
+	request?: Record<string, unknown>;
+	rerunsNotSent?: number;
+}
+
+/** The details of a Jimeng or Ark API error; undefined for anything else. */
+function apiDetails(error: unknown): ApiErrorDetails | undefined {
+	return error instanceof JimengApiError || error instanceof ArkApiError
+		? (error.details as ApiErrorDetails)
+		: undefined;
+}
 
 /** error, code, request_id and retryable of any error. */
 export function errorFields(error: unknown): {
@@ -15,8 +35,8 @@ export function errorFields(error: unknown): {
 	retryable: boolean;
 } {
 	const message = error instanceof Error ? error.message : String(error);
-	if (error instanceof JimengApiError) {
-		const { details } = error;
+	const details = apiDetails(error);
+	if (details) {
 		return {
 			error: message,
 			code: details.code,
@@ -36,12 +56,13 @@ export function errorFields(error: unknown): {
 
 /** What is known of a submit whose outcome is unknown: when it was sent and what was asked. */
 export function unknownOutcomeFields(error: unknown): IDataObject | undefined {
-	if (!(error instanceof JimengApiError) || !error.details.taskMayExist) return undefined;
+	const details = apiDetails(error);
+	if (!details?.taskMayExist) return undefined;
 	return {
 		task_may_exist: true,
-		submitted_at: error.details.submittedAt ?? null,
-		...error.details.request,
-		...(error.details.rerunsNotSent ? { reruns_not_sent: error.details.rerunsNotSent } : {}),
+		submitted_at: details.submittedAt ?? null,
+		...(details.request as IDataObject | undefined),
+		...(details.rerunsNotSent ? { reruns_not_sent: details.rerunsNotSent } : {}),
 	};
 }
 
@@ -51,8 +72,9 @@ export function unknownOutcomeFields(error: unknown): IDataObject | undefined {
  */
 export function errorJson(error: unknown, taskId?: string): IDataObject {
 	const { error: message, code, request_id, retryable } = errorFields(error);
-	if (error instanceof JimengApiError) {
-		const task_id = error.details.taskId ?? taskId ?? null;
+	const details = apiDetails(error);
+	if (details) {
+		const task_id = details.taskId ?? taskId ?? null;
 		return { error: message, code, request_id, task_id, retryable, ...unknownOutcomeFields(error) };
 	}
 	if (error instanceof InputValidationError) {

@@ -11,6 +11,7 @@
  */
 
 const KEEP_MS = 12 * 3600 * 1000;
+const SEPARATOR = '\u0000';
 const MAX_ENTRIES = 10_000;
 
 export interface SubmissionScope {
@@ -21,7 +22,8 @@ export interface SubmissionScope {
 }
 
 export type LedgerEntry =
-	| { outcome: 'accepted'; taskId: string; requestId: string; digest: string; at: number }
+	/** `answer` is what the API's create returned (its shape is the API's: Jimeng's or Ark's). */
+	| { outcome: 'accepted'; taskId: string; answer: unknown; digest: string; at: number }
 	/** `error` is the first try's error, thrown again as it was for every re-run. */
 	| { outcome: 'may_exist'; error: Error; digest: string; at: number };
 
@@ -34,7 +36,24 @@ export class SubmissionLedger {
 
 	/** A retry re-runs the node with the same run index; a loop runs it again with the next one (a new video on purpose). */
 	static key(scope: SubmissionScope): string {
-		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex].join('\u0000');
+		return [scope.executionId, scope.nodeName, scope.runIndex, scope.itemIndex].join(SEPARATOR);
+	}
+
+	/**
+	 * Every accepted task id of an execution (all nodes, runs and items): a create whose answer was
+	 * lost must never be settled by adopting one of these (they are this execution's own tasks).
+	 */
+	taskIdsOf(executionId: string): string[] {
+		const prefix = `${executionId}${SEPARATOR}`;
+		const ids: string[] = [];
+		for (const [key, entry] of this.entries)
+			if (entry.outcome === 'accepted' && key.startsWith(prefix)) ids.push(entry.taskId);
+		return ids;
+	}
+
+	/** An outcome proved wrong: the create was refused after all (nothing exists to return). */
+	forget(key: string): void {
+		this.entries.delete(key);
 	}
 
 	find(key: string, now = Date.now()): LedgerEntry | undefined {

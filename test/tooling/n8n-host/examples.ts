@@ -10,11 +10,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { DEFAULT_SIMULATOR_ACCOUNT, SAMPLE_IMAGE_PATH } from '../simulator';
+import { DEFAULT_ARK_API_KEY, DEFAULT_SIMULATOR_ACCOUNT, SAMPLE_IMAGE_PATH } from '../simulator';
 import type { WorkflowJson } from './n8nCli';
 
 /** The credential id the example workflows reference (see examples/*.json). */
 export const EXAMPLE_CREDENTIAL_ID = 'jimengCredential';
+/** The Volcengine Ark API credential id the Seedance examples reference (examples/seedance-*.json). */
+export const EXAMPLE_ARK_CREDENTIAL_ID = 'seedanceCredential';
 /** The example a newcomer should open first; the banner links straight to it. */
 export const FIRST_EXAMPLE_FILE = 'text-to-video.json';
 
@@ -64,11 +66,15 @@ export function offlineExample(
 	workflow: WorkflowJson,
 	simulatorUrl: string,
 	credential: { id: string; name: string },
+	arkCredential?: { id: string; name: string },
 ): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(workflow)) as ExampleJson;
 	for (const node of copy.nodes) {
 		const ref = node.credentials?.volcengineApi;
 		if (ref?.id === EXAMPLE_CREDENTIAL_ID) node.credentials!.volcengineApi = { ...credential };
+		const arkRef = node.credentials?.volcengineArkApi;
+		if (arkCredential && arkRef?.id === EXAMPLE_ARK_CREDENTIAL_ID)
+			node.credentials!.volcengineArkApi = { ...arkCredential };
 		for (const [name, value] of Object.entries(node.parameters ?? {}))
 			if (value === PUBLIC_SAMPLE_IMAGE_URL)
 				node.parameters[name] = `${simulatorUrl.replace(/\/+$/, '')}${SAMPLE_IMAGE_PATH}`;
@@ -76,18 +82,22 @@ export function offlineExample(
 	return copy;
 }
 
-/** Example files → offline workflows with stable ids (by sorted file name), using `credential`. */
+/** Example files → offline workflows with stable ids, using `credential` (and `arkCredential`). */
 export function loadExamples(
 	dir: string,
 	credential: { id: string; name: string },
 	simulatorUrl: string,
+	arkCredential?: { id: string; name: string },
 ): ExampleWorkflow[] {
+	// The Seedance examples came later: numbered after the others, so that the ids `npm start` has
+	// already imported into a user folder keep naming the same examples.
+	const later = (file: string) => (file.startsWith('seedance-') ? 1 : 0);
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.json'))
-		.sort()
+		.sort((a, b) => later(a) - later(b) || a.localeCompare(b))
 		.map((file, index) => {
 			const original = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
-			const workflow = offlineExample(original, simulatorUrl, credential);
+			const workflow = offlineExample(original, simulatorUrl, credential, arkCredential);
 			const needsRealKeys = realKeysReason(original);
 			return {
 				file,
@@ -124,6 +134,7 @@ export function startBanner(input: BannerInput): string[] {
 		`  simulator:      ${input.simulatorUrl} (credential "Jimeng simulator"; videos in ~10 s; each is a 2-second test pattern)`,
 		// Test keys the simulator accepts (not secrets): for a credential or an HTTP Request made by hand.
 		`  simulator keys: Access Key ID ${DEFAULT_SIMULATOR_ACCOUNT.accessKeyId} / Secret Access Key ${DEFAULT_SIMULATOR_ACCOUNT.secretAccessKey} (Region cn-north-1, Service cv, Base URL ${input.simulatorUrl})`,
+		`  Seedance:       ${input.simulatorUrl}/api/v3 (credential "Seedance simulator"; the seedance-* examples; API key ${DEFAULT_ARK_API_KEY})`,
 	];
 	for (const example of input.examples.filter((e) => e.needsRealKeys))
 		lines.push(`  needs real keys: "${example.workflow.name}" — ${example.needsRealKeys}`);

@@ -6,19 +6,22 @@
  * Builds and packs the package, installs it into a persistent user folder (<repo>/.n8n-host, kept
  * across restarts) the way n8n's community-package installer does, starts the simulator and
  * `n8n start` on 127.0.0.1, imports a "Jimeng simulator" credential and the example workflows, and
- * prints the URL and the login. With VOLC_ACCESSKEY and VOLC_SECRETKEY set it also creates a
- * "Volcengine (real service)" credential (the secret is never printed). Ctrl-C stops everything.
+ * prints the URL and the login. The simulator serves Seedance (Ark) on the same port, under /api/v3,
+ * with a "Seedance simulator" credential for the seedance-* examples. With VOLC_ACCESSKEY and
+ * VOLC_SECRETKEY set it also creates a "Volcengine (real service)" credential, with ARK_API_KEY a
+ * "Volcengine Ark (real service)" one (secrets are never printed). Ctrl-C stops everything.
  *
- * Env: N8N_PORT (5678), JIMENG_SIM_PORT (5699), JIMENG_N8N_HOST_CACHE, VOLC_SESSIONTOKEN, VOLC_BASEURL.
+ * Env: N8N_PORT (5678), JIMENG_SIM_PORT (5699), JIMENG_N8N_HOST_CACHE, VOLC_SESSIONTOKEN, VOLC_BASEURL,
+ * ARK_API_KEY.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { JimengSimulator } from '../simulator';
+import { ArkSimulator, DEFAULT_ARK_API_KEY, JimengSimulator } from '../simulator';
 import { loadExamples, startBanner } from './examples';
 import { REPO_DIR, ensureN8nHost } from './host';
-import { importCredentials, importWorkflows } from './n8nCli';
+import { importCredentials, importWorkflows, type CredentialImport } from './n8nCli';
 import { formatMs } from './proc';
 import { startN8n, type OwnerAccount } from './server';
 import { createUserFolder, installPackageTarball, packProject } from './userFolder';
@@ -29,6 +32,8 @@ import {
 
 export const SIMULATOR_CREDENTIAL_ID = 'JimengSimulator1';
 export const REAL_CREDENTIAL_ID = 'VolcengineReal01';
+export const ARK_SIMULATOR_CREDENTIAL_ID = 'SeedanceSimulat1';
+const ARK_SIMULATOR_CREDENTIAL = { id: ARK_SIMULATOR_CREDENTIAL_ID, name: 'Seedance simulator' };
 /** A local development login (the editor listens on 127.0.0.1 only). */
 const DEV_OWNER: OwnerAccount = {
 	email: 'dev@jimeng.local',
@@ -61,30 +66,51 @@ async function main(): Promise<void> {
 		`installed ${installed.name}@${installed.version} into ${path.relative(REPO_DIR, installed.dir)}`,
 	);
 
+	// Both APIs on one port: Seedance (Ark) under /api/v3.
 	const sim = new JimengSimulator({
 		port: simPort,
 		queueMs: 3000,
 		generateMs: 7000,
 		log: (line) => console.log(`[simulator] ${line}`),
+		ark: new ArkSimulator({
+			queueMs: 3000,
+			generateMs: 7000,
+			log: (line) => console.log(`[ark simulator] ${line}`),
+		}),
 	});
 	await sim.start();
 	say(`Jimeng simulator on ${sim.url}`);
 
-	const credentials = [
+	const credentials: CredentialImport[] = [
 		{
 			id: SIMULATOR_CREDENTIAL_ID,
 			name: 'Jimeng simulator',
 			type: 'volcengineApi',
 			data: simulatorCredentialData(sim.url),
 		},
+		{
+			...ARK_SIMULATOR_CREDENTIAL,
+			type: 'volcengineArkApi',
+			data: { apiKey: DEFAULT_ARK_API_KEY, baseUrl: `${sim.url}/api/v3` },
+		},
 	];
 	const realData = realCredentialDataFromEnv();
 	if (realData)
-		credentials.push({
+		credentials.splice(1, 0, {
 			id: REAL_CREDENTIAL_ID,
 			name: 'Volcengine (real service)',
 			type: 'volcengineApi',
 			data: realData,
+		});
+	if (process.env.ARK_API_KEY)
+		credentials.push({
+			id: 'VolcengineArkRl1',
+			name: 'Volcengine Ark (real service)',
+			type: 'volcengineArkApi',
+			data: {
+				apiKey: process.env.ARK_API_KEY,
+				baseUrl: 'https://ark.cn-beijing.volces.com/api/v3',
+			},
 		});
 	await importCredentials(host, userFolder, credentials);
 	say(`credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
@@ -101,6 +127,7 @@ async function main(): Promise<void> {
 		path.join(REPO_DIR, 'examples'),
 		{ id: SIMULATOR_CREDENTIAL_ID, name: 'Jimeng simulator' },
 		sim.url,
+		ARK_SIMULATOR_CREDENTIAL,
 	);
 	const digest = (workflow: unknown) =>
 		createHash('sha256').update(JSON.stringify(workflow)).digest('hex');
@@ -133,7 +160,7 @@ async function main(): Promise<void> {
 		login: DEV_OWNER,
 		examples: allExamples,
 		simulatorUrl: sim.url,
-		realCredential: credentials.length > 1,
+		realCredential: realData !== undefined,
 		logFile: server.logFile,
 	})) {
 		console.log(line);

@@ -6,7 +6,7 @@
  */
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { explainArkCode } from '../codes/errorCodes';
+import { explainArkCode, isQueueCapMessage } from '../codes/errorCodes';
 
 export type ArkErrorKind =
 	/** Ark answered with its JSON error envelope */
@@ -35,6 +35,8 @@ export interface ArkErrorDetails {
 	submittedAt?: string;
 	/** what that create asked for, to recognise the task in the console */
 	request?: Record<string, unknown>;
+	/** how often n8n's Retry On Fail ran the item again after that create, sending nothing */
+	rerunsNotSent?: number;
 	serviceMessage?: string;
 	/** the parameter Ark named (`error.param`) */
 	param?: string;
@@ -178,5 +180,18 @@ export function arkCancelledError(node: INode, message: string): ArkApiError {
 		{ kind: 'network', code: 'CANCELLED', retryable: false },
 		message,
 		'The execution was cancelled.',
+	);
+}
+
+/**
+ * A create refused for the account's cap on queued tasks (429 QuotaExceeded about the queue): no
+ * task was made, and one can be once a queued task starts. A used-up quota (same code) is not this.
+ */
+export function isQueueCapRefusal(error: unknown): boolean {
+	return (
+		error instanceof ArkApiError &&
+		error.details.kind === 'api' &&
+		error.details.code === 'QuotaExceeded' &&
+		isQueueCapMessage(error.details.serviceMessage)
 	);
 }

@@ -103,7 +103,10 @@ export function judgeArkAnswer(
 	taskId?: string,
 ): ArkJudged {
 	const body = parseArkBody(outcome.body);
-	const envelope = readEnvelope(body);
+	const ok = outcome.httpStatus >= 200 && outcome.httpStatus < 300;
+	// A failed task answers 2xx with its own `error` ({code, message}): a task, not a refusal.
+	const isTask = ok && isObject(body) && typeof body.id === 'string';
+	const envelope = isTask ? undefined : readEnvelope(body);
 	if (envelope) {
 		const requestId = requestIdOf(outcome, envelope.message);
 		const error = envelopeError(node, {
@@ -115,7 +118,6 @@ export function judgeArkAnswer(
 		const failure = { kind: 'envelope' as const, ...envelope, httpStatus: outcome.httpStatus };
 		return { error, failure, cause: `Ark answered ${envelope.code} (HTTP ${outcome.httpStatus})` };
 	}
-	const ok = outcome.httpStatus >= 200 && outcome.httpStatus < 300;
 	if (ok && call === 'create' && isObject(body) && (typeof body.id !== 'string' || !body.id)) {
 		const error = responseError(node, {
 			what: 'Ark accepted the create but its answer has no task id',

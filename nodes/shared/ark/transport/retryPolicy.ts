@@ -28,6 +28,11 @@ export interface ArkRetryOptions {
 	maxAttempts: number;
 	baseDelayMs: number;
 	maxDelayMs: number;
+	/**
+	 * Whether a create refused for the queued-task cap (429 QuotaExceeded about the queue) is retried
+	 * here (default yes). A batch turns it off: it waits for one of its own tasks to finish instead.
+	 */
+	retryQueueCap?: boolean;
 }
 
 export const DEFAULT_ARK_RETRY: ArkRetryOptions = {
@@ -61,19 +66,27 @@ export function createOutcome(failure: ArkAttemptFailure): 'refused' | 'unknown'
 }
 
 /** Throttling and a full queue pass with time; every other refusal is an answer. */
-function isPassingRefusal(failure: Extract<ArkAttemptFailure, { kind: 'envelope' }>): boolean {
-	if (failure.code === 'QuotaExceeded') return isQueueCapMessage(failure.message);
+function isPassingRefusal(
+	failure: Extract<ArkAttemptFailure, { kind: 'envelope' }>,
+	options: ArkRetryOptions,
+): boolean {
+	if (failure.code === 'QuotaExceeded')
+		return isQueueCapMessage(failure.message) && options.retryQueueCap !== false;
 	if (isThrottleCode(failure.code)) return true;
 	// A 429 with a code this table does not know yet is still a throttle.
 	return failure.httpStatus === 429 && failure.code !== 'SetLimitExceeded';
 }
 
-function retryableReason(call: ArkCallKind, failure: ArkAttemptFailure): true | string {
+function retryableReason(
+	call: ArkCallKind,
+	failure: ArkAttemptFailure,
+	options: ArkRetryOptions,
+): true | string {
 	if (call === 'create' && createOutcome(failure) === 'unknown')
 		return 'the create may have reached Ark: repeating it could create a second, billed task';
 	switch (failure.kind) {
 		case 'envelope':
-			if (isPassingRefusal(failure)) return true;
+			if (isPassingRefusal(failure, options)) return true;
 			return failure.httpStatus >= 500 || `${failure.code} is an answer, not an accident`;
 		case 'network':
 			return true;
@@ -92,7 +105,7 @@ export function decideArkRetry(
 	options: ArkRetryOptions = DEFAULT_ARK_RETRY,
 	random?: () => number,
 ): ArkRetryDecision {
-	const retryable = retryableReason(call, failure);
+	const retryable = retryableReason(call, failure, options);
 	if (retryable !== true) return { retry: false, reason: retryable };
 	if (attempt >= options.maxAttempts)
 		return { retry: false, reason: `gave up after ${attempt} attempts` };

@@ -131,7 +131,7 @@ export async function cancelTask(
 		throw refusal(
 			ctx,
 			task,
-			'it has already finished, and Ark would delete its record and video URL instead of cancelling. Turn on deleting finished tasks to do that.',
+			'it has already finished, and Ark would delete its record and video URL instead of cancelling. Turn on Delete If Finished in the Cancel options to do that.',
 		);
 	const result: CancelResult = {
 		taskId: task.id,
