@@ -55,9 +55,10 @@ function arkRequest(ctx: IPollFunctions): ArkRequest {
 			duration: read('duration', undefined),
 			generateAudio: read('generateAudio', undefined),
 			returnLastFrame: read('returnLastFrame', undefined),
+			cameraFixed: read('cameraFixed', undefined),
 			watermark: read('watermark', undefined),
-			firstFrame: url('imageUrl'),
-			lastFrame: url('lastFrameImageUrl'),
+			firstFrame: url('firstFrameUrl'),
+			lastFrame: url('lastFrameUrl'),
 		});
 	} catch (error) {
 		if (error instanceof InputValidationError) throw invalidParameter(ctx, error, 'Ark');

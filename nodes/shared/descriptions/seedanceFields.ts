@@ -16,7 +16,7 @@ import {
 	arkModelOptions,
 	type ArkModelSpec,
 } from '../ark';
-import { seedanceMediaProperties } from './seedanceMedia';
+import { NO_FIRST_FRAME, NO_LAST_FRAME, seedanceMediaProperties } from './seedanceMedia';
 import { arkShow } from './apiShow';
 
 const CREATE = ['submit', 'generateAndWait'] as const;
@@ -242,4 +242,62 @@ function tierAndDraft(): INodeProperties[] {
 /** Submit's and Generate and Wait's Seedance fields, in panel order. */
 export function seedanceCreateProperties(): INodeProperties[] {
 	return [...modelAndPrompt(), ...seedanceMediaProperties(), ...videoSettings(), ...moreSettings()];
+}
+
+/** The Seedance fields that make sense without input items (no binary data): for the trigger. */
+const TRIGGER_FIELDS = new Set([
+	'model',
+	'prompt',
+	'resolution',
+	'ratio',
+	'duration',
+	'generateAudio',
+	'returnLastFrame',
+	'seed',
+	'cameraFixed',
+	'watermark',
+]);
+
+/** A frame by URL for the trigger (no input items to take binary data from). */
+function triggerFrameUrl(
+	name: string,
+	which: 'first' | 'last',
+	hiddenFor: string[],
+): INodeProperties {
+	const label = which === 'first' ? ARK_LABELS.firstFrame : ARK_LABELS.lastFrame;
+	return {
+		displayName: `${label} URL`,
+		name,
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/frame.png',
+		description: `Optional: a public image URL (JPEG, PNG, WebP…) for the ${which} frame of every video; a last frame needs a first frame`,
+		displayOptions: create({}, hiddenFor),
+	};
+}
+
+/**
+ * The Jimeng Video Trigger's Generate mode on Seedance: the node's create fields (same names, labels
+ * and rules), with frames by URL, shown for API = Seedance in Generate mode.
+ */
+export function seedanceTriggerGenerateProperties(): INodeProperties[] {
+	const fields = [...modelAndPrompt(), ...videoSettings(), ...moreSettings()].filter((property) =>
+		TRIGGER_FIELDS.has(property.name),
+	);
+	const frames = [
+		triggerFrameUrl('firstFrameUrl', 'first', NO_FIRST_FRAME),
+		triggerFrameUrl('lastFrameUrl', 'last', NO_LAST_FRAME),
+	];
+	return [...fields.slice(0, 2), ...frames, ...fields.slice(2)].map((property) => {
+		const { api, operation, ...show } = property.displayOptions?.show ?? {};
+		void api;
+		void operation;
+		return {
+			...property,
+			displayOptions: {
+				...property.displayOptions,
+				show: { api: ['ark'], mode: ['generate'], ...show },
+			},
+		};
+	});
 }

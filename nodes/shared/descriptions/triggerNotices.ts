@@ -111,3 +111,53 @@ export function spendingLimitProperties(defaultMaxVideos: number): INodeProperti
 		},
 	];
 }
+
+/** What the trigger can do on each API: Watch Account lists the whole Ark account (Jimeng has no list). */
+export function triggerModeProperty(api: 'visual' | 'ark'): INodeProperties {
+	const options = [
+		{
+			name: 'Generate Videos',
+			value: 'generate',
+			description: 'Keep generating: submit a task, emit its video when done, submit the next',
+		},
+		{
+			name: 'Watch Tasks',
+			value: 'watchTasks',
+			description: 'Emit each listed task once, when it is done (or has failed)',
+		},
+	];
+	if (api === 'ark')
+		options.push({
+			name: 'Watch Account',
+			value: 'watchAccount',
+			description:
+				'Emit every task of the Ark account that finishes from now on — made here, by other workflows or in the Ark console — once each',
+		});
+	return {
+		displayName: 'Trigger On',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options,
+		default: 'watchTasks',
+		displayOptions: { show: { api: [api] } },
+	};
+}
+
+export const seedanceCostNotice: INodeProperties = {
+	displayName:
+		'Each Seedance video is paid by its tokens (about width × height × 24 fps × seconds ÷ 1024, times the model’s price; the README lists them). Worst case per day: Max Videos per Day (no daily limit: Max Videos) × one video. Fetch Test Event submits nothing.',
+	name: 'seedanceGenerateNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { api: ['ark'], mode: ['generate'] } },
+};
+
+export const watchAccountNotice: INodeProperties = {
+	displayName:
+		'Emits every task of this Ark account that ends after the workflow is first published — made here, by other workflows or in the Ark console — once each, with its video. Watching costs nothing. Fetch Test Event shows the latest ended tasks.',
+	name: 'watchAccountNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { api: ['ark'], mode: ['watchAccount'] } },
+};

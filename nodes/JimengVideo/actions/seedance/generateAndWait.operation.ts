@@ -27,7 +27,7 @@ import { toNodeError } from '../itemErrors';
 import { ArkBodies, checkArkItems, type ArkJob } from './batchJobs';
 import { arkOutputItems } from './batchItems';
 import { createArkTaskOnce } from './createOnce';
-import { downloadResults } from './taskItems';
+import { downloadResults } from '../../../shared/ark/resultItem';
 
 /** The batch's timing in milliseconds, from the first item (floors keep a typo from hammering Ark). */
 function readBatchTiming(ctx: IExecuteFunctions): { pollIntervalMs: number; maxWaitMs: number } {

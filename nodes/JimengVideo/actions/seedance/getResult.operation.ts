@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { FINAL_STATUSES, arkTaskError, getTask } from '../../../shared/ark';
-import { downloadResults, readArkOutput, taskJson } from './taskItems';
+import { downloadResults } from '../../../shared/ark/resultItem';
+import { readArkOutput, taskJson } from './taskItems';
 
 /**
  * One query. A queued or running task comes back as an item (a workflow can loop on it), a task that

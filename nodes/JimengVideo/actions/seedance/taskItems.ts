@@ -1,9 +1,8 @@
 /**
  * Seedance tasks as output items: the contract json (arkTaskJson, with the cost estimate at the
- * user's price when given) and, for a succeeded task, the video streamed into binary `data` and the
- * last frame into `last_frame`. Shared by Submit, Get Result and Generate and Wait.
+ * user's price when given). The files of a succeeded task: nodes/shared/ark/resultItem.ts.
  */
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	arkTaskJson,
@@ -12,18 +11,7 @@ import {
 	type ArkTask,
 	type CreatedTask,
 } from '../../../shared/ark';
-import { downloadVideo, type DownloadHints } from '../../../shared/download/download';
 import { isToolCall } from '../runContext';
-
-/** Where the last frame goes (the contract's name). */
-export const LAST_FRAME_PROPERTY = 'last_frame';
-
-const ARK_DOWNLOAD_HINTS: DownloadHints = {
-	retry:
-		'The task has succeeded: run Get Result with this task id to try again (Ark keeps its result URLs 24 hours).',
-	expired:
-		'Ark keeps result URLs for 24 hours after a task finishes: this one has expired, and the file can no longer be downloaded.',
-};
 
 export interface ArkOutput {
 	download: boolean;
@@ -88,33 +76,4 @@ export function createdJson(
 		request_id: created.requestId ?? null,
 		...(created.reused ? { reused_task: true } : {}),
 	};
-}
-
-/** The video (and the last frame, when the task has one) streamed into binary data. */
-export async function downloadResults(
-	ctx: IExecuteFunctions,
-	task: ArkTask,
-	videoUrl: string,
-	binaryProperty: string,
-): Promise<IBinaryKeyData> {
-	const binary: IBinaryKeyData = {
-		[binaryProperty]: await downloadVideo(ctx, {
-			taskId: task.id,
-			videoUrl,
-			fileName: `${task.id}.mp4`,
-			hints: ARK_DOWNLOAD_HINTS,
-		}),
-	};
-	const lastFrameUrl = task.content?.last_frame_url;
-	if (lastFrameUrl) {
-		binary[LAST_FRAME_PROPERTY] = await downloadVideo(ctx, {
-			taskId: task.id,
-			videoUrl: lastFrameUrl,
-			fileName: `${task.id}-last-frame.png`,
-			mimeType: 'image/png',
-			what: 'last frame',
-			hints: ARK_DOWNLOAD_HINTS,
-		});
-	}
-	return binary;
 }
