@@ -33,8 +33,12 @@ async function endedSince(
 	for (const serviceTier of ['default', 'flex'] as const) {
 		for (let pageNum = 1; pageNum <= MAX_PAGES && Date.now() < deadline; pageNum++) {
 			const page = await listTasks(ctx, { pageNum, pageSize: PAGE_SIZE, serviceTier });
+			// Ark's times are whole seconds: a task that ended in the second watching began counts.
 			for (const task of page.items)
-				if (FINAL_STATUSES.includes(task.status) && (task.updated_at ?? 0) * 1000 >= since)
+				if (
+					FINAL_STATUSES.includes(task.status) &&
+					(task.updated_at ?? 0) >= Math.floor(since / 1000)
+				)
 					ended.push(task);
 			const oldest = Math.min(...page.items.map((task) => (task.created_at ?? 0) * 1000));
 			if (page.items.length < PAGE_SIZE || oldest < Date.now() - LOOK_BACK_MS) break;
