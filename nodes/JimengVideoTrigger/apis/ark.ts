@@ -40,7 +40,10 @@ export function parseArkTaskIds(text: unknown): ParsedTaskIds {
 }
 
 function arkRequest(ctx: IPollFunctions): ArkRequest {
-	const read = (name: string, fallback: unknown) => ctx.getNodeParameter(name, fallback);
+	// A field the chosen model does not show has no value: n8n then answers the fallback (not undefined,
+	// which it refuses), and the request builder takes "nothing" for it.
+	const read = (name: string, fallback: unknown) =>
+		ctx.getNodeParameter(name, fallback ?? null) ?? undefined;
 	const url = (name: string) => {
 		const value = String(read(name, '') ?? '').trim();
 		return value ? { url: value } : undefined;
