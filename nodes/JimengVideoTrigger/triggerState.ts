@@ -225,14 +225,17 @@ export interface ParsedTaskIds {
 	invalid: string[];
 }
 
-/** Task ids separated by commas, spaces, semicolons or new lines; duplicates removed, order kept. */
-export function parseTaskIds(text: unknown): ParsedTaskIds {
+/**
+ * Task ids separated by commas, spaces, semicolons or new lines, each checked against the API's
+ * `idPattern`; duplicates removed, order kept.
+ */
+export function splitTaskIds(text: unknown, idPattern: RegExp): ParsedTaskIds {
 	const tokens = (Array.isArray(text) ? text.map(String).join(',') : String(text ?? ''))
 		.split(/[\s,;]+/)
 		.map((token) => token.trim().replace(/^["']|["']$/g, ''))
 		.filter(Boolean);
 	const ids: string[] = [];
 	const invalid: string[] = [];
-	for (const token of new Set(tokens)) (/^\d{1,32}$/.test(token) ? ids : invalid).push(token);
+	for (const token of new Set(tokens)) (idPattern.test(token) ? ids : invalid).push(token);
 	return { ids, invalid };
 }

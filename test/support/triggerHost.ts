@@ -31,6 +31,7 @@ import type {
 import { join } from 'node:path';
 
 import { REPO_ROOT, TRIGGER_TYPE, type Harness } from './harness';
+import { ARK_SIM_CREDENTIAL_ID } from './seedance';
 import { SIM_CREDENTIAL_ID } from './workflows';
 
 type PollResult = INodeExecutionData[][] | null;
@@ -89,7 +90,10 @@ export class TriggerHost {
 				pollTimes: { item: [{ mode: 'everyMinute' }] },
 				...this.parameters,
 			} as INode['parameters'],
-			credentials: { volcengineApi: { id: SIM_CREDENTIAL_ID, name: 'Jimeng simulator' } },
+			credentials:
+				this.parameters.api === 'ark'
+					? { volcengineArkApi: { id: ARK_SIM_CREDENTIAL_ID, name: 'Ark simulator' } }
+					: { volcengineApi: { id: SIM_CREDENTIAL_ID, name: 'Jimeng simulator' } },
 		};
 	}
 

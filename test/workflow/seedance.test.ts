@@ -4,14 +4,18 @@
  * operation, the media inputs (binary data and URLs), the outputs (video and last frame as binary,
  * the contract json, the cost estimate) and the checks made before anything is sent.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 
 import type { IDataObject } from 'n8n-workflow';
 
 import { ARK_LABELS, ARK_PRICES } from '../../nodes/shared/ark';
 import { png } from '../fixtures/images';
 import { AUDIO_FIXTURE_PATH } from '../tooling/simulator';
-import { binaryBytes, errorOf, outputOf } from '../support/harness';
+import { binaryBytes, errorOf, outputOf, useFilesystemBinaryData } from '../support/harness';
 import {
 	FAST_POLL,
 	SEEDANCE_NODE,
@@ -109,6 +113,39 @@ describe('Seedance in the Jimeng Video node', () => {
 			expect(frame.readUInt32BE(16)).toBe(1280);
 			expect(String(item.json.last_frame_url)).toContain('last-frame.png');
 			expect(lastCreate()).toMatchObject({ return_last_frame: true });
+		});
+
+		it('filesystem binary mode: a padded 8 MB video stored as a file of its exact bytes; the last frame byte-identical to the PNG served', async () => {
+			const size = 8 * 1024 * 1024;
+			ark.configure({ videoBytes: size });
+			const store = await useFilesystemBinaryData();
+			try {
+				const [item] = await itemsOf({
+					operation: 'generateAndWait',
+					prompt: 'x',
+					returnLastFrame: true,
+					options: FAST_POLL,
+				});
+				const path = (id: string | undefined) => Container.get(BinaryDataService).getPath(id!);
+				const video = path(item.binary!.data.id);
+				expect(item.binary!.data.id).toMatch(/^filesystem/);
+				expect(statSync(video).size).toBe(size);
+				const stored = readFileSync(video);
+				const sound = readFileSync(AUDIO_FIXTURE_PATH);
+				expect(stored.subarray(0, sound.length).equals(sound)).toBe(true);
+				expect(stored.toString('latin1', sound.length + 4, sound.length + 8)).toBe('free');
+				// The PNG as stored is the PNG as Ark serves it: nothing re-encodes the picture.
+				const served = Buffer.from(
+					await (await fetch(String(item.json.last_frame_url))).arrayBuffer(),
+				);
+				const frame = readFileSync(path(item.binary!.last_frame.id));
+				const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+				expect(frame.length).toBe(served.length);
+				expect(sha(frame)).toBe(sha(served));
+				expect(item.binary!.last_frame).toMatchObject({ mimeType: 'image/png' });
+			} finally {
+				store.cleanup();
+			}
 		});
 
 		it('Download Video off: the URLs only, no binary', async () => {

@@ -3,8 +3,8 @@
  * its one create judged into a machine outcome — an unknown outcome first settled by listing the
  * account's tasks (never adopting a task this trigger already owns) — and one task checked.
  */
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import {
 	ArkApiError,
@@ -19,28 +19,18 @@ import {
 } from '../../shared/ark';
 import { arkResultItem } from '../../shared/ark/resultItem';
 import { InputValidationError } from '../../shared/requests/inputValues';
-import { RESUME } from '../generateLimits';
 import type { SubmitResult } from '../generateMachine';
-import type { ParsedTaskIds } from '../triggerState';
+import { splitTaskIds } from '../triggerState';
+import { judgeSubmitFailure, laterUnlessFatal } from './submitOutcome';
 import type { TriggerOptions } from '../triggerOptions';
 import { invalidParameter } from './jimeng';
 import type { GenerateRequest, TaskCheck, TriggerApi } from './triggerApi';
 
-/** Ark task ids (`cgt-20250331175019-68d9t`); separated like Jimeng's. */
-export function parseArkTaskIds(text: unknown): ParsedTaskIds {
-	const tokens = (Array.isArray(text) ? text.map(String).join(',') : String(text ?? ''))
-		.split(/[\s,;]+/)
-		.map((token) => token.trim().replace(/^["']|["']$/g, ''))
-		.filter(Boolean);
-	const ids: string[] = [];
-	const invalid: string[] = [];
-	for (const token of new Set(tokens))
-		(/^cgt-[A-Za-z0-9-]{1,64}$/.test(token) ? ids : invalid).push(token);
-	return { ids, invalid };
-}
-
 function arkRequest(ctx: IPollFunctions): ArkRequest {
-	const read = (name: string, fallback: unknown) => ctx.getNodeParameter(name, fallback);
+	// A field the chosen model does not show has no value: n8n then answers the fallback (not undefined,
+	// which it refuses), and the request builder takes "nothing" for it.
+	const read = (name: string, fallback: unknown) =>
+		ctx.getNodeParameter(name, fallback ?? null) ?? undefined;
 	const url = (name: string) => {
 		const value = String(read(name, '') ?? '').trim();
 		return value ? { url: value } : undefined;
@@ -69,7 +59,7 @@ function arkRequest(ctx: IPollFunctions): ArkRequest {
 async function send(
 	ctx: IPollFunctions,
 	request: ArkRequest,
-	pauseJson: (error: unknown) => IDataObject,
+	generate: GenerateRequest,
 	options: { timeoutMs: number; knownTaskIds: string[]; userActivation: boolean },
 ): Promise<SubmitResult> {
 	const sentAt = Date.now();
@@ -84,29 +74,19 @@ async function send(
 		ctx.logger.info(
 			`Ark task accepted: task_id ${created.taskId} (model ${request.body.model}, trigger "${ctx.getNode().name}"${created.resolvedByList ? ', found by listing after a lost answer' : ''})`,
 		);
-		const summary = {
-			...request.summary,
-			...(created.resolvedByList ? { resolved_by_list: true } : {}),
-		};
 		return {
 			kind: 'accepted',
 			taskId: created.taskId,
 			reqKey: request.body.model,
-			request: summary as Record<string, unknown>,
+			request: {
+				...generate.summary,
+				...(created.resolvedByList ? { resolved_by_list: true } : {}),
+			},
 			sentAt: created.sentAt.getTime(),
 			api: 'ark',
 		};
 	} catch (error) {
-		const details = error instanceof ArkApiError ? error.details : undefined;
-		const detail = (error as Error).message;
-		ctx.logger.warn(`Jimeng Video Trigger "${ctx.getNode().name}": Ark create failed (${detail})`);
-		if (!details || details.taskMayExist)
-			return { kind: 'unknown', detail, json: pauseJson(error), sentAt };
-		if (options.userActivation && !details.retryable)
-			throw new NodeOperationError(ctx.getNode(), detail, {
-				description: 'Nothing was created; the workflow was not published.',
-			});
-		return { kind: 'refused', passing: details.retryable, detail, json: pauseJson(error) };
+		return judgeSubmitFailure(ctx, generate, error, sentAt, options.userActivation);
 	}
 }
 
@@ -115,12 +95,6 @@ function isFatal(error: unknown): boolean {
 	if (!(error instanceof ArkApiError)) return true;
 	const { httpStatus, retryable } = error.details;
 	return !retryable && (httpStatus === 401 || httpStatus === 403);
-}
-
-function later(ctx: IPollFunctions, error: unknown, what: string): TaskCheck {
-	if (isFatal(error)) throw new NodeApiError(ctx.getNode(), error as JsonObject);
-	ctx.logger.warn(`Jimeng Video Trigger: ${what} at the next poll (${(error as Error).message})`);
-	return { kind: 'later' };
 }
 
 /** A finished Ark task as the trigger emits it: what Get Result gives (json, video, last frame). */
@@ -149,48 +123,35 @@ async function checkTask(
 	try {
 		current = await getTask(ctx, task.taskId, { retry: { maxAttempts: 2 }, timeoutMs });
 	} catch (error) {
-		return later(ctx, error, `task ${task.taskId} will be checked again`);
+		return laterUnlessFatal(ctx, error, `task ${task.taskId} will be checked again`, isFatal);
 	}
 	if (current.status === 'queued' || current.status === 'running')
 		return { kind: 'running', status: current.status };
 	try {
 		return { kind: 'ended', item: await endedItem(ctx, current, options) };
 	} catch (error) {
-		return later(ctx, error, `the video of task ${task.taskId} will be downloaded`);
+		return laterUnlessFatal(
+			ctx,
+			error,
+			`the video of task ${task.taskId} will be downloaded`,
+			isFatal,
+		);
 	}
 }
 
-function pauseJson(request: GenerateRequest, error: unknown): IDataObject {
-	const details = error instanceof ArkApiError ? error.details : undefined;
-	const mayExist = !details || details.taskMayExist === true;
-	return {
-		task_id: null,
-		status: mayExist ? 'submit_outcome_unknown' : 'submit_failed',
-		model: request.model,
-		error: (error as Error).message,
-		code: details?.code ?? null,
-		request_id: details?.requestId ?? null,
-		retryable: false,
-		task_may_exist: mayExist,
-		submitted_at: details?.submittedAt ?? null,
-		...request.summary,
-		note: `Generation is paused. ${RESUME}`,
-	};
-}
-
 export const arkTriggerApi: TriggerApi = {
-	parseTaskIds: parseArkTaskIds,
+	// Ark task ids: cgt-20250331175019-68d9t.
+	parseTaskIds: (text) => splitTaskIds(text, /^cgt-[A-Za-z0-9-]{1,64}$/),
 	checkTask,
-	pauseJson,
 	generateRequest(ctx) {
 		const request = arkRequest(ctx);
 		const generate: GenerateRequest = {
 			model: request.body.model,
+			modelField: 'model',
 			summary: request.summary as unknown as Record<string, unknown>,
 			// -1 lets the model decide (up to 15 s): the worst case counts the longest.
 			seconds: request.body.duration && request.body.duration > 0 ? request.body.duration : 15,
-			send: async (pollCtx, options) =>
-				await send(pollCtx, request, (error) => pauseJson(generate, error), options),
+			send: async (pollCtx, options) => await send(pollCtx, request, generate, options),
 		};
 		return generate;
 	},

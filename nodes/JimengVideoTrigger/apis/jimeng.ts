@@ -3,10 +3,10 @@
  * parameters and checked first, its one submit judged into a machine outcome, and one task checked
  * (Get Result, and the video downloaded once it is done).
  */
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IPollFunctions, JsonObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { IPollFunctions } from 'n8n-workflow';
 
-import { errorFields, taskFailureJson } from '../../shared/items/errorItems';
+import { taskFailureJson } from '../../shared/items/errorItems';
 import { DEFAULT_MODEL, findModel } from '../../shared/jimeng/models';
 import type { ImageInput } from '../../shared/jimeng/requests/imageRules';
 import { buildVideoRequest, type VideoRequest } from '../../shared/jimeng/requests/requestBuilder';
@@ -22,9 +22,9 @@ import { JimengApiError } from '../../shared/jimeng/transport/JimengApiError';
 import type { CallOptions } from '../../shared/jimeng/transport/callApi';
 import { submitTask } from '../../shared/jimeng/transport/jimengApi';
 import { InputValidationError } from '../../shared/requests/inputValues';
-import { RESUME } from '../generateLimits';
 import type { SubmitResult } from '../generateMachine';
-import { parseTaskIds } from '../triggerState';
+import { splitTaskIds } from '../triggerState';
+import { judgeSubmitFailure, laterUnlessFatal } from './submitOutcome';
 import type { TriggerOptions } from '../triggerOptions';
 import type { GenerateRequest, TaskCheck, TriggerApi } from './triggerApi';
 
@@ -69,7 +69,7 @@ function videoRequest(ctx: IPollFunctions): VideoRequest {
 async function send(
 	ctx: IPollFunctions,
 	request: VideoRequest,
-	pauseJson: (error: unknown) => IDataObject,
+	generate: GenerateRequest,
 	options: { timeoutMs: number; userActivation: boolean },
 ): Promise<SubmitResult> {
 	const sentAt = Date.now();
@@ -81,28 +81,15 @@ async function send(
 		ctx.logger.info(
 			`Jimeng task accepted: task_id ${answer.taskId} (model ${request.model.id}, trigger "${ctx.getNode().name}", request_id ${answer.requestId})`,
 		);
-		const summary = request.summary as Record<string, unknown>;
 		return {
 			kind: 'accepted',
 			taskId: answer.taskId,
 			reqKey: request.model.id,
-			request: summary,
+			request: generate.summary,
 			sentAt,
 		};
 	} catch (error) {
-		const details = error instanceof JimengApiError ? error.details : undefined;
-		const detail = (error as Error).message;
-		ctx.logger.warn(`Jimeng Video Trigger "${ctx.getNode().name}": submit failed (${detail})`);
-		// Anything that is not a Jimeng answer proving nothing was created counts as "may exist".
-		if (!details || details.taskMayExist)
-			return { kind: 'unknown', detail, json: pauseJson(error), sentAt };
-		// Refused at the user's activation: the activation fails, where the user sees why.
-		if (options.userActivation && !details.retryable)
-			throw new NodeOperationError(ctx.getNode(), detail, {
-				description:
-					`${(error as JimengApiError).description ?? ''} Nothing was created; the workflow was not published.`.trim(),
-			});
-		return { kind: 'refused', passing: details.retryable, detail, json: pauseJson(error) };
+		return judgeSubmitFailure(ctx, generate, error, sentAt, options.userActivation);
 	}
 }
 
@@ -118,13 +105,6 @@ export function isFatal(error: unknown): boolean {
 	if (taskMayExist) return false;
 	if (kind === 'gateway') return !retryable;
 	return code === 50400 || code === 50402 || code === 'REQUEST_NOT_SENT';
-}
-
-/** `later` for what the next poll may fix; a fatal error fails the poll. */
-function later(ctx: IPollFunctions, error: unknown, what: string): TaskCheck {
-	if (isFatal(error)) throw new NodeApiError(ctx.getNode(), error as JsonObject);
-	ctx.logger.warn(`Jimeng Video Trigger: ${what} at the next poll (${(error as Error).message})`);
-	return { kind: 'later' };
 }
 
 async function checkTask(
@@ -143,7 +123,7 @@ async function checkTask(
 	try {
 		outcome = await queryTask(ctx, query, callOptions);
 	} catch (error) {
-		return later(ctx, error, `task ${task.taskId} will be checked again`);
+		return laterUnlessFatal(ctx, error, `task ${task.taskId} will be checked again`, isFatal);
 	}
 	if (outcome.kind === 'pending') return { kind: 'running', status: outcome.status };
 	if (outcome.kind === 'failed')
@@ -158,38 +138,26 @@ async function checkTask(
 		);
 		return { kind: 'ended', item };
 	} catch (error) {
-		return later(ctx, error, `the video of task ${task.taskId} will be downloaded`);
+		return laterUnlessFatal(
+			ctx,
+			error,
+			`the video of task ${task.taskId} will be downloaded`,
+			isFatal,
+		);
 	}
 }
 
-function pauseJson(request: GenerateRequest, error: unknown): IDataObject {
-	const details = error instanceof JimengApiError ? error.details : undefined;
-	const mayExist = details?.taskMayExist === true;
-	return {
-		task_id: null,
-		status: mayExist ? 'submit_outcome_unknown' : 'submit_failed',
-		req_key: request.model,
-		...errorFields(error),
-		retryable: false,
-		task_may_exist: mayExist,
-		submitted_at: details?.submittedAt ?? null,
-		...request.summary,
-		note: `Generation is paused. ${RESUME}`,
-	};
-}
-
 export const jimengTriggerApi: TriggerApi = {
-	parseTaskIds,
+	parseTaskIds: (text) => splitTaskIds(text, /^\d{1,32}$/),
 	checkTask,
-	pauseJson,
 	generateRequest(ctx) {
 		const request = videoRequest(ctx);
 		const generate: GenerateRequest = {
 			model: request.model.id,
+			modelField: 'req_key',
 			summary: request.summary as Record<string, unknown>,
 			seconds: (request.summary.frames - 1) / 24,
-			send: async (pollCtx, options) =>
-				await send(pollCtx, request, (error) => pauseJson(generate, error), options),
+			send: async (pollCtx, options) => await send(pollCtx, request, generate, options),
 		};
 		return generate;
 	},

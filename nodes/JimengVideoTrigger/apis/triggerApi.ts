@@ -3,7 +3,7 @@
  * checked in a poll, and what a task id looks like. The state machine and the polls are the same for
  * every API; each API's file turns its own answers into these outcomes.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import type { SubmitResult } from '../generateMachine';
 import type { ParsedTaskIds } from '../triggerState';
@@ -15,6 +15,8 @@ export type RequestSummary = Record<string, unknown>;
 export interface GenerateRequest {
 	/** the model (Jimeng's req_key, Ark's model or endpoint id) */
 	model: string;
+	/** how the API's items name the model: `req_key` (Jimeng) or `model` (Ark) */
+	modelField: 'req_key' | 'model';
 	summary: RequestSummary;
 	/** seconds of video one task pays for (the worst-case figure) */
 	seconds: number;
@@ -39,6 +41,4 @@ export interface TriggerApi {
 		options: TriggerOptions,
 		timeoutMs: number,
 	): Promise<TaskCheck>;
-	/** The item json of a submit that paused generation: the failure and what was asked. */
-	pauseJson(request: GenerateRequest, error: unknown): IDataObject;
 }

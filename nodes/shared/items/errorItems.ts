@@ -21,7 +21,7 @@ interface ApiErrorDetails {
 }
 
 /** The details of a Jimeng or Ark API error; undefined for anything else. */
-function apiDetails(error: unknown): ApiErrorDetails | undefined {
+export function apiDetails(error: unknown): ApiErrorDetails | undefined {
 	return error instanceof JimengApiError || error instanceof ArkApiError
 		? (error.details as ApiErrorDetails)
 		: undefined;

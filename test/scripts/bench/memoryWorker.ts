@@ -1,14 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
- * Bench 2 child process: one 1 GB download per process, so the two variants' peaks never mix.
+ * Bench 2 child process: one 1 GB download per process, so the variants' peaks never mix.
  *
- *  streamed  Get Result (the product) through n8n-core with BinaryDataService in filesystem mode.
- *  buffered  what a naive node does: n8n's request helper with `encoding: 'arraybuffer'`, then
- *            prepareBinaryData on the whole Buffer (same filesystem store).
+ *  streamed         Jimeng Get Result (the product) through n8n-core with BinaryDataService in
+ *                   filesystem mode.
+ *  buffered         what a naive node does: n8n's request helper with `encoding: 'arraybuffer'`, then
+ *                   prepareBinaryData on the whole Buffer (same filesystem store).
+ *  seedanceGet      Seedance Get Result of a succeeded task with Return Last Frame: the video and
+ *                   the PNG last frame (same store).
+ *  seedanceWait     Seedance Generate and Wait of one item with Return Last Frame: create, polls, the
+ *                   video and the last frame.
  *
- * Protocol (IPC): in  {variant, taskId, credential}
+ * Protocol (IPC): in  {variant, taskId, credentials}
  *                 out {type:'baseline', rss} just before the measured run, {type:'measured'} right
- *                 after it, then {type:'result', ...} once the stored file is checked.
+ *                 after it, then {type:'result', ...} once the stored files are checked.
  * Peak RSS is read from VmHWM after resetting it (`5 > /proc/self/clear_refs`) at the baseline; the
  * parent samples VmRSS every 20 ms as a cross-check.
  */
@@ -34,13 +39,24 @@ import {
 	type CredentialRecord,
 	type Harness,
 } from '../../support/harness';
+import { SEEDANCE_NODE, seedanceWorkflow } from '../../support/seedance';
 import { startNode } from '../../support/startNode';
 import { jimengWorkflow } from '../../support/workflows';
 
+export type WorkerVariant = 'streamed' | 'buffered' | 'seedanceGet' | 'seedanceWait';
+
 export interface WorkerInput {
-	variant: 'streamed' | 'buffered';
+	variant: WorkerVariant;
+	/** Jimeng's task (streamed, buffered) or Ark's (seedance…: the warm-up reads it) */
 	taskId: string;
-	credential: CredentialRecord;
+	/** the Jimeng simulator credential, and the Ark one for the Seedance variants */
+	credentials: CredentialRecord[];
+}
+
+/** A stored file, checked after the measured window. */
+export interface StoredFile {
+	bytes: number;
+	sha256: string;
 }
 
 export interface WorkerResult {
@@ -52,6 +68,13 @@ export interface WorkerResult {
 	storedBytes: number;
 	storedSha256: string;
 	durationMs: number;
+	/** Date.now() when the measured run started and ended (the parent lines them up with its log) */
+	startedAt: number;
+	endedAt: number;
+	/** Seedance: the last frame as stored (binary `last_frame`) */
+	lastFrame?: StoredFile;
+	/** Seedance Generate and Wait: the task it created */
+	createdTaskId?: string;
 	error?: string;
 }
 
@@ -136,57 +159,106 @@ function bufferedWorkflow(url: string) {
 	};
 }
 
+const isSeedance = (variant: WorkerVariant) =>
+	variant === 'seedanceGet' || variant === 'seedanceWait';
+
+/**
+ * Warm-up, the same for every variant of an API: loads and JITs n8n's execution path and the HTTP
+ * stack with one status query (no download), and gives the video URL (a fresh signed link).
+ */
+async function warmUp(harness: Harness, input: WorkerInput): Promise<string> {
+	const options = { downloadVideo: false };
+	const run = isSeedance(input.variant)
+		? await harness.run(seedanceWorkflow({ operation: 'getResult', taskId: input.taskId, options }))
+		: await harness.run(jimengWorkflow({ operation: 'getResult', taskId: input.taskId, options }));
+	const videoUrl = outputOf(run, isSeedance(input.variant) ? SEEDANCE_NODE : 'Jimeng Video')[0].json
+		.video_url as string;
+	if (!videoUrl) throw new Error('the task has no video_url yet');
+	return videoUrl;
+}
+
+/** The measured run: the item's binary data (video, and Seedance's last frame). */
+async function measuredRun(
+	harness: Harness,
+	input: WorkerInput,
+	videoUrl: string,
+): Promise<INodeExecutionData | undefined> {
+	switch (input.variant) {
+		case 'streamed':
+			return outputOf(
+				await harness.run(jimengWorkflow({ operation: 'getResult', taskId: input.taskId })),
+				'Jimeng Video',
+			)[0];
+		case 'buffered':
+			return outputOf(await harness.run(bufferedWorkflow(videoUrl)), 'Buffered Download')[0];
+		case 'seedanceGet':
+			return outputOf(
+				await harness.run(seedanceWorkflow({ operation: 'getResult', taskId: input.taskId })),
+				SEEDANCE_NODE,
+			)[0];
+		case 'seedanceWait':
+			return outputOf(
+				await harness.run(
+					seedanceWorkflow({
+						operation: 'generateAndWait',
+						prompt: 'a 1 GB video, and its last frame',
+						returnLastFrame: true,
+						options: { pollInterval: 0.1 },
+					}),
+				),
+				SEEDANCE_NODE,
+			)[0];
+	}
+}
+
+async function storedFile(binary: IBinaryData): Promise<StoredFile & { path: string }> {
+	if (!binary.id) throw new Error('not stored in the filesystem store');
+	const path = Container.get(BinaryDataService).getPath(binary.id);
+	return { path, bytes: statSync(path).size, sha256: await sha256File(path) };
+}
+
+async function storedSummary(binary: IBinaryData): Promise<StoredFile> {
+	const { bytes, sha256 } = await storedFile(binary);
+	return { bytes, sha256 };
+}
+
 async function measure(input: WorkerInput): Promise<WorkerResult> {
 	new Capture().installLogger(); // n8n's log lines are not part of this measurement's output
-	const harness = await createHarness([input.credential]);
+	const harness = await createHarness(input.credentials);
 	withBufferedNode(harness);
 	const store = await useFilesystemBinaryData();
 	try {
-		// Warm-up, identical for both variants: loads and JITs n8n's execution path and the HTTP stack,
-		// and gives the video URL (a fresh signed link).
-		const statusRun = await harness.run(
-			jimengWorkflow({
-				operation: 'getResult',
-				taskId: input.taskId,
-				options: { downloadVideo: false },
-			}),
-		);
-		const videoUrl = outputOf(statusRun, 'Jimeng Video')[0].json.video_url as string;
-		if (!videoUrl) throw new Error('the task has no video_url yet');
+		const videoUrl = await warmUp(harness, input);
 
 		(globalThis as { gc?: () => void }).gc?.();
 		const peakResettable = resetPeak();
 		const baselineRss = status('VmRSS');
 		process.send?.({ type: 'baseline', rss: baselineRss });
 
-		const started = Date.now();
-		let binary: IBinaryData | undefined;
-		if (input.variant === 'streamed') {
-			const run = await harness.run(
-				jimengWorkflow({ operation: 'getResult', taskId: input.taskId }),
-			);
-			binary = outputOf(run, 'Jimeng Video')[0].binary?.data;
-		} else {
-			const run = await harness.run(bufferedWorkflow(videoUrl));
-			binary = outputOf(run, 'Buffered Download')[0].binary?.data;
-		}
-		const durationMs = Date.now() - started;
+		const startedAt = Date.now();
+		const item = await measuredRun(harness, input, videoUrl);
+		const endedAt = Date.now();
 		const peakRss = peakResettable ? status('VmHWM') : null;
 		process.send?.({ type: 'measured' });
+		const binary = item?.binary?.data;
 		if (!binary?.id) throw new Error('no binary stored in the filesystem store');
 
 		// Checked after the measured window: reading 1 GB back must not count as download memory.
-		const path = Container.get(BinaryDataService).getPath(binary.id);
-		const storedBytes = statSync(path).size;
-		const storedSha256 = await sha256File(path);
+		const video = await storedFile(binary);
+		const frame = item?.binary?.last_frame;
+		if (isSeedance(input.variant) && !frame) throw new Error('no last_frame binary');
 		return {
 			type: 'result',
 			variant: input.variant,
 			baselineRss,
 			peakRss,
-			storedBytes,
-			storedSha256,
-			durationMs,
+			storedBytes: video.bytes,
+			storedSha256: video.sha256,
+			durationMs: endedAt - startedAt,
+			startedAt,
+			endedAt,
+			...(frame ? { lastFrame: await storedSummary(frame) } : {}),
+			...(input.variant === 'seedanceWait' ? { createdTaskId: item?.json.task_id as string } : {}),
 		};
 	} finally {
 		store.cleanup();
@@ -205,6 +277,8 @@ process.once('message', (message: WorkerInput) => {
 				storedBytes: 0,
 				storedSha256: '',
 				durationMs: 0,
+				startedAt: 0,
+				endedAt: 0,
 				error: error instanceof Error ? (error.stack ?? error.message) : String(error),
 			};
 			process.send?.(failed, () => process.exit(1));

@@ -1,15 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Tests of the Ark simulator itself, over real HTTP (Node's fetch): auth, validation envelopes, the
-// lifecycle, results, list, DELETE, callbacks, limits and faults.
+// lifecycle, results (a video of any size), list, DELETE, callbacks, limits and faults.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 
 import {
+	AUDIO_FIXTURE_PATH,
 	ArkSimulator,
 	DEFAULT_ARK_API_KEY,
+	FIXTURE_PATH,
 	JimengSimulator,
+	freeBoxHeader,
 	type ArkSimulatorOptions,
 } from './index';
 import { sleep } from '../../support/time';
@@ -111,6 +115,7 @@ function useArk(options: ArkSimulatorOptions = {}) {
 			concurrency: null,
 			maxQueued: null,
 			rpm: null,
+			videoBytes: null,
 			faults: {},
 		});
 	});
@@ -371,6 +376,80 @@ describe('Ark simulator: lifecycle and results', () => {
 	});
 });
 
+describe('Ark simulator: the size of the video', () => {
+	const { sim, state } = useArk();
+	const AUDIO = readFileSync(AUDIO_FIXTURE_PATH);
+	const SILENT = readFileSync(FIXTURE_PATH);
+	const videoUrl = async (body: Record<string, unknown> = {}) => {
+		const created = await create(state.base, body);
+		return (await waitFor(state.base, created.json.id, 'succeeded')).json.content
+			.video_url as string;
+	};
+
+	it('streams a padded 5 MB video of the exact size: the fixture (with its sound), then a free box', async () => {
+		sim.configure({ videoBytes: 5_000_000 });
+		const response = await fetch(await videoUrl());
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-length')).toBe('5000000');
+		expect(response.headers.get('accept-ranges')).toBe('bytes');
+		const video = Buffer.from(await response.arrayBuffer());
+		expect(video.length).toBe(5_000_000);
+		expect(video.subarray(0, AUDIO.length).equals(AUDIO)).toBe(true);
+		expect(video.readUInt32BE(AUDIO.length)).toBe(5_000_000 - AUDIO.length);
+		expect(video.toString('latin1', AUDIO.length + 4, AUDIO.length + 8)).toBe('free');
+		expect(
+			video.subarray(AUDIO.length + 8).equals(Buffer.alloc(5_000_000 - AUDIO.length - 8)),
+		).toBe(true);
+		// A silent task pads its own fixture to the same size.
+		const silent = Buffer.from(
+			await (await fetch(await videoUrl({ generate_audio: false }))).arrayBuffer(),
+		);
+		expect(silent.length).toBe(5_000_000);
+		expect(silent.subarray(0, SILENT.length).equals(SILENT)).toBe(true);
+	});
+
+	it('serves HEAD and byte ranges of a 5 GiB video (64-bit free box) without building it', async () => {
+		const size = 5 * 1024 ** 3;
+		sim.configure({ videoBytes: size });
+		const url = await videoUrl();
+		const head = await fetch(url, { method: 'HEAD' });
+		expect(head.status).toBe(200);
+		expect(head.headers.get('content-length')).toBe(String(size));
+		const box = await fetch(url, {
+			headers: { Range: `bytes=${AUDIO.length}-${AUDIO.length + 15}` },
+		});
+		expect(box.status).toBe(206);
+		expect(box.headers.get('content-range')).toBe(
+			`bytes ${AUDIO.length}-${AUDIO.length + 15}/${size}`,
+		);
+		const header = Buffer.from(await box.arrayBuffer());
+		expect(header.equals(freeBoxHeader(size - AUDIO.length))).toBe(true);
+		expect(header.readBigUInt64BE(8)).toBe(BigInt(size - AUDIO.length));
+		const tail = await fetch(url, { headers: { Range: 'bytes=-100' } });
+		expect(Buffer.from(await tail.arrayBuffer()).equals(Buffer.alloc(100))).toBe(true);
+		const beyond = await fetch(url, { headers: { Range: `bytes=${size}-` } });
+		expect(beyond.status).toBe(416);
+		expect(beyond.headers.get('content-range')).toBe(`bytes */${size}`);
+		expect(await beyond.text()).toContain('<Code>InvalidRange</Code>');
+	});
+
+	it('keeps the size a task succeeded with; the fixture itself by default', async () => {
+		sim.configure({ videoBytes: 100_000 });
+		const padded = await videoUrl();
+		sim.configure({ videoBytes: null });
+		const plain = await videoUrl();
+		expect((await fetch(padded, { method: 'HEAD' })).headers.get('content-length')).toBe('100000');
+		expect(Buffer.from(await (await fetch(plain)).arrayBuffer()).equals(AUDIO)).toBe(true);
+	});
+
+	it('refuses a size that cannot hold the larger fixture and a free box, before anything changes', () => {
+		for (const bad of [SILENT.length, AUDIO.length, AUDIO.length + 7, 1.5e6 + 0.5, -1])
+			expect(() => sim.configure({ videoBytes: bad })).toThrow(RangeError);
+		expect(() => new ArkSimulator({ videoBytes: AUDIO.length })).toThrow(/at least/);
+		expect(() => sim.configure({ videoBytes: AUDIO.length + 8 })).not.toThrow();
+	});
+});
+
 describe('Ark simulator: list and delete', () => {
 	const { sim, state } = useArk();
 
@@ -448,6 +527,7 @@ describe('Ark simulator: limits and callbacks', () => {
 		expect((await call(state.base, 'GET', `${TASKS}/${b}`)).json.status).toBe('queued');
 		await waitFor(state.base, a, 'succeeded');
 		expect((await waitFor(state.base, b, 'succeeded')).json.status).toBe('succeeded');
+		expect(sim.maxRunningObserved()).toBe(1);
 	});
 
 	it('caps queued tasks with 429 QuotaExceeded naming the queue', async () => {

@@ -1,4 +1,5 @@
 // The Ark simulator's settings that tests change between runs (`configure`), and their checks.
+import { checkArkVideoBytes } from './arkMedia';
 
 export interface ArkFaults {
 	/** Any API call, before it is handled: 429 ModelAccountRpmRateLimitExceeded. */
@@ -51,6 +52,11 @@ export interface ArkSimulatorConfig {
 	rpm: number | null;
 	/** How long result URLs stay valid (Ark: 24 h); then 403. */
 	videoUrlTtlMs: number;
+	/**
+	 * The size of each result video, bytes: the fixture padded with an mp4 'free' box (still plays),
+	 * streamed, never built in memory. null: the fixture itself. Applies to tasks that succeed after.
+	 */
+	videoBytes: number | null;
 	/** Milliseconds per second of execution_expires_after (1000 = real time; 1 lets a test expire a task in 3.6 s). */
 	expiresAfterScaleMs: number;
 	/** A callback not answered 2xx within this is failed (Ark: 5 s). */
@@ -79,6 +85,9 @@ export function checkArkPatch(patch: Partial<ArkSimulatorConfig>): void {
 		} else if ((LIMIT_KEYS as readonly string[]).includes(key)) {
 			if (value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 0))
 				throw new RangeError(`${key} must be null or an integer >= 0`);
+		} else if (key === 'videoBytes') {
+			const problem = checkArkVideoBytes(value as number | null);
+			if (problem) throw new RangeError(problem);
 		} else if (key === 'faults') {
 			for (const [fault, p] of Object.entries(value as ArkFaults)) {
 				if (fault === 'latencyMs') continue;

@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // What a succeeded Ark task points at: pre-signed TOS-style URLs (valid `videoUrlTtlMs`, 24 h at Ark;
-// 403 AccessDenied after) for the mp4 — with an audio track when the task generated audio — and the
-// PNG last frame (the video's size, no watermark; its bytes name the task, so a test can tell
-// whose last frame an image is).
+// 403 AccessDenied after) for the mp4 — with an audio track when the task generated audio, padded to
+// `videoBytes` when set (streamed, never built) — and the PNG last frame (the video's size, no
+// watermark; its bytes name the task, so a test can tell whose last frame an image is).
 //
 // test/fixtures/sample-audio.mp4 (2 s, 320x180 H.264 + 16 kHz mono AAC sine, ~27 KB), made with
 // ffmpeg 5.1 (Debian 12) — run twice it gives the same bytes:
@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 
-import { FIXTURE_PATH } from '../video';
+import { FIXTURE_PATH, VideoFile } from '../video';
 
 export const AUDIO_FIXTURE_PATH = join(__dirname, '..', '..', '..', 'fixtures', 'sample-audio.mp4');
 export const MEDIA_PREFIX = '/ark-media/';
@@ -29,6 +29,31 @@ let fixtures: { silent: Buffer; audio: Buffer } | undefined;
 export function videoBytes(withAudio: boolean): Buffer {
 	fixtures ??= { silent: readFileSync(FIXTURE_PATH), audio: readFileSync(AUDIO_FIXTURE_PATH) };
 	return withAudio ? fixtures.audio : fixtures.silent;
+}
+
+/**
+ * Why `totalBytes` cannot be every task's video size, or null if it can: one size for silent and
+ * sounding videos, so at least the larger fixture and an mp4 'free' box header after it.
+ */
+export function checkArkVideoBytes(totalBytes: number | null): string | null {
+	if (totalBytes === null) return null;
+	const smallest = Math.max(videoBytes(false).length, videoBytes(true).length) + 8;
+	return Number.isSafeInteger(totalBytes) && totalBytes >= smallest
+		? null
+		: `videoBytes must be null (the fixture) or an integer of at least ${smallest} (the larger fixture and an mp4 'free' box), got ${totalBytes}`;
+}
+
+const files = new Map<string, VideoFile>();
+
+/** The video a task serves: its fixture, padded to `totalBytes` when given (cached; no bytes built). */
+export function videoFile(withAudio: boolean, totalBytes: number | null): VideoFile {
+	const cacheKey = `${withAudio}:${totalBytes}`;
+	let file = files.get(cacheKey);
+	if (!file) {
+		file = new VideoFile(videoBytes(withAudio), totalBytes);
+		files.set(cacheKey, file);
+	}
+	return file;
 }
 
 function sign(key: Buffer, taskId: string, kind: MediaKind, expiresAt: number): string {

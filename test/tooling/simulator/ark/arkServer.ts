@@ -2,8 +2,8 @@
 // A local stand-in for Ark's video task API (Seedance; docs/ark-api.md): Bearer keys, per-model
 // validation with Ark's error envelopes, the task lifecycle with per-account concurrency and a
 // queued-task cap, list with filters and paging, DELETE per status, callbacks, expiring pre-signed
-// result URLs, and injected faults. Runs alone (`start()`) or inside JimengSimulator's server
-// (`owns()` + `handle()`), under `/api/v3`.
+// result URLs (a video of any size, streamed, with byte ranges), and injected faults. Runs alone
+// (`start()`) or inside JimengSimulator's server (`owns()` + `handle()`), under `/api/v3`.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -26,7 +26,7 @@ import {
 	checkMediaUrl,
 	lastFramePng,
 	mediaUrl,
-	videoBytes,
+	videoFile,
 	type MediaKind,
 } from './arkMedia';
 import { OUTPUT_SIZES } from './arkModels';
@@ -41,6 +41,7 @@ import {
 import { ArkLifecycle, taskView, type ArkSimTask } from './arkTasks';
 import { ArkSimError, validateCreate } from './arkValidation';
 import { checkArkPatch, type ArkSimulatorConfig } from './arkConfig';
+import { parseRange } from '../video';
 
 export { type ArkFaults, type ArkSimulatorConfig } from './arkConfig';
 export {
@@ -75,6 +76,7 @@ export const DEFAULT_ARK_CONFIG: ArkSimulatorConfig = {
 	maxQueued: null,
 	rpm: null,
 	videoUrlTtlMs: 24 * 3_600_000,
+	videoBytes: null,
 	expiresAfterScaleMs: 1000,
 	callbackTimeoutMs: 5000,
 	callbackRetryDelayMs: 200,
@@ -86,7 +88,10 @@ export class ArkSimulator {
 	private readonly config: ArkSimulatorConfig;
 	private readonly tasks = new Map<string, ArkSimTask>();
 	/** results outlive a deleted record until their URLs expire */
-	private readonly media = new Map<string, { audio: boolean; width: number; height: number }>();
+	private readonly media = new Map<
+		string,
+		{ audio: boolean; width: number; height: number; bytes: number | null }
+	>();
 	private readonly createTimes = new Map<string, number[]>();
 	private readonly callbacks: ArkCallbacks;
 	private lifecycle: ArkLifecycle;
@@ -171,6 +176,11 @@ export class ArkSimulator {
 		return this.requests.filter((entry) => entry.taskCreated).map((entry) => entry.taskId!);
 	}
 
+	/** The most tasks of one account and model seen running at once since the last reset. */
+	maxRunningObserved(): number {
+		return this.lifecycle.maxRunning;
+	}
+
 	/** A task as GET shows it (undefined once deleted). */
 	task(id: string): Record<string, unknown> | undefined {
 		const task = this.tasks.get(id);
@@ -199,7 +209,7 @@ export class ArkSimulator {
 		const url = new URL(req.url ?? '/', 'http://simulator');
 		const entry = this.newEntry(req.method ?? 'GET', url.pathname);
 		try {
-			if (url.pathname.startsWith(MEDIA_PREFIX)) return this.serveMedia(res, entry, url);
+			if (url.pathname.startsWith(MEDIA_PREFIX)) return this.serveMedia(req, res, entry, url);
 			const body = await readBody(req);
 			if (body === null) return;
 			await this.api(req, res, entry, url, body);
@@ -505,7 +515,12 @@ export class ArkSimulator {
 
 	// ---- media -------------------------------------------------------------------------------------
 
-	private serveMedia(res: ServerResponse, entry: ArkRequestLogEntry, url: URL): void {
+	private serveMedia(
+		req: IncomingMessage,
+		res: ServerResponse,
+		entry: ArkRequestLogEntry,
+		url: URL,
+	): void {
 		entry.call = 'media';
 		const match = /^\/ark-media\/([\w-]+)\/(video\.mp4|last-frame\.png)$/.exec(url.pathname);
 		const media = match ? this.media.get(match[1]) : undefined;
@@ -518,16 +533,38 @@ export class ArkSimulator {
 			this.record(entry, media ? 403 : 404);
 			return tosError(res, media ? 403 : 404, media ? 'AccessDenied' : 'NoSuchKey', refused ?? '');
 		}
-		const bytes =
-			match[2] === 'video.mp4'
-				? videoBytes(media.audio)
-				: lastFramePng(media.width, media.height, match[1]);
-		this.record(entry, 200);
-		res.writeHead(200, {
-			'Content-Type': match[2] === 'video.mp4' ? 'video/mp4' : 'image/png',
-			'Content-Length': bytes.length,
+		if (match[2] === 'last-frame.png') {
+			const bytes = lastFramePng(media.width, media.height, match[1]);
+			this.record(entry, 200);
+			res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': bytes.length });
+			res.end(req.method === 'HEAD' ? undefined : bytes);
+			return;
+		}
+		// The video: streamed as the client reads it (any size, never built), one byte range if asked.
+		const video = videoFile(media.audio, media.bytes);
+		const range = parseRange(req.headers.range, video.size);
+		if (range === 'unsatisfiable') {
+			this.record(entry, 416);
+			res.setHeader('Content-Range', `bytes */${video.size}`);
+			return tosError(res, 416, 'InvalidRange', 'The requested range is not satisfiable');
+		}
+		const start = range ? range.start : 0;
+		const end = range ? range.end : video.size;
+		this.record(entry, range ? 206 : 200);
+		res.writeHead(range ? 206 : 200, {
+			'Content-Type': 'video/mp4',
+			'Content-Length': end - start,
+			'Accept-Ranges': 'bytes',
+			...(range ? { 'Content-Range': `bytes ${start}-${end - 1}/${video.size}` } : {}),
 		});
-		res.end(bytes);
+		if (req.method === 'HEAD') {
+			res.end();
+			return;
+		}
+		const stream = video.stream(start, end);
+		// pipe() gives backpressure: the next chunk is produced only when the socket drained the last one.
+		stream.pipe(res);
+		res.on('close', () => stream.destroy());
 	}
 
 	// ---- helpers -----------------------------------------------------------------------------------
@@ -545,7 +582,12 @@ export class ArkSimulator {
 		const [width, height] = OUTPUT_SIZES[task.request.resolution][task.request.ratio] ?? [
 			1280, 720,
 		];
-		this.media.set(task.id, { audio: task.request.generateAudio === true, width, height });
+		this.media.set(task.id, {
+			audio: task.request.generateAudio === true,
+			width,
+			height,
+			bytes: this.config.videoBytes,
+		});
 		task.videoUrl = mediaUrl(base, this.urlKey, task.id, 'video.mp4', expiresAt);
 		if (task.request.returnLastFrame)
 			task.lastFrameUrl = mediaUrl(base, this.urlKey, task.id, 'last-frame.png', expiresAt);

@@ -72,6 +72,8 @@ export function taskView(task: ArkSimTask): Record<string, unknown> {
 }
 
 export class ArkLifecycle {
+	/** The most tasks of one account and model running at once so far. */
+	maxRunning = 0;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	/** account+model → tasks waiting for a free slot, in order */
 	private readonly waiting = new Map<string, ArkSimTask[]>();
@@ -140,6 +142,7 @@ export class ArkLifecycle {
 		}
 		this.removeWaiting(task);
 		this.set(task, 'running');
+		this.maxRunning = Math.max(this.maxRunning, this.running(task));
 		this.later(this.settings.generateMs, () => this.finish(task));
 	}
 
