@@ -23,6 +23,14 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 10;
 const MAX_PER_POLL = 20;
 
+/**
+ * Whether a listed task has ended at or after `since` (ms). Ark gives `updated_at` in whole seconds:
+ * a task that ended in the second watching began counts (compared in seconds, not as ms).
+ */
+export function endedWhileWatching(task: ArkTask, since: number): boolean {
+	return FINAL_STATUSES.includes(task.status) && (task.updated_at ?? 0) >= Math.floor(since / 1000);
+}
+
 /** The account's tasks that ended since `since` (ms), oldest finish first, per service tier. */
 async function endedSince(
 	ctx: IPollFunctions,
@@ -33,13 +41,7 @@ async function endedSince(
 	for (const serviceTier of ['default', 'flex'] as const) {
 		for (let pageNum = 1; pageNum <= MAX_PAGES && Date.now() < deadline; pageNum++) {
 			const page = await listTasks(ctx, { pageNum, pageSize: PAGE_SIZE, serviceTier });
-			// Ark's times are whole seconds: a task that ended in the second watching began counts.
-			for (const task of page.items)
-				if (
-					FINAL_STATUSES.includes(task.status) &&
-					(task.updated_at ?? 0) >= Math.floor(since / 1000)
-				)
-					ended.push(task);
+			for (const task of page.items) if (endedWhileWatching(task, since)) ended.push(task);
 			const oldest = Math.min(...page.items.map((task) => (task.created_at ?? 0) * 1000));
 			if (page.items.length < PAGE_SIZE || oldest < Date.now() - LOOK_BACK_MS) break;
 		}

@@ -449,8 +449,8 @@ export class HardeningChecks {
  * A trigger workflow's executions through the public API: the list, the first to finish (waited for,
  * 4 min at most), and the items the Jimeng Video Trigger node emitted in one of them.
  */
-function triggerExecutions(server: N8nServer, workflowId: string) {
-	type ExecutionSummary = { id: string; status: string; startedAt?: string };
+export function triggerExecutions(server: N8nServer, workflowId: string) {
+	type ExecutionSummary = { id: string; status: string; startedAt?: string; stoppedAt?: string };
 	const list = async () =>
 		(await server.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}`))
 			.data;

@@ -1,9 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 /**
  * `npm run test:e2e`: the package inside a real n8n 2.41.1 (headless, Node 24) against the local
- * Jimeng simulator. Installs the packed tarball the way n8n's installer does, runs the example
- * workflows with `n8n execute`, then `n8n start` with an active trigger workflow, and checks the
- * credential test and the editor (node creator search, a run from the browser; headless chromium).
+ * simulator (Jimeng's API, and Seedance's — Ark — under /api/v3 on the same port). Installs the packed
+ * tarball the way n8n's installer does, runs the example workflows (Seedance's too: seedance.ts) with
+ * `n8n execute`, then `n8n start` with an active trigger workflow and a Watch Account one, and checks
+ * the credential test and the editor (node creator search, runs from the browser; headless chromium).
  * Prints a PASS/FAIL table; exits non-zero on any failure.
  *
  * Env (all optional):
@@ -36,6 +37,7 @@ import {
 	type UserFolder,
 } from '../../tooling/n8n-host/userFolder';
 import {
+	ArkSimulator,
 	DEFAULT_SIMULATOR_ACCOUNT,
 	FIXTURE_PATH,
 	GET_RESULT_ACTION,
@@ -51,6 +53,7 @@ import { BINARY_BODY_CHECK, checkBinaryBody } from './checks/binaryBody';
 import { HARDENING_CHECKS, HardeningChecks } from './hardening';
 import { Report } from './report';
 import { keepUserFolderIfFailed, runE2e, tarballCleanup } from './runner';
+import { ARK_CREDENTIAL, SEEDANCE_CHECKS, SeedanceChecks, type SeedanceRunner } from './seedance';
 import {
 	binaryFile,
 	crashedAfterResult,
@@ -504,12 +507,13 @@ async function checkServerVersion(ctx: Context, server: N8nServer): Promise<void
 		undefined,
 		'cookie',
 	);
-	assert.ok(
-		creds.body.some((c) => c.name === 'volcengineApi'),
-		'volcengineApi credential type not served',
-	);
+	for (const type of ['volcengineApi', 'volcengineArkApi'])
+		assert.ok(
+			creds.body.some((c) => c.name === type),
+			`${type} credential type not served`,
+		);
 	ctx.report.note(
-		`server reports n8n ${EXPECTED_N8N_VERSION}; node types ${ours.join(', ')}; credential type volcengineApi`,
+		`server reports n8n ${EXPECTED_N8N_VERSION}; node types ${ours.join(', ')}; credential types volcengineApi, volcengineArkApi`,
 	);
 }
 
@@ -607,7 +611,11 @@ async function checkCredentialBad(ctx: Context, server: N8nServer): Promise<void
 // ---- the run --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-	const report = new Report([...Object.values(CHECKS), ...Object.values(HARDENING_CHECKS)]);
+	const report = new Report([
+		...Object.values(CHECKS),
+		...Object.values(SEEDANCE_CHECKS),
+		...Object.values(HARDENING_CHECKS),
+	]);
 	const settings: Settings = {
 		queueMs: numberFromEnv('E2E_SIM_QUEUE_MS', 300),
 		generateMs: numberFromEnv('E2E_SIM_GENERATE_MS', 700),
@@ -615,7 +623,7 @@ async function main(): Promise<void> {
 		faultSeed: numberFromEnv('E2E_FAULT_SEED', 20260526),
 	};
 	report.log(
-		`end-to-end: n8n-nodes-jimeng-video in a real n8n ${EXPECTED_N8N_VERSION} against the Jimeng simulator`,
+		`end-to-end: n8n-nodes-jimeng-video in a real n8n ${EXPECTED_N8N_VERSION} against the Jimeng simulator (Jimeng and Seedance)`,
 	);
 	const browserArtifacts = artifactsDir();
 	report.log(`editor screenshots: ${path.relative(REPO_DIR, browserArtifacts)}`);
@@ -627,12 +635,19 @@ async function main(): Promise<void> {
 	let tarballDir: string | undefined;
 	let server: N8nServer | undefined;
 	const simLog: string[] = [];
+	// One simulator serves both APIs on one port: Jimeng's, and Seedance's (Ark) under /api/v3.
 	const sim = new JimengSimulator({
 		port: portFromEnv('E2E_SIM_PORT'),
 		queueMs: settings.queueMs,
 		generateMs: settings.generateMs,
 		seed: 7,
 		log: (line) => simLog.push(`[sim] ${line}`),
+		ark: new ArkSimulator({
+			queueMs: settings.queueMs,
+			generateMs: settings.generateMs,
+			seed: 7,
+			log: (line) => simLog.push(`[ark] ${line}`),
+		}),
 	});
 	const faultSim = new JimengSimulator({
 		port: portFromEnv('E2E_FAULT_SIM_PORT'),
@@ -644,6 +659,16 @@ async function main(): Promise<void> {
 		log: (line) => simLog.push(`[fault-sim] ${line}`),
 	});
 	const hardening = new HardeningChecks(report, REPO_DIR, (line) => simLog.push(line));
+	const seedance = new SeedanceChecks(
+		report,
+		REPO_DIR,
+		sim,
+		() => {
+			if (!uf) throw new Error('no user folder yet');
+			return uf.dir;
+		},
+		settings,
+	);
 
 	await runE2e(report, {
 		run: async () => {
@@ -697,8 +722,13 @@ async function main(): Promise<void> {
 				await sim.start();
 				await faultSim.start();
 				await hardening.start();
-				report.note(`simulator ${sim.url}; fault simulator ${faultSim.url}`);
+				report.note(
+					`simulator ${sim.url} (Seedance: ${sim.url}/api/v3); fault simulator ${faultSim.url}`,
+				);
 			});
+			await report.setup('Seedance: a queued and a running task for Cancel', () =>
+				seedance.prepare(),
+			);
 
 			const goodData = simulatorCredentialData(sim.url);
 
@@ -732,9 +762,10 @@ async function main(): Promise<void> {
 						data: { ...goodData, baseUrl: faultSim.url },
 					},
 					...hardening.credentials(),
+					...seedance.credentials(),
 				]);
 				report.note(
-					`volcengineApi: "${CREDENTIALS.good.name}", "${CREDENTIALS.wrongSecret.name}", "${CREDENTIALS.faults.name}"`,
+					`volcengineApi: "${CREDENTIALS.good.name}", "${CREDENTIALS.wrongSecret.name}", "${CREDENTIALS.faults.name}"; volcengineArkApi: "${seedance.credentials()[0]!.name}"`,
 				);
 			});
 
@@ -751,6 +782,7 @@ async function main(): Promise<void> {
 				const all = [
 					...Object.values(workflows),
 					...hardening.workflows(),
+					...seedance.workflows(CREDENTIALS.good, settings.pollIntervalSec),
 					...panelWorkflows(CREDENTIALS.good),
 				];
 				await importWorkflows(host, userFolder, all);
@@ -802,6 +834,21 @@ async function main(): Promise<void> {
 			await report.check(CHECKS.binaryBody, () =>
 				checkBinaryBody({ report, host, uf: userFolder, sim, credential: CREDENTIALS.good }),
 			);
+			report.log('— Seedance (API = Seedance on Ark), headless —');
+			const seedanceRunner: SeedanceRunner = {
+				execute: (w: Workflow) => execute(ctx, w, { offline: [sim] }),
+				expectSuccess,
+			};
+			await report.check(SEEDANCE_CHECKS.audio, () => seedance.checkAudio(seedanceRunner));
+			await report.check(SEEDANCE_CHECKS.frames, () => seedance.checkFrames(seedanceRunner));
+			await report.check(SEEDANCE_CHECKS.references, () =>
+				seedance.checkReferences(seedanceRunner),
+			);
+			await report.check(SEEDANCE_CHECKS.chain, () => seedance.checkChain(seedanceRunner));
+			await report.check(SEEDANCE_CHECKS.cancel, () => seedance.checkCancel(seedanceRunner));
+			await report.check(SEEDANCE_CHECKS.ambiguous, () =>
+				seedance.checkAmbiguousCreate(seedanceRunner),
+			);
 
 			report.log('— server: n8n start with the published trigger workflow —');
 			server = await report.setup('n8n start (ready + owner + API key)', async () => {
@@ -816,17 +863,25 @@ async function main(): Promise<void> {
 			await report.check(CHECKS.trigger, () => checkTrigger(ctx, srv));
 			await report.check(CHECKS.credOk, () => checkCredentialOk(ctx, srv));
 			await report.check(CHECKS.credBad, () => checkCredentialBad(ctx, srv));
+			// Watching runs beside the checks that follow; its tasks are checked after the overlap check.
+			await report.check(SEEDANCE_CHECKS.watchStart, () =>
+				seedance.startWatch(srv, seedanceRunner),
+			);
 			await report.check(CHECKS.browser, () =>
 				checkBrowser({
 					report,
 					server: srv,
 					workflow: workflows.textToVideo,
 					imageWorkflow: workflows.imageToVideo,
+					seedanceWorkflow: seedance.audioWorkflow,
+					arkCredentialName: ARK_CREDENTIAL.name,
 					sim,
+					ark: seedance.ark,
 					artifactsDir: browserArtifacts,
 				}),
 			);
 			await report.check(HARDENING_CHECKS.overlap, () => hardening.checkOverlappingPolls(srv));
+			await report.check(SEEDANCE_CHECKS.watchEmits, () => seedance.checkWatchEmits(srv));
 			await report.check(HARDENING_CHECKS.durable, async () => {
 				server = await hardening.checkDurableScheduler(ctx.host, userFolder, srv, 'durable');
 			});

@@ -311,3 +311,82 @@ export function crashedAfterResult(run: ExecuteOutcome): boolean {
 		typeof run.result.status === 'string'
 	);
 }
+
+/**
+ * The sample entry types of every track of an mp4 (`moov/trak/mdia/minf/stbl/stsd`), track by
+ * track: e.g. [['avc1'], ['mp4a']] for H.264 video with AAC sound. Parses the ISO BMFF boxes
+ * (size, type; 64-bit sizes too); throws on a file whose boxes do not add up.
+ */
+export function mp4SampleEntries(bytes: Buffer): string[][] {
+	type Box = { type: string; start: number; end: number };
+	const children = (from: number, to: number): Box[] => {
+		const boxes: Box[] = [];
+		let at = from;
+		while (at + 8 <= to) {
+			let size = bytes.readUInt32BE(at);
+			const type = bytes.toString('latin1', at + 4, at + 8);
+			let header = 8;
+			if (size === 1) {
+				size = Number(bytes.readBigUInt64BE(at + 8));
+				header = 16;
+			} else if (size === 0) size = to - at;
+			if (size < header || at + size > to)
+				throw new Error(`mp4: box "${type}" at ${at} has size ${size}, beyond its parent (${to})`);
+			boxes.push({ type, start: at + header, end: at + size });
+			at += size;
+		}
+		if (at !== to) throw new Error(`mp4: ${to - at} stray bytes at ${at}`);
+		return boxes;
+	};
+	const child = (parent: Box, type: string): Box | undefined =>
+		children(parent.start, parent.end).find((box) => box.type === type);
+	const moov = children(0, bytes.length).find((box) => box.type === 'moov');
+	if (!moov) throw new Error('mp4: no moov box');
+	return children(moov.start, moov.end)
+		.filter((box) => box.type === 'trak')
+		.map((trak) => {
+			let box: Box | undefined = trak;
+			for (const type of ['mdia', 'minf', 'stbl', 'stsd']) box = box && child(box, type);
+			if (!box) throw new Error('mp4: a track without mdia/minf/stbl/stsd');
+			// stsd: version + flags (4 bytes), entry count (4), then one box per sample entry.
+			const count = bytes.readUInt32BE(box.start + 4);
+			const entries = children(box.start + 8, box.end).map((entry) => entry.type);
+			if (entries.length !== count)
+				throw new Error(`mp4: stsd says ${count} entries, holds ${entries.length}`);
+			return entries;
+		});
+}
+
+/** The built Volcengine Ark API credential class from dist/ (what n8n loads). */
+function loadBuiltArkCredential(repoDir: string): SigningCredential {
+	const file = path.join(repoDir, 'dist', 'credentials', 'VolcengineArkApi.credentials.js');
+	const mod = require(file) as { VolcengineArkApi: new () => SigningCredential };
+	return new mod.VolcengineArkApi();
+}
+
+/**
+ * Creates a Seedance task outside n8n, authenticated by the built Ark credential (its Bearer key and
+ * Base URL) as another client of the account would; throws unless Ark answers 200 with a task id.
+ */
+export async function arkCreateDirect(
+	repoDir: string,
+	credentialData: Record<string, unknown>,
+	body: Record<string, unknown>,
+): Promise<string> {
+	const signed = await loadBuiltArkCredential(repoDir).authenticate(credentialData, {
+		method: 'POST',
+		url: '/contents/generations/tasks',
+		headers: { 'Content-Type': 'application/json' },
+		body,
+	});
+	const base = String(signed.baseURL ?? '').replace(/\/+$/, '');
+	const res = await request(`${base}${String(signed.url)}`, {
+		method: 'POST',
+		headers: signed.headers as Record<string, string>,
+		body: JSON.stringify(body),
+	});
+	const answer = (await res.body.json()) as { id?: string; error?: unknown };
+	if (res.statusCode !== 200 || typeof answer.id !== 'string')
+		throw new Error(`Ark create answered HTTP ${res.statusCode}: ${JSON.stringify(answer)}`);
+	return answer.id;
+}

@@ -230,3 +230,199 @@ export function buildWorkflows(o: BuildOptions): E2eWorkflows {
 		trigger,
 	};
 }
+
+// ---- Seedance (API = Seedance on Ark) ------------------------------------------------------------
+
+/** The Seedance examples' node name and the credential id they reference. */
+export const SEEDANCE_NODE = 'Seedance';
+export const EXAMPLE_ARK_CREDENTIAL_ID = 'seedanceCredential';
+export const SEEDANCE_AUDIO_EXAMPLE = 'seedance-text-to-video-with-audio.json';
+export const SEEDANCE_CHAIN_EXAMPLE = 'seedance-last-frame-chain.json';
+/** The 2.0 model: reference images (up to 9). */
+export const SEEDANCE_2_MODEL = 'doubao-seedance-2-0-260128';
+
+export interface SeedanceWorkflows {
+	/** The text-to-video-with-audio example (Generate and Wait). */
+	audio: Workflow;
+	/** Four PNGs made by a Code node → first + last frame (Submit), and → two reference images (Submit, 2.0). */
+	media: Workflow;
+	/** The last-frame chain example: three clips. */
+	chain: Workflow;
+	/** Cancel on two task ids (a queued one, a running one), failures as items. */
+	cancel: Workflow;
+	/** The audio example's node as Submit. */
+	submit: Workflow;
+	/** The trigger, API Seedance, Trigger On Watch Account, every minute (imported inactive). */
+	watch: Workflow;
+}
+
+export interface SeedanceBuildOptions {
+	/** The Volcengine (Jimeng) credential: the examples' Jimeng references, if any. */
+	credential: CredentialRef;
+	arkCredential: CredentialRef;
+	simulatorUrl: string;
+	pollIntervalSec: number;
+	/** PNGs the media workflow's Code node makes, by binary property name. */
+	images: Record<'first' | 'last' | 'ref_1' | 'ref_2', Buffer>;
+	/** The task ids Cancel is given, in this order. */
+	cancelTaskIds: [queued: string, running: string];
+}
+
+/** A Seedance example in its offline form (the simulator's credentials), under `id`. */
+export function seedanceExample(
+	file: string,
+	id: string,
+	o: Pick<
+		SeedanceBuildOptions,
+		'credential' | 'arkCredential' | 'simulatorUrl' | 'pollIntervalSec'
+	>,
+): Workflow {
+	const original = loadExample(file);
+	const refs = original.nodes.filter((n) => n.credentials?.volcengineArkApi);
+	if (
+		refs.length === 0 ||
+		refs.some((n) => n.credentials!.volcengineArkApi!.id !== EXAMPLE_ARK_CREDENTIAL_ID)
+	)
+		throw new Error(
+			`"${original.name}" does not reference the Ark credential ${EXAMPLE_ARK_CREDENTIAL_ID}`,
+		);
+	const workflow = offlineExample(
+		original,
+		o.simulatorUrl,
+		o.credential,
+		o.arkCredential,
+	) as Workflow;
+	return withId(fastPolling(workflow, o.pollIntervalSec), id);
+}
+
+const startNode = (): WorkflowNode => ({
+	id: 'e2e00000-0000-4000-8000-000000000001',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+});
+
+const codeNode = (name: string, jsCode: string, x: number): WorkflowNode => ({
+	id: `e2e00000-0000-4000-8000-${String(x).padStart(12, '0')}`,
+	name,
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	position: [x, 0],
+	parameters: { jsCode },
+});
+
+const main = (...targets: string[]) => ({
+	main: [targets.map((node) => ({ node, type: 'main', index: 0 }))],
+});
+
+export function buildSeedanceWorkflows(o: SeedanceBuildOptions): SeedanceWorkflows {
+	const audio = seedanceExample(SEEDANCE_AUDIO_EXAMPLE, 'E2eSeedanceAudio', o);
+	const chain = seedanceExample(SEEDANCE_CHAIN_EXAMPLE, 'E2eSeedanceChain', o);
+	// Every other Seedance workflow is built from the audio example's node (type, credential).
+	const template = nodeNamed(audio, SEEDANCE_NODE);
+	const seedanceNode = (name: string, x: number, parameters: Record<string, unknown>) => ({
+		...template,
+		id: `e2e00000-0000-4000-8001-${String(x).padStart(12, '0')}`,
+		name,
+		position: [x, 0] as [number, number],
+		parameters: { api: 'ark', ...parameters },
+	});
+
+	const submit = withId(JSON.parse(JSON.stringify(audio)) as Workflow, 'E2eSeedanceSubmt');
+	submit.name = 'E2E: Seedance Submit (the audio example’s node)';
+	const submitNode = nodeNamed(submit, SEEDANCE_NODE);
+	const { options, ...submitParameters } = submitNode.parameters;
+	void options;
+	submitNode.parameters = { ...submitParameters, operation: 'submit' };
+
+	const images = Object.fromEntries(
+		Object.entries(o.images).map(([name, bytes]) => [name, bytes.toString('base64')]),
+	);
+	const makeImages = codeNode(
+		'Make Images',
+		[
+			'// Four PNG images made in the workflow, as binary properties first, last, ref_1, ref_2.',
+			`const images = ${JSON.stringify(images)};`,
+			'return [{',
+			'  json: { images: Object.keys(images) },',
+			'  binary: Object.fromEntries(Object.entries(images).map(([name, data]) => [',
+			"    name, { data, mimeType: 'image/png', fileExtension: 'png', fileName: `${name}.png` },",
+			'  ])),',
+			'}];',
+		].join('\n'),
+		240,
+	);
+	const media = withId(
+		{
+			name: 'E2E: Seedance frames and reference images from binary data',
+			nodes: [
+				startNode(),
+				makeImages,
+				seedanceNode('First and Last Frame', 480, {
+					operation: 'submit',
+					prompt: 'The grey card turns into the other grey card (e2e first + last frame)',
+					firstFrameSource: 'binary',
+					firstFrameBinaryProperty: 'first',
+					lastFrameSource: 'binary',
+					lastFrameBinaryProperty: 'last',
+				}),
+				seedanceNode('Reference Images', 720, {
+					operation: 'submit',
+					model: SEEDANCE_2_MODEL,
+					prompt: 'A short film with the subjects of both pictures (e2e reference images)',
+					ratio: '16:9',
+					referenceImages: {
+						items: [
+							{ source: 'binary', binaryPropertyName: 'ref_1' },
+							{ source: 'binary', binaryPropertyName: 'ref_2' },
+						],
+					},
+				}),
+			],
+			connections: {
+				Start: main('Make Images'),
+				'Make Images': main('First and Last Frame', 'Reference Images'),
+			},
+			settings: { executionOrder: 'v1' },
+		},
+		'E2eSeedanceMedia',
+	);
+
+	const cancel = withId(
+		{
+			name: 'E2E: Seedance Cancel, a queued and a running task',
+			nodes: [
+				startNode(),
+				codeNode(
+					'Task IDs',
+					`return ${JSON.stringify(o.cancelTaskIds)}.map((task_id) => ({ json: { task_id } }));`,
+					240,
+				),
+				{
+					...seedanceNode('Cancel', 480, {
+						operation: 'cancel',
+						taskId: '={{ $json.task_id }}',
+					}),
+					// Each item's outcome shows in the output: the refusal as an item with its error.
+					onError: 'continueRegularOutput',
+				},
+			],
+			connections: { Start: main('Task IDs'), 'Task IDs': main('Cancel') },
+			settings: { executionOrder: 'v1' },
+		},
+		'E2eSeedanceCancl',
+	);
+
+	const watch = withId(loadExample('trigger-watch-tasks.json'), 'E2eSeedanceWatch');
+	watch.name = 'E2E: Seedance account watch';
+	const trigger = nodeNamed(watch, 'Jimeng Video Trigger');
+	const pollTimes = trigger.parameters.pollTimes as { item?: Array<{ mode?: string }> } | undefined;
+	if (pollTimes?.item?.[0]?.mode !== 'everyMinute')
+		throw new Error(`"${watch.name}" no longer polls every minute: ${JSON.stringify(pollTimes)}`);
+	trigger.parameters = { pollTimes, api: 'ark', mode: 'watchAccount' };
+	trigger.credentials = { volcengineArkApi: { ...o.arkCredential } };
+
+	return { audio, media, chain, cancel, submit, watch };
+}

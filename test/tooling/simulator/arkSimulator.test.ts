@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling, not shipped */
 // Tests of the Ark simulator itself, over real HTTP (Node's fetch): auth, validation envelopes, the
 // lifecycle, results (a video of any size), list, DELETE, callbacks, limits and faults.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -267,6 +268,62 @@ describe('Ark simulator: lifecycle and results', () => {
 		const expired = await fetch(done.content.video_url);
 		expect(expired.status).toBe(403);
 		expect(await expired.text()).toMatch(/<Code>AccessDenied<\/Code>.*expired/s);
+	});
+
+	it('serves each task its own last frame (the PNG names the task), as lastFrameBytes gives it', async () => {
+		const ids: string[] = [];
+		for (const prompt of ['one', 'two']) {
+			const created = await create(state.base, {
+				content: text(prompt),
+				ratio: '16:9',
+				return_last_frame: true,
+			});
+			ids.push(created.json.id);
+		}
+		const frames: Buffer[] = [];
+		for (const id of ids) {
+			const done = (await waitFor(state.base, id, 'succeeded')).json;
+			const frame = Buffer.from(await (await fetch(done.content.last_frame_url)).arrayBuffer());
+			expect([frame.readUInt32BE(16), frame.readUInt32BE(20)]).toEqual([1280, 720]);
+			expect(frame.includes(Buffer.from(`last frame of ${id}`, 'latin1'))).toBe(true);
+			expect(frame.equals(sim.lastFrameBytes(id)!)).toBe(true);
+			frames.push(frame);
+		}
+		expect(frames[0].equals(frames[1])).toBe(false);
+		expect(sim.lastFrameBytes('cgt-20260101000000-nope0')).toBeUndefined();
+	});
+
+	it("logs a create's data: URLs by role, media type, size and sha256 (the body keeps them short)", async () => {
+		const first = pngDataUrl(640, 360);
+		const last = pngDataUrl(800, 450);
+		await create(state.base, {
+			content: [
+				...text('from one to the other'),
+				{ type: 'image_url', image_url: { url: first }, role: 'first_frame' },
+				{ type: 'image_url', image_url: { url: last }, role: 'last_frame' },
+				{ type: 'image_url', image_url: { url: 'https://example.com/x.png' }, role: 'x' },
+			],
+		});
+		const bytesOf = (url: string) => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+		const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+		const [entry] = sim.creates();
+		expect(entry.media).toEqual([
+			{
+				type: 'image_url',
+				role: 'first_frame',
+				mimeType: 'image/png',
+				bytes: bytesOf(first).length,
+				sha256: sha256(bytesOf(first)),
+			},
+			{
+				type: 'image_url',
+				role: 'last_frame',
+				mimeType: 'image/png',
+				bytes: bytesOf(last).length,
+				sha256: sha256(bytesOf(last)),
+			},
+		]);
+		expect(JSON.stringify(entry.body)).not.toContain(first.slice(30, 90));
 	});
 
 	it('picks the duration for -1 and the ratio of the first frame for adaptive', async () => {

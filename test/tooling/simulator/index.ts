@@ -42,9 +42,10 @@ export {
 export type {
 	ArkCall,
 	ArkFaults,
+	ArkMediaDigest,
 	ArkRequestLogEntry,
 	ArkSimulatorConfig,
 	ArkSimulatorOptions,
 } from './ark/arkServer';
 export type { CallbackRecord } from './ark/arkCallbacks';
-export { AUDIO_FIXTURE_PATH } from './ark/arkMedia';
+export { AUDIO_FIXTURE_PATH, greyPng } from './ark/arkMedia';

@@ -16,7 +16,7 @@ import { REPO_DIR } from '../../../tooling/n8n-host/host';
 import { workflowUrl } from '../../../tooling/n8n-host/examples';
 import { formatMs } from '../../../tooling/n8n-host/proc';
 import type { N8nServer } from '../../../tooling/n8n-host/server';
-import { SUBMIT_ACTION, type JimengSimulator } from '../../../tooling/simulator';
+import { SUBMIT_ACTION, type ArkSimulator, type JimengSimulator } from '../../../tooling/simulator';
 import type { Report } from '../report';
 import type { Workflow } from '../workflows';
 import { ensureChromium, launchChromium, WINDOW } from './chromium';
@@ -29,9 +29,10 @@ import {
 } from './panels';
 
 export const BROWSER_CHECK =
-	"Editor (chromium): search, every model's panel, flags before a run, offline examples";
+	"Editor (chromium): search, every model's panel, flags before a run, offline examples, Seedance";
 
 const NODE = 'Jimeng Video';
+const SEEDANCE = 'Seedance';
 const TRIGGER = 'Jimeng Video Trigger';
 const MANUAL_TRIGGER = 'Manual Trigger';
 const ACTION = 'Generate a video and wait for it';
@@ -44,7 +45,11 @@ const SEARCH_TERMS = [
 	'video generation',
 	'AI video',
 	'text to video',
+	'seedance',
+	'doubao',
 ];
+/** Searched in the first-step (trigger) panel before "jimeng"; each must list the trigger's app. */
+const FIRST_STEP_TERMS = ['seedance', 'doubao'];
 
 /** e2e-artifacts/<run id>/browser; the run id is the start time (UTC), or E2E_RUN_ID. */
 export function artifactsDir(
@@ -72,6 +77,30 @@ async function triggerFacts(server: N8nServer): Promise<{ description: string; m
 	return { description: trigger.description, modes };
 }
 
+/** Clicks the Binary tab of the open node's output; returns its text once it shows `fileName` and video/mp4. */
+async function showBinaryOutput(editor: Editor, fileName: string): Promise<string> {
+	const output = tid('output-panel');
+	await editor.waitVisible(output);
+	await editor.until('a click on the Binary tab of the output', 10_000, async () => {
+		const radios = await editor.page.$$(`${output} [role="radio"], ${output} label`);
+		for (const radio of radios) {
+			if ((await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) !== 'Binary')
+				continue;
+			try {
+				await radio.click();
+				return radio;
+			} catch {
+				return undefined; // still rendering: look again
+			}
+		}
+		return undefined;
+	});
+	return await editor.until('the video binary in the output', 10_000, async () => {
+		const t = await editor.page.$eval(output, (el) => (el as unknown as DomEl).innerText);
+		return t.includes(fileName) && t.includes('video/mp4') ? t : undefined;
+	});
+}
+
 export interface BrowserCheckInput {
 	report: Report;
 	server: N8nServer;
@@ -79,7 +108,13 @@ export interface BrowserCheckInput {
 	workflow: Workflow;
 	/** The imported image-to-video example, in its offline form (the simulator's sample image). */
 	imageWorkflow: Workflow;
+	/** The imported Seedance text-to-video-with-audio example (credential bound to `sim`'s Ark side). */
+	seedanceWorkflow: Workflow;
+	/** The name of its Ark credential, as the panel shows it. */
+	arkCredentialName: string;
 	sim: JimengSimulator;
+	/** `sim`'s Ark side, whose log shows the Seedance task the editor's run created. */
+	ark: ArkSimulator;
 	artifactsDir: string;
 }
 
@@ -123,6 +158,19 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			const trigger = await triggerFacts(server);
 			await editor.newWorkflow();
 			await editor.openFirstStepPanel();
+			// The trigger watches and makes Seedance videos too: found by those names as well.
+			for (const term of FIRST_STEP_TERMS) {
+				const found = await editor.search(term);
+				const termShot = await editor.screenshot(`first-step-${term}`);
+				const hit = found.names.includes(NODE);
+				if (!hit)
+					misses.push(
+						`first-step panel "${term}": ${listed(found.names, found.noResults)} [${path.basename(termShot)}]`,
+					);
+				say(
+					`first-step panel "${term}" → ${listed(found.names, found.noResults)}${hit ? '' : ' ✗'} [${path.basename(termShot)}]`,
+				);
+			}
 			const { names, noResults } = await editor.search('jimeng');
 			const shot = await editor.screenshot('first-step-jimeng');
 			if (!names.includes(NODE)) {
@@ -207,7 +255,7 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 		// Every search is tried before failing, so one run shows which panels miss the node.
 		if (misses.length > 0) {
 			throw new Error(
-				`the node creator's search does not list "${NODE}" (${misses.length} of ${SEARCH_TERMS.length + 1} searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`,
+				`the node creator's search does not list "${NODE}" (${misses.length} of ${SEARCH_TERMS.length + FIRST_STEP_TERMS.length + 1} searches):\n  ${misses.join('\n  ')}\n  visible text: ${await editor.visibleText(400)}`,
 			);
 		}
 
@@ -259,34 +307,85 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 			);
 
 			await editor.openNode(NODE);
-			const output = tid('output-panel');
-			await editor.waitVisible(output);
-			await editor.until('a click on the Binary tab of the output', 10_000, async () => {
-				const radios = await editor.page.$$(`${output} [role="radio"], ${output} label`);
-				for (const radio of radios) {
-					if (
-						(await radio.evaluate((el) => (el as unknown as DomEl).innerText.trim())) !== 'Binary'
-					)
-						continue;
-					try {
-						await radio.click();
-						return radio;
-					} catch {
-						return undefined; // still rendering: look again
-					}
-				}
-				return undefined;
-			});
 			const fileName = `${taskId}.mp4`;
-			const text = await editor.until('the video binary in the output', 10_000, async () => {
-				const t = await editor.page.$eval(output, (el) => (el as unknown as DomEl).innerText);
-				return t.includes(fileName) && t.includes('video/mp4') ? t : undefined;
-			});
+			const text = await showBinaryOutput(editor, fileName);
 			const shot = await editor.screenshot('output-binary-video');
 			const shown =
 				text.replace(/\s+/g, ' ').match(new RegExp(`.{0,60}${taskId}\\.mp4.{0,80}`))?.[0] ?? '';
 			say(
 				`output → Binary tab shows "${shown.trim()}" (file name ${fileName}, video/mp4) [${path.basename(shot)}]`,
+			);
+		});
+		await step('run the Seedance text-to-video example', async () => {
+			const { seedanceWorkflow: workflow, ark, arkCredentialName } = input;
+			const mark = ark.requests.length;
+			await editor.page.goto(workflowUrl(server.baseUrl, workflow.id as string), {
+				waitUntil: 'domcontentloaded',
+			});
+			await editor.waitForCanvasNode(SEEDANCE, 30_000);
+			const runStarted = Date.now();
+			await editor.click(tid('execute-workflow-button'));
+			const success = `${tid('canvas-node')}[data-node-name="${SEEDANCE}"] ${tid('canvas-node-status-success')}`;
+			await editor.waitVisible(success, 60_000);
+			const created = ark.requests.slice(mark).filter((e) => e.taskCreated);
+			assert.equal(
+				created.length,
+				1,
+				`the simulator created ${created.length} Ark tasks for this run`,
+			);
+			const taskId = created[0]!.taskId as string;
+			say(
+				`"${workflow.name}": Execute workflow → ${SEEDANCE} succeeded in ${formatMs(Date.now() - runStarted)} (Ark task ${taskId})`,
+			);
+			await editor.openNode(SEEDANCE);
+			// The panel as the example sets it. n8n shows no "API" field: `api` decides which credential
+			// the node takes, so n8n's Credential list offers both APIs' credentials and the one chosen
+			// sets it (its "main auth field"). Here: the Ark credential, a Seedance model, Seedance's fields.
+			const credentialInput = `${tid('node-credentials-select')} input`;
+			const credential = await editor.page.$eval(
+				credentialInput,
+				(el) => (el as unknown as { value: string }).value,
+			);
+			assert.equal(credential, arkCredentialName, 'the credential the panel shows');
+			const model = await editor.parameterValue('model');
+			assert.match(model ?? '', /^Seedance 1\.5 Pro\b/, 'the model the panel shows');
+			const shown = await editor.visibleParameters();
+			for (const name of ['operation', 'model', 'prompt', 'generateAudio', 'returnLastFrame'])
+				assert.ok(shown.includes(name), `the panel does not show ${name}: ${shown.join(', ')}`);
+			for (const name of ['frames', 'aspectRatio', 'imageSource'])
+				assert.ok(!shown.includes(name), `the Seedance panel shows the Jimeng field ${name}`);
+			const panelShot = await editor.screenshot('seedance-panel');
+			await editor.click(credentialInput);
+			const choices = await editor.until('the credential list', 10_000, async () => {
+				const items = await editor.page.$$eval('.el-select-dropdown__item', (els) =>
+					els
+						.filter((el) => (el as unknown as DomEl).offsetParent !== null)
+						.map((el) => (el as unknown as DomEl).innerText.replace(/\s+/g, ' ').trim()),
+				);
+				return items.length > 0 ? items : undefined;
+			});
+			for (const type of ['Volcengine Ark API', 'Volcengine API'])
+				assert.ok(
+					choices.some((choice) => choice.endsWith(type)),
+					`the Credential list offers no ${type} credential: ${choices.join(' | ')}`,
+				);
+			const credentialsShot = await editor.screenshot('seedance-panel-credential-list');
+			await editor.page.keyboard.press('Escape');
+			await sleep(300);
+			if (!(await editor.ndvOpen())) await editor.openNode(SEEDANCE);
+			const fileName = `${taskId}.mp4`;
+			const text = await showBinaryOutput(editor, fileName);
+			const shot = await editor.screenshot('seedance-output-binary-video');
+			const line =
+				text.replace(/\s+/g, ' ').match(new RegExp(`.{0,60}${taskId}\\.mp4.{0,80}`))?.[0] ?? '';
+			say(
+				`panel: Credential "${credential}", Model "${model}", fields ${shown.join(', ')} [${path.basename(panelShot)}]`,
+			);
+			say(
+				`Credential list (how the API is chosen): ${choices.join(' | ')} [${path.basename(credentialsShot)}]`,
+			);
+			say(
+				`output → Binary tab shows "${line.trim()}" (file name ${fileName}, video/mp4) [${path.basename(shot)}]`,
 			);
 		});
 		const panels: PanelContext = {

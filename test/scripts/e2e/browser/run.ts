@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling, not shipped */
 /**
  * The editor check alone (`npx tsx test/scripts/e2e/browser/run.ts`): the same setup `npm run test:e2e` does
- * for it — packed package in a fresh n8n user folder, the simulator, a credential pointing to it, the
- * patched text-to-video example — then `n8n start` and the browser check. Exit code 1 on failure.
+ * for it — packed package in a fresh n8n user folder, the simulator (Ark too), credentials pointing to
+ * it, the patched text-to-video, image-to-video and Seedance examples — then `n8n start` and the
+ * browser check. Exit code 1 on failure.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -17,10 +18,15 @@ import {
 	packProject,
 	type UserFolder,
 } from '../../../tooling/n8n-host/userFolder';
-import { DEFAULT_SIMULATOR_ACCOUNT, JimengSimulator } from '../../../tooling/simulator';
+import {
+	ArkSimulator,
+	DEFAULT_SIMULATOR_ACCOUNT,
+	JimengSimulator,
+} from '../../../tooling/simulator';
 import { Report, SetupFailed, messageOf } from '../report';
 import { numberFromEnv } from '../support';
-import { buildWorkflows } from '../workflows';
+import { ARK_CREDENTIAL, arkCredentialData } from '../seedance';
+import { SEEDANCE_AUDIO_EXAMPLE, buildWorkflows, seedanceExample } from '../workflows';
 import { BROWSER_CHECK, artifactsDir, checkBrowser } from './check';
 import { panelWorkflows } from './panels';
 
@@ -29,12 +35,12 @@ const CREDENTIAL = { id: 'E2eJimengSimul01', name: 'Jimeng simulator' };
 async function main(): Promise<void> {
 	const report = new Report([BROWSER_CHECK]);
 	const simLog: string[] = [];
-	const sim = new JimengSimulator({
+	const timing = {
 		queueMs: numberFromEnv('E2E_SIM_QUEUE_MS', 300),
 		generateMs: numberFromEnv('E2E_SIM_GENERATE_MS', 700),
-		seed: 7,
-		log: (line) => simLog.push(line),
-	});
+	};
+	const ark = new ArkSimulator({ ...timing, seed: 7, log: (line) => simLog.push(`[ark] ${line}`) });
+	const sim = new JimengSimulator({ ...timing, ark, seed: 7, log: (line) => simLog.push(line) });
 	let uf: UserFolder | undefined;
 	let server: N8nServer | undefined;
 	let tarballDir: string | undefined;
@@ -65,8 +71,11 @@ async function main(): Promise<void> {
 						baseUrl: sim.url,
 					},
 				},
+				{ ...ARK_CREDENTIAL, type: 'volcengineArkApi', data: arkCredentialData(sim) },
 			]);
-			report.note(`simulator ${sim.url}; credential "${CREDENTIAL.name}"`);
+			report.note(
+				`simulator ${sim.url} (Ark under /api/v3); credentials "${CREDENTIAL.name}", "${ARK_CREDENTIAL.name}"`,
+			);
 		});
 		const { textToVideo, imageToVideo } = buildWorkflows({
 			credential: CREDENTIAL,
@@ -77,8 +86,19 @@ async function main(): Promise<void> {
 			triggerTaskId: '0',
 			model: 'jimeng_ti2v_v30_pro',
 		});
+		const seedanceWorkflow = seedanceExample(SEEDANCE_AUDIO_EXAMPLE, 'E2eSeedanceAudio', {
+			credential: CREDENTIAL,
+			arkCredential: ARK_CREDENTIAL,
+			simulatorUrl: sim.url,
+			pollIntervalSec: numberFromEnv('E2E_POLL_INTERVAL', 0.5),
+		});
 		await report.setup('import the workflows', () =>
-			importWorkflows(host, folder, [textToVideo, imageToVideo, ...panelWorkflows(CREDENTIAL)]),
+			importWorkflows(host, folder, [
+				textToVideo,
+				imageToVideo,
+				seedanceWorkflow,
+				...panelWorkflows(CREDENTIAL),
+			]),
 		);
 		server = await report.setup('n8n start', async () => {
 			const s = await startN8n(host, folder);
@@ -92,7 +112,10 @@ async function main(): Promise<void> {
 				server: srv,
 				workflow: textToVideo,
 				imageWorkflow: imageToVideo,
+				seedanceWorkflow,
+				arkCredentialName: ARK_CREDENTIAL.name,
 				sim,
+				ark,
 				artifactsDir: artifactsDir(),
 			}),
 		);

@@ -3,7 +3,8 @@
  * Compatibility run (after test/scripts/e2e/run.ts in `npm run test:e2e`):
  * - n8n 1.123.81 (newest 1.x, Node 24) with the packed package installed as n8n's installer does:
  *   text-to-video (video = the simulator's mp4 by sha256), Submit → Get Result, image-to-video from
- *   an n8n binary, and the trigger in `n8n start` emitting the video;
+ *   an n8n binary, Seedance's Generate and Wait (the mp4 with sound, byte for byte), and the trigger
+ *   in `n8n start` emitting the video;
  * - the README's manual install (`npm install --omit=peer` in ~/.n8n/nodes) on n8n 2.41.1 and 1.123.81.
  * Prints a PASS/FAIL table naming the n8n version of every check; exits non-zero on any failure.
  *
@@ -38,6 +39,7 @@ import {
 	type UserFolder,
 } from '../../../tooling/n8n-host/userFolder';
 import {
+	ArkSimulator,
 	FIXTURE_PATH,
 	JimengSimulator,
 	SAMPLE_IMAGE,
@@ -58,7 +60,15 @@ import {
 	type RunItem,
 	type StoredBinary,
 } from '../support';
-import { buildWorkflows, type E2eWorkflows, type Workflow } from '../workflows';
+import { ARK_CREDENTIAL, arkCredentialData, expectArkVideo } from '../seedance';
+import {
+	SEEDANCE_AUDIO_EXAMPLE,
+	SEEDANCE_NODE,
+	buildWorkflows,
+	seedanceExample,
+	type E2eWorkflows,
+	type Workflow,
+} from '../workflows';
 import { checkManualInstall } from './manualInstall';
 import { simulatorCredentialData } from '../../../support/simulatorCredential';
 import { runScript } from '../../../support/script';
@@ -73,11 +83,18 @@ const CHECKS = {
 	textToVideo: `[${V1}] Generate and Wait: video = simulator mp4`,
 	submitGet: `[${V1}] Submit → Wait → Get Result`,
 	image: `[${V1}] Image-to-video from a binary image`,
+	seedance: `[${V1}] Seedance Generate and Wait: mp4 with sound`,
 	trigger: `[${V1}] Trigger loads and emits the video (n8n start)`,
 	manual1: `[${V1}] Manual install (npm install --omit=peer)`,
 	manual2: `[n8n ${VERSIONS['2.41']}] Manual install (npm install --omit=peer)`,
 } as const;
-const SMOKE_CHECKS = [CHECKS.textToVideo, CHECKS.submitGet, CHECKS.image, CHECKS.trigger];
+const SMOKE_CHECKS = [
+	CHECKS.textToVideo,
+	CHECKS.submitGet,
+	CHECKS.image,
+	CHECKS.seedance,
+	CHECKS.trigger,
+];
 
 const CREDENTIAL = { id: 'CompatJimengSim1', name: 'Jimeng simulator' };
 
@@ -87,6 +104,7 @@ interface Ctx {
 	uf: UserFolder;
 	sim: JimengSimulator;
 	workflows: E2eWorkflows;
+	seedanceWorkflow: Workflow;
 	triggerTaskId: string;
 }
 
@@ -208,6 +226,28 @@ async function checkImageToVideo(ctx: Ctx): Promise<void> {
 	);
 }
 
+/** Seedance's text-to-video-with-audio example: one task, the video with sound byte for byte. */
+async function checkSeedance(ctx: Ctx): Promise<void> {
+	const ark = ctx.sim.ark!;
+	const mark = ark.requests.length;
+	const [item, ...rest] = nodeItems(await run(ctx, ctx.seedanceWorkflow), SEEDANCE_NODE);
+	assert.ok(item && rest.length === 0, 'one item expected');
+	assert.equal(item.json.status, 'succeeded', `item: ${JSON.stringify(item.json)}`);
+	assert.equal(item.json.generate_audio, true, `item: ${JSON.stringify(item.json)}`);
+	assert.deepEqual(
+		ark.requests
+			.slice(mark)
+			.filter((e) => e.taskCreated)
+			.map((e) => e.taskId),
+		[item.json.task_id],
+		'exactly this task created',
+	);
+	const video = expectArkVideo(ctx.uf.dir, item, true);
+	ctx.report.note(
+		`Ark task ${String(item.json.task_id)} succeeded (tokens ${String(item.json.tokens)}, estimated_cost_cny ${String(item.json.estimated_cost_cny)}); ${video}`,
+	);
+}
+
 async function checkTrigger(ctx: Ctx, server: N8nServer): Promise<void> {
 	const ours = await servedPackageTypes(server, ctx.host.n8nVersion);
 	assert.ok(
@@ -308,7 +348,14 @@ async function main(): Promise<void> {
 	);
 
 	const simLog: string[] = [];
-	const sim = new JimengSimulator({ queueMs, generateMs, seed: 11, log: (l) => simLog.push(l) });
+	// Both APIs on one port: Seedance (Ark) under /api/v3.
+	const sim = new JimengSimulator({
+		queueMs,
+		generateMs,
+		seed: 11,
+		log: (l) => simLog.push(l),
+		ark: new ArkSimulator({ queueMs, generateMs, seed: 11, log: (l) => simLog.push(`[ark] ${l}`) }),
+	});
 	let tarballDir: string | undefined;
 	let uf: UserFolder | undefined;
 	let server: N8nServer | undefined;
@@ -355,6 +402,7 @@ async function main(): Promise<void> {
 						});
 						await importCredentials(host1, folder, [
 							{ ...CREDENTIAL, type: 'volcengineApi', data: credentialData },
+							{ ...ARK_CREDENTIAL, type: 'volcengineArkApi', data: arkCredentialData(sim) },
 						]);
 						return taskId;
 					},
@@ -368,11 +416,18 @@ async function main(): Promise<void> {
 					triggerTaskId,
 					model: MODEL,
 				});
+				const seedanceWorkflow = seedanceExample(SEEDANCE_AUDIO_EXAMPLE, 'E2eSeedanceAudio', {
+					credential: CREDENTIAL,
+					arkCredential: ARK_CREDENTIAL,
+					simulatorUrl: sim.url,
+					pollIntervalSec,
+				});
 				await report.setup(`[${V1}] import workflows, activate the trigger workflow`, async () => {
 					const used = [
 						workflows.textToVideo,
 						workflows.submitThenGet,
 						workflows.imageToVideo,
+						seedanceWorkflow,
 						workflows.trigger,
 					];
 					await importWorkflows(host1, folder, used);
@@ -386,11 +441,13 @@ async function main(): Promise<void> {
 					uf: folder,
 					sim,
 					workflows,
+					seedanceWorkflow,
 					triggerTaskId,
 				};
 				await report.check(CHECKS.textToVideo, () => checkTextToVideo(ctx));
 				await report.check(CHECKS.submitGet, () => checkSubmitThenGet(ctx));
 				await report.check(CHECKS.image, () => checkImageToVideo(ctx));
+				await report.check(CHECKS.seedance, () => checkSeedance(ctx));
 				await report.check(CHECKS.trigger, async () => {
 					server = await startN8n(host1, folder);
 					report.note(

@@ -2,7 +2,7 @@
 // What a succeeded Ark task points at: pre-signed TOS-style URLs (valid `videoUrlTtlMs`, 24 h at Ark;
 // 403 AccessDenied after) for the mp4 — with an audio track when the task generated audio, padded to
 // `videoBytes` when set (streamed, never built) — and the PNG last frame (the video's size, no
-// watermark).
+// watermark; its bytes name the task, so a test can tell whose last frame an image is).
 //
 // test/fixtures/sample-audio.mp4 (2 s, 320x180 H.264 + 16 kHz mono AAC sine, ~27 KB), made with
 // ffmpeg 5.1 (Debian 12) — run twice it gives the same bytes:
@@ -106,25 +106,35 @@ function chunk(type: string, data: Buffer): Buffer {
 	return Buffer.concat([head, typed, tail]);
 }
 
-const frames = new Map<string, Buffer>();
+const frameRows = new Map<string, Buffer>();
 
-/** A real grey PNG of the video's size (cached per size). */
-export function lastFramePng(width: number, height: number): Buffer {
+/**
+ * A real grey PNG of `width`×`height`; `text`, when given, goes into a tEXt chunk ("Comment"), so
+ * two images of one size differ in their bytes (the deflated pixels are cached per size).
+ */
+export function greyPng(width: number, height: number, text?: string): Buffer {
 	const cacheKey = `${width}x${height}`;
-	const cached = frames.get(cacheKey);
-	if (cached) return cached;
+	let idat = frameRows.get(cacheKey);
+	if (!idat) {
+		const rows = Buffer.alloc((width + 1) * height, 0x80);
+		for (let row = 0; row < height; row++) rows[row * (width + 1)] = 0; // filter byte: none
+		idat = chunk('IDAT', deflateSync(rows));
+		frameRows.set(cacheKey, idat);
+	}
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
 	header[8] = 8; // bit depth 8, colour type 0 (grey)
-	const rows = Buffer.alloc((width + 1) * height, 0x80);
-	for (let row = 0; row < height; row++) rows[row * (width + 1)] = 0; // filter byte: none
-	const png = Buffer.concat([
+	return Buffer.concat([
 		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
 		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(rows)),
+		...(text === undefined ? [] : [chunk('tEXt', Buffer.from(`Comment\0${text}`, 'latin1'))]),
+		idat,
 		chunk('IEND', Buffer.alloc(0)),
 	]);
-	frames.set(cacheKey, png);
-	return png;
+}
+
+/** A task's last frame: a grey PNG of the video's size naming the task (each task's bytes differ). */
+export function lastFramePng(width: number, height: number, taskId: string): Buffer {
+	return greyPng(width, height, `last frame of ${taskId}`);
 }

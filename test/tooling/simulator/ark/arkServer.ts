@@ -31,14 +31,25 @@ import {
 } from './arkMedia';
 import { OUTPUT_SIZES } from './arkModels';
 import { listPage } from './arkList';
-import { logLine, newLogEntry, shortenDataUrls, type ArkRequestLogEntry } from './arkLog';
+import {
+	dataUrlDigests,
+	logLine,
+	newLogEntry,
+	shortenDataUrls,
+	type ArkRequestLogEntry,
+} from './arkLog';
 import { ArkLifecycle, taskView, type ArkSimTask } from './arkTasks';
 import { ArkSimError, validateCreate } from './arkValidation';
 import { checkArkPatch, type ArkSimulatorConfig } from './arkConfig';
 import { parseRange } from '../video';
 
 export { type ArkFaults, type ArkSimulatorConfig } from './arkConfig';
-export { shortenDataUrls, type ArkCall, type ArkRequestLogEntry } from './arkLog';
+export {
+	shortenDataUrls,
+	type ArkCall,
+	type ArkMediaDigest,
+	type ArkRequestLogEntry,
+} from './arkLog';
 
 export const ARK_API_PREFIX = '/api/v3';
 export const ARK_TASKS_PATH = `${ARK_API_PREFIX}/contents/generations/tasks`;
@@ -174,6 +185,12 @@ export class ArkSimulator {
 	task(id: string): Record<string, unknown> | undefined {
 		const task = this.tasks.get(id);
 		return task ? taskView(task) : undefined;
+	}
+
+	/** The bytes a succeeded task's last-frame URL serves (undefined: no such result). */
+	lastFrameBytes(id: string): Buffer | undefined {
+		const media = this.media.get(id);
+		return media ? lastFramePng(media.width, media.height, id) : undefined;
 	}
 
 	/** Moves a queued or running task to expired now. */
@@ -353,6 +370,7 @@ export class ArkSimulator {
 			throw new ArkSimError(400, 'InvalidParameter', 'The request body is not valid JSON.', 'body');
 		}
 		entry.body = shortenDataUrls(json);
+		entry.media = dataUrlDigests(json);
 		entry.model =
 			typeof (json as { model?: unknown })?.model === 'string'
 				? (json as { model: string }).model
@@ -516,7 +534,7 @@ export class ArkSimulator {
 			return tosError(res, media ? 403 : 404, media ? 'AccessDenied' : 'NoSuchKey', refused ?? '');
 		}
 		if (match[2] === 'last-frame.png') {
-			const bytes = lastFramePng(media.width, media.height);
+			const bytes = lastFramePng(media.width, media.height, match[1]);
 			this.record(entry, 200);
 			res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': bytes.length });
 			res.end(req.method === 'HEAD' ? undefined : bytes);
