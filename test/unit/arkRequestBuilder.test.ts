@@ -269,6 +269,13 @@ describe('buildArkRequest: every rule, named as the editor labels it', () => {
 			'Model',
 			/Seedance model id .* or an endpoint id/,
 		],
+		[
+			// n8n set API from the credential it picked for a new node after Model got Jimeng's default.
+			'a Jimeng model kept when API became Seedance',
+			{ model: 'jimeng_ti2v_v30_pro' },
+			'Model',
+			/^is a Jimeng model, but the credential is a Volcengine Ark API one \(Seedance\): choose a Seedance model, or a Volcengine API credential for Jimeng$/,
+		],
 		['no prompt for text-to-video', { prompt: '  ' }, 'Prompt', /required for text-to-video/],
 		['a last frame alone', { lastFrame: URL_IMAGE }, 'Last Frame', /needs a First Frame too/],
 		[

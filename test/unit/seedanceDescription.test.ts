@@ -265,6 +265,23 @@ describe('Seedance fields: each model shows the fields it takes, and only those'
 			);
 	});
 
+	it('a Jimeng model kept after API became Seedance is flagged; a Seedance model or an endpoint is not', () => {
+		// n8n can set API from the credential it picks for a new node after Model got Jimeng's default.
+		const notice = SEEDANCE.filter((property) => property.name === 'jimengModelNotice');
+		expect(notice).toHaveLength(1);
+		const flagged = (operation: string, model: string) =>
+			shown(notice[0], { api: 'ark', operation, model });
+		expect(flagged('generateAndWait', 'jimeng_ti2v_v30_pro')).toBe(true);
+		expect(flagged('submit', 'jimeng_i2v_recamera_v30')).toBe(true);
+		expect(flagged('getResult', 'jimeng_ti2v_v30_pro')).toBe(false);
+		for (const model of ARK_MODELS) expect(flagged('submit', model.id)).toBe(false);
+		expect(flagged('submit', '={{ "ep-20250101123456-abcde" }}')).toBe(false);
+		expect(flagged('submit', '={{ "jimeng_ti2v_v30_pro" }}')).toBe(false);
+		expect(
+			shown(notice[0], { api: 'visual', operation: 'submit', model: 'jimeng_ti2v_v30_pro' }),
+		).toBe(false);
+	});
+
 	it('Get Result and Cancel show the task ID and their options, nothing of a create', () => {
 		const model = ARK_MODELS[0].id;
 		expect(shownNames(SEEDANCE, { api: 'ark', operation: 'getResult', model })).toEqual([

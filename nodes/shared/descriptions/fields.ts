@@ -84,6 +84,8 @@ export function modelProperty(): INodeProperties {
 		default: DEFAULT_MODEL,
 		description:
 			'Jimeng 3.0 video model (req_key). Pro is 1080p and takes text or a first frame; the others are cheaper and specialised. Get Result must use the model that created the task.',
+		// n8n hides the API selector (the credential decides it), so say where Seedance's models are.
+		hint: 'Seedance (Doubao) models: choose a Volcengine Ark API credential above',
 	};
 }
 

@@ -78,6 +78,18 @@ function modelAndPrompt(): INodeProperties[] {
 			displayOptions: create(),
 		},
 		{
+			// n8n can set API (from the credential it picks for a new node) after Model got the Jimeng
+			// default; the Model list then shows Seedance models while the value is still Jimeng's.
+			displayName:
+				'Model still holds a Jimeng model (set before the Volcengine Ark API credential was chosen): choose a Seedance model above',
+			name: 'jimengModelNotice',
+			type: 'notice',
+			default: '',
+			// A hide rule, not show: n8n shows whatever a show rule names when its value is an
+			// expression (an endpoint id), and a hide rule is checked on the value as it is.
+			displayOptions: { ...create(), hide: { model: [{ _cnd: { regex: '^(?!jimeng_)' } }] } },
+		},
+		{
 			displayName: ARK_LABELS.prompt,
 			name: 'prompt',
 			type: 'string',
@@ -247,6 +259,7 @@ export function seedanceCreateProperties(): INodeProperties[] {
 /** The Seedance fields that make sense without input items (no binary data): for the trigger. */
 const TRIGGER_FIELDS = new Set([
 	'model',
+	'jimengModelNotice',
 	'prompt',
 	'resolution',
 	'ratio',

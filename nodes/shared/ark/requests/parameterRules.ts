@@ -30,6 +30,13 @@ export function checkModelId(value: unknown): { id: string; spec: ArkModelSpec |
 	const id = typeof value === 'string' ? value.trim() : '';
 	const spec = findArkModel(id);
 	if (spec || isEndpointId(id)) return { id, spec };
+	// A Jimeng req_key here means API was switched (by the credential) after Model was set.
+	if (/^jimeng_/.test(id))
+		throw new InputValidationError(
+			ARK_LABELS.model,
+			'is a Jimeng model, but the credential is a Volcengine Ark API one (Seedance): choose a Seedance model, or a Volcengine API credential for Jimeng',
+			describeValue(value),
+		);
 	throw new InputValidationError(
 		ARK_LABELS.model,
 		`must be a Seedance model id (${ARK_MODELS.map((m) => m.id).join(', ')}) or an endpoint id such as ep-20250101123456-abcde`,

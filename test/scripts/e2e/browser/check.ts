@@ -36,6 +36,11 @@ const SEEDANCE = 'Seedance';
 const TRIGGER = 'Jimeng Video Trigger';
 const MANUAL_TRIGGER = 'Manual Trigger';
 const ACTION = 'Generate a video and wait for it';
+/** The hint under a fresh node's Model field (Jimeng models), toward Seedance's. */
+const SEEDANCE_MODEL_HINT =
+	'Seedance (Doubao) models: choose a Volcengine Ark API credential above';
+/** The notice when API became Seedance after Model got Jimeng's default. */
+const JIMENG_MODEL_KEPT_NOTICE = 'Model still holds a Jimeng model';
 const TIME_LIMIT_MS = 12 * 60_000;
 /** What a user looking for a video node might type; each must list Jimeng Video. */
 const SEARCH_TERMS = [
@@ -272,14 +277,35 @@ export async function checkBrowser(input: BrowserCheckInput): Promise<void> {
 				(await editor.canvasNodes()).find((name) => name !== manualName),
 			);
 			const ndv = await editor.ndvOpen();
-			if (ndv) await editor.closeNdv();
+			// Found by "doubao": the fresh panel must lead to Seedance's models. n8n hides the API field
+			// (the credential sets it) and may pick a credential for the new node itself: with a
+			// Jimeng one the hint under Model points to the Ark credential; with an Ark one (API set
+			// after Model got Jimeng's default) the panel flags the Jimeng model it still holds.
+			let hintShot = '';
+			let seen = '';
+			if (ndv) {
+				await editor.until('the Model field of the fresh node', 10_000, async () =>
+					(await editor.visibleParameters()).includes('model'),
+				);
+				const fields = await editor.visibleParameters();
+				const text = await editor.visibleText(20_000);
+				hintShot = await editor.screenshot('fresh-node-toward-seedance');
+				const seedancePanel = fields.includes('generateAudio');
+				const expected = seedancePanel ? JIMENG_MODEL_KEPT_NOTICE : SEEDANCE_MODEL_HINT;
+				assert.ok(
+					text.includes(expected),
+					`the fresh node's panel (${seedancePanel ? 'Seedance' : 'Jimeng'} fields: ${fields.join(', ')}) does not say "${expected}" [${path.basename(hintShot)}]`,
+				);
+				seen = `${seedancePanel ? 'Seedance panel (n8n chose the Ark credential), notice' : 'Jimeng panel, under Model'}: "${expected}"`;
+				await editor.closeNdv();
+			}
 			const nodes = await editor.canvasNodes();
 			const shot = await editor.screenshot('jimeng-video-on-canvas');
 			assert.equal(added, NODE, `the node added is named "${added}"`);
 			assert.deepEqual(nodes, [manualName, NODE], 'canvas nodes');
 			say(`"${NODE}" → actions ${actions.join(', ')} [${path.basename(actionsShot)}]`);
 			say(
-				`chose "${ACTION}" → ${ndv ? 'its details view opened; closed it → ' : ''}canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')} [${path.basename(shot)}]`,
+				`chose "${ACTION}" → ${ndv ? `its details view opened, ${seen} [${path.basename(hintShot)}]; closed it → ` : ''}canvas nodes ${nodes.map((n) => `"${n}"`).join(', ')} [${path.basename(shot)}]`,
 			);
 		});
 
