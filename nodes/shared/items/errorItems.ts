@@ -4,27 +4,12 @@
  */
 import type { GenericValue, IDataObject, JsonObject } from 'n8n-workflow';
 
-import { ArkApiError } from '../ark/transport/ArkApiError';
+import { ApiError, type ApiErrorDetails } from '../network/apiError';
 import { InputValidationError } from '../requests/inputValues';
-import { JimengApiError } from '../jimeng/transport/JimengApiError';
-
-/** What both APIs' errors keep in `details` (Jimeng's and Ark's). */
-interface ApiErrorDetails {
-	code: GenericValue;
-	requestId?: string;
-	retryable: boolean;
-	taskId?: string;
-	taskMayExist?: boolean;
-	submittedAt?: string;
-	request?: Record<string, unknown>;
-	rerunsNotSent?: number;
-}
 
 /** The details of a Jimeng or Ark API error; undefined for anything else. */
 export function apiDetails(error: unknown): ApiErrorDetails | undefined {
-	return error instanceof JimengApiError || error instanceof ArkApiError
-		? (error.details as ApiErrorDetails)
-		: undefined;
+	return error instanceof ApiError ? (error.details as ApiErrorDetails) : undefined;
 }
 
 /** error, code, request_id and retryable of any error. */

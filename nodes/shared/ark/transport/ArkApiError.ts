@@ -4,8 +4,9 @@
  * the batch logic and the ledger need. Messages never carry the API key: Ark does not echo it, and
  * answer snippets pass through `redactSecrets`.
  */
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 
+import { ApiError, type ApiErrorDetails } from '../../network/apiError';
 import { explainArkCode, isQueueCapMessage } from '../codes/errorCodes';
 
 export type ArkErrorKind =
@@ -20,41 +21,16 @@ export type ArkErrorKind =
 	/** the request was never made (the credential refused to build it) */
 	| 'local';
 
-export interface ArkErrorDetails {
+export interface ArkErrorDetails extends ApiErrorDetails {
 	kind: ArkErrorKind;
 	/** Ark's error code, a network code, or HTTP_<status> */
 	code: string;
-	httpStatus?: number;
-	requestId?: string;
-	/** trying the same call again later may succeed */
-	retryable: boolean;
-	taskId?: string;
-	/** a create failed in a way that leaves its outcome unknown: a task may exist (and be billed) */
-	taskMayExist?: boolean;
-	/** when that create was sent (ISO 8601) */
-	submittedAt?: string;
-	/** what that create asked for, to recognise the task in the console */
-	request?: Record<string, unknown>;
-	/** how often n8n's Retry On Fail ran the item again after that create, sending nothing */
-	rerunsNotSent?: number;
-	serviceMessage?: string;
 	/** the parameter Ark named (`error.param`) */
 	param?: string;
 }
 
-export class ArkApiError extends NodeApiError {
-	readonly details: ArkErrorDetails;
-
-	constructor(node: INode, details: ArkErrorDetails, message: string, description: string) {
-		// No `code` in the error response: n8n would swap the message for its generic text of a socket code.
-		super(node, { kind: details.kind, requestId: details.requestId ?? null } as JsonObject, {
-			message,
-			description,
-			httpCode: details.httpStatus === undefined ? undefined : String(details.httpStatus),
-		});
-		this.details = details;
-	}
-}
+/** Every Ark failure the nodes report. Messages never carry the API key (see redactSecrets). */
+export class ArkApiError extends ApiError<ArkErrorDetails> {}
 
 /** Hides a bearer token wherever an answer echoes one (a debugging proxy's page, say). */
 export function redactSecrets(text: string): string {

@@ -1,7 +1,8 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 
 import { explainBusinessCode, type CodeExplanation } from '../codes/businessCodes';
 import { explainGatewayCode } from '../codes/gatewayCodes';
+import { ApiError, type ApiErrorDetails } from '../../network/apiError';
 import { type NetworkFailure } from '../../network/networkFailure';
 
 export type JimengErrorKind =
@@ -16,44 +17,14 @@ export type JimengErrorKind =
 	/** an answer this node cannot read (a proxy's HTML page, a truncated video…) */
 	| 'response';
 
-export interface JimengErrorDetails {
+export interface JimengErrorDetails extends ApiErrorDetails {
 	kind: JimengErrorKind;
 	/** business code (number), gateway Code or network code (string) */
 	code: number | string;
-	httpStatus?: number;
-	requestId?: string;
-	/** the vendor's "retry?" column, or whether a network failure is worth retrying */
-	retryable: boolean;
-	taskId?: string;
-	/** a submit failed in a way that leaves its outcome unknown: a task may have been created */
-	taskMayExist?: boolean;
-	/** when that submit was sent (ISO 8601): what to look for in the console */
-	submittedAt?: string;
-	/** what that submit asked for (model, prompt, frames…), to recognise the task */
-	request?: Record<string, unknown>;
-	/** how often n8n's Retry On Fail ran the item again after that submit, sending nothing */
-	rerunsNotSent?: number;
-	serviceMessage?: string;
 }
 
-/**
- * Every Jimeng failure the node reports. A NodeApiError, so n8n shows it with its HTTP context and
- * `new NodeApiError(node, thisError)` returns it unchanged; `details` keeps what continueOnFail items
- * and the batch logic need.
- */
-export class JimengApiError extends NodeApiError {
-	readonly details: JimengErrorDetails;
-
-	constructor(node: INode, details: JimengErrorDetails, message: string, description: string) {
-		// No `code` in the error response: n8n would swap the message for its generic text of a socket code.
-		super(node, { kind: details.kind, requestId: details.requestId ?? null } as JsonObject, {
-			message,
-			description,
-			httpCode: details.httpStatus === undefined ? undefined : String(details.httpStatus),
-		});
-		this.details = details;
-	}
-}
+/** Every Jimeng failure the node reports (the vendor's codes explained in the message). */
+export class JimengApiError extends ApiError<JimengErrorDetails> {}
 
 function requestIdSuffix(requestId: string | undefined): string {
 	return requestId ? ` (request_id ${requestId})` : '';
